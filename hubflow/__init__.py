@@ -1,0 +1,1 @@
+"""hubflow: shared plumbing (settings, database, email, entry points) beside the domain."""

@@ -1,0 +1,1 @@
+"""The `hubflow` command."""

@@ -1,0 +1,248 @@
+"""`hubflow`: set up, and act on Hubs, reviews, districts and staff from a terminal (SPEC §6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from hubflow.cli import views
+from hubflow.cli.output import console, emit_json, reported, table
+from hubflow.db import session_factory, upgrade
+from hubflow.openstates import bundled, read_path
+from models.enums import Decision, HubKind
+from models.services import hubs as hub_services
+from models.services import queries, reviews, staff
+from models.services.common import Actor, staff_by_email
+from models.services.legislature import ImportReport, import_legislature
+
+app = typer.Typer(help="hubflow: the life of a Mass-Care Hub.", no_args_is_help=True)
+hubs_app = typer.Typer(help="Hubs: add, list, show, pause, resume, withdraw.", no_args_is_help=True)
+reviews_app = typer.Typer(help="Submissions waiting for the GO! Team.", no_args_is_help=True)
+districts_app = typer.Typer(help="State Rep and Senate districts.", no_args_is_help=True)
+staff_app = typer.Typer(help="The GO! Team.", no_args_is_help=True)
+app.add_typer(hubs_app, name="hubs")
+app.add_typer(reviews_app, name="reviews")
+app.add_typer(districts_app, name="districts")
+app.add_typer(staff_app, name="staff")
+
+JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+STAFF = typer.Option(..., "--staff", help="Email of the GO! Team member acting.")
+
+
+def _print_import(report: ImportReport) -> None:
+    if not report.changed:
+        console.print("already up to date")
+    for what, n in sorted(report.counts.items()):
+        console.print(f"{what}: {n}")
+    if report.unknown_people:
+        console.print(f"[yellow]{len(report.unknown_people)} committee members not found[/]")
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database and load the bundled districts and legislators."""
+    with reported():
+        upgrade()
+        with session_factory()() as session:
+            _print_import(import_legislature(session, bundled()))
+    console.print("[green]hubflow is ready[/green]")
+
+
+@hubs_app.command("add")
+def hubs_add(
+    name: str = typer.Option(..., "--name", help="The group's name."),
+    kind: HubKind = typer.Option(..., "--kind"),
+    towns: str = typer.Option(..., "--towns", help="Comma-separated towns."),
+    district: str = typer.Option(
+        ..., "--district", help="State Rep district, e.g. '10th Bristol'."
+    ),
+    contact_name: str = typer.Option(..., "--contact-name"),
+    email: str = typer.Option(..., "--email"),
+    phone: str = typer.Option(..., "--phone"),
+    idea: str = typer.Option("", "--first-action-idea"),
+    consent: bool = typer.Option(
+        False, "--consent", help="The contact agreed to be contacted by the GO! Team."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Record an interest taken by phone, as the /join form would."""
+    form = {
+        "group_name": name,
+        "kind": kind.value,
+        "towns": towns,
+        "district": district,
+        "contact_name": contact_name,
+        "email": email,
+        "phone": phone,
+        "first_action_idea": idea,
+        "consent_to_contact": consent,
+    }
+    with reported(), session_factory()() as session:
+        hub = hub_services.submit_interest(session, form, actor=Actor.system("cli"))
+        row = views.hub_detail(queries.hub_detail(session, hub.id))
+    if as_json:
+        emit_json(row)
+    else:
+        console.print(f"Hub {hub.id} [bold]{hub.name}[/] is in {hub.stage.value}")
+
+
+@hubs_app.command("list")
+def hubs_list(
+    stage: str | None = typer.Option(None, "--stage"),
+    status: str | None = typer.Option(None, "--status"),
+    as_json: bool = JSON,
+) -> None:
+    """List Hubs, optionally by stage and status."""
+    with reported(), session_factory()() as session:
+        rows = [views.hub_row(h) for h in queries.list_hubs(session, stage=stage, status=status)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["id", "name", "district", "stage", "status", "due"], title="Hubs")
+
+
+@hubs_app.command("show")
+def hubs_show(hub_id: int, as_json: bool = JSON) -> None:
+    """Show one Hub: contacts, submissions, history and reviews."""
+    with reported(), session_factory()() as session:
+        row = views.hub_detail(queries.hub_detail(session, hub_id))
+    if as_json:
+        emit_json(row)
+        return
+    console.print(
+        f"[bold]{row['name']}[/] (Hub {row['id']}), {row['kind']}, "
+        f"{', '.join(row['towns'])}; district {row['district']}"
+    )
+    console.print(f"stage {row['stage']}, status {row['status']}, due {row['due'] or '-'}")
+    table(row["contacts"], ["name", "email", "phone", "role"], title="contacts")
+    table(
+        row["submissions"],
+        ["id", "stage", "version", "state", "decided_by", "comment"],
+        title="submissions",
+    )
+    table(row["history"], ["at", "actor", "from", "to", "reason"], title="history")
+
+
+def _status_command(action: str) -> None:
+    service = getattr(hub_services, action)
+
+    def command(
+        hub_id: int,
+        staff_email: str = STAFF,
+        reason: str = typer.Option("", "--reason", help="Why; kept in the Hub's history."),
+    ) -> None:
+        with reported(), session_factory()() as session:
+            actor = Actor.staff(staff_by_email(session, staff_email))
+            hub = service(session, hub_id, actor=actor, reason=reason)
+            console.print(f"Hub {hub.id} is now {hub.status.value} in {hub.stage.value}")
+
+    command.__doc__ = f"{action.capitalize()} a Hub."
+    hubs_app.command(action)(command)
+
+
+for _action in ("pause", "resume", "withdraw"):
+    _status_command(_action)
+
+
+@hubs_app.command("move-back")
+def hubs_move_back(
+    hub_id: int, staff_email: str = STAFF, reason: str = typer.Option(..., "--reason")
+) -> None:
+    """Move a Hub back one stage, with a reason."""
+    with reported(), session_factory()() as session:
+        actor = Actor.staff(staff_by_email(session, staff_email))
+        hub = hub_services.move_back(session, hub_id, actor=actor, reason=reason)
+        console.print(f"Hub {hub.id} is back in {hub.stage.value}")
+
+
+@reviews_app.command("list")
+def reviews_list(as_json: bool = JSON) -> None:
+    """Submissions waiting for a decision, oldest first."""
+    with reported(), session_factory()() as session:
+        rows = [views.submission_row(s) for s in reviews.pending_submissions(session)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["id", "hub_id", "hub", "stage", "version", "submitted_at"], title="reviews")
+
+
+def _decide(submission_id: int, decision: Decision, staff_email: str, comment: str) -> None:
+    with reported(), session_factory()() as session:
+        member = staff_by_email(session, staff_email)
+        sub = reviews.decide(session, submission_id, decision, staff_id=member.id, comment=comment)
+        hub = queries.hub_detail(session, sub.hub_id).hub
+    console.print(
+        f"submission {sub.id} {sub.state.value}; Hub {hub.id} is in {hub.stage.value} "
+        f"({hub.status.value})"
+    )
+
+
+@reviews_app.command("approve")
+def reviews_approve(
+    submission_id: int, staff_email: str = STAFF, comment: str = typer.Option("", "--comment")
+) -> None:
+    """Approve a submission: the Hub moves to its next stage."""
+    _decide(submission_id, Decision.APPROVE, staff_email, comment)
+
+
+@reviews_app.command("request-changes")
+def reviews_request_changes(
+    submission_id: int, staff_email: str = STAFF, comment: str = typer.Option(..., "--comment")
+) -> None:
+    """Ask the Hub to change its submission, saying what."""
+    _decide(submission_id, Decision.REQUEST_CHANGES, staff_email, comment)
+
+
+@reviews_app.command("decline")
+def reviews_decline(
+    submission_id: int, staff_email: str = STAFF, comment: str = typer.Option(..., "--comment")
+) -> None:
+    """Decline a submission, saying why; the Hub is declined."""
+    _decide(submission_id, Decision.DECLINE, staff_email, comment)
+
+
+@districts_app.command("list")
+def districts_list(
+    chamber: str | None = typer.Option(None, "--chamber", help="house or senate"),
+    as_json: bool = JSON,
+) -> None:
+    """The districts, with their sitting legislators."""
+    with reported(), session_factory()() as session:
+        rows = [views.district_row(d) for d in queries.list_districts(session, chamber=chamber)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["chamber", "name", "legislator", "party"], title="districts")
+
+
+@districts_app.command("import")
+def districts_import(path: Path) -> None:
+    """Import districts, legislators and committees from Open States CSV or YAML."""
+    with reported(), session_factory()() as session:
+        _print_import(import_legislature(session, read_path(path)))
+
+
+@staff_app.command("add")
+def staff_add(
+    name: str = typer.Option(..., "--name"), email: str = typer.Option(..., "--email")
+) -> None:
+    """Add a GO! Team member."""
+    with reported(), session_factory()() as session:
+        member = staff.add_staff(session, name=name, email=email)
+    console.print(f"added {member.name} <{member.email}> (id {member.id})")
+
+
+@staff_app.command("list")
+def staff_list(as_json: bool = JSON) -> None:
+    """The GO! Team."""
+    with reported(), session_factory()() as session:
+        rows = [views.staff_row(m) for m in staff.list_staff(session)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["id", "name", "email", "active"], title="GO! Team")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,97 @@
+"""Plain dictionaries of domain objects, shared by tables and `--json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.audit import StageChange
+from models.hub import Hub, Submission
+from models.legislature import District
+from models.review import ReviewTask
+from models.services.queries import HubDetail
+from models.staff import StaffMember
+
+
+def hub_row(hub: Hub) -> dict[str, Any]:
+    return {
+        "id": hub.id,
+        "name": hub.name,
+        "kind": hub.kind.value,
+        "towns": list(hub.towns),
+        "district": hub.district.name,
+        "stage": hub.stage.value,
+        "status": hub.status.value,
+        "due": hub.stage_due_date,
+    }
+
+
+def submission_row(sub: Submission) -> dict[str, Any]:
+    return {
+        "id": sub.id,
+        "hub_id": sub.hub_id,
+        "hub": sub.hub.name if sub.hub else None,
+        "stage": sub.stage.value,
+        "version": sub.version,
+        "state": sub.state.value,
+        "submitted_at": sub.submitted_at,
+        "decided_by": sub.decided_by,
+        "decided_at": sub.decided_at,
+        "comment": sub.comment,
+    }
+
+
+def change_row(change: StageChange) -> dict[str, Any]:
+    return {
+        "at": change.at,
+        "actor": change.actor,
+        "from": f"{change.from_stage or '-'}/{change.from_status or '-'}",
+        "to": f"{change.to_stage}/{change.to_status}",
+        "reason": change.reason,
+    }
+
+
+def review_row(task: ReviewTask) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "kind": task.kind.value,
+        "title": task.title,
+        "owner_id": task.owner_id,
+        "due": task.due_date,
+        "state": task.state.value,
+    }
+
+
+def hub_detail(detail: HubDetail) -> dict[str, Any]:
+    hub = detail.hub
+    return {
+        **hub_row(hub),
+        "contacts": [
+            {
+                "name": c.name,
+                "email": c.email,
+                "phone": c.phone,
+                "role": c.role.value,
+                "consent_to_publish": c.consent_to_publish,
+            }
+            for c in hub.contacts
+        ],
+        "submissions": [submission_row(s) for s in detail.submissions],
+        "history": [change_row(c) for c in detail.history],
+        "reviews": [review_row(r) for r in detail.reviews],
+    }
+
+
+def district_row(district: District) -> dict[str, Any]:
+    sitting = district.sitting
+    return {
+        "id": district.id,
+        "chamber": district.chamber.value,
+        "name": district.name,
+        "legislator": sitting.name if sitting else None,
+        "party": sitting.party if sitting else None,
+        "vacant": sitting is None,
+    }
+
+
+def staff_row(member: StaffMember) -> dict[str, Any]:
+    return {"id": member.id, "name": member.name, "email": member.email, "active": member.active}

@@ -1,0 +1,199 @@
+"""Read Open States data (people CSV exports and per-person/committee YAML) into records."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from models.errors import InvalidInput
+
+DATA = Path(__file__).parent / "data"
+_CHAMBERS = {"house": "house", "lower": "house", "senate": "senate", "upper": "senate"}
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictRecord:
+    chamber: str
+    name: str
+    division_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LegislatorRecord:
+    ocd_id: str
+    chamber: str
+    district: str
+    name: str
+    party: str = ""
+    email: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    other_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipRecord:
+    committee_id: str
+    committee: str
+    committee_chamber: str
+    person_id: str
+    role: str
+
+
+@dataclass(slots=True)
+class LegislatureData:
+    """What one import brings; None for a kind of record the source does not carry."""
+
+    districts: list[DistrictRecord] | None = None
+    legislators: list[LegislatorRecord] | None = None
+    memberships: list[MembershipRecord] | None = None
+    sources: list[str] = field(default_factory=list)
+    # Whether `legislators` is everyone serving in their chambers (so the missing have left).
+    complete_roster: bool = True
+
+    def merge(self, other: LegislatureData) -> None:
+        for name in ("districts", "legislators", "memberships"):
+            extra = getattr(other, name)
+            if extra is not None:
+                setattr(self, name, (getattr(self, name) or []) + extra)
+        self.sources += other.sources
+        self.complete_roster = self.complete_roster and other.complete_roster
+
+
+def bundled() -> LegislatureData:
+    """The districts, legislators and committees that ship with hubflow."""
+    data = LegislatureData()
+    for name in ("districts.csv", "legislators.csv", "committee_members.csv"):
+        data.merge(read_path(DATA / name))
+    return data
+
+
+def read_path(path: Path) -> LegislatureData:
+    """Read a CSV export, a YAML file, or a folder of them (e.g. Open States' `people`)."""
+    if path.is_dir():
+        data = LegislatureData()
+        for child in sorted(path.rglob("*")):
+            if child.suffix.lower() in (".csv", ".yml", ".yaml"):
+                data.merge(read_path(child))
+        if not data.sources:
+            raise InvalidInput.one("path", f"{path} holds no .csv or .yml files")
+        data.complete_roster = True  # a folder of person files is the whole legislature
+        return data
+    if not path.exists():
+        raise InvalidInput.one("path", f"{path} does not exist")
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        return read_csv(text, source=str(path))
+    if path.suffix.lower() in (".yml", ".yaml"):
+        return read_yaml(text, source=str(path))
+    raise InvalidInput.one("path", f"{path}: expected a .csv, .yml or .yaml file")
+
+
+def _chamber(value: str, *, where: str) -> str:
+    chamber = _CHAMBERS.get((value or "").strip().lower())
+    if chamber is None:
+        raise InvalidInput.one("chamber", f"{where}: unknown chamber {value!r}")
+    return chamber
+
+
+def read_csv(text: str, *, source: str) -> LegislatureData:
+    """A districts, legislators or committee-members CSV, told apart by its columns."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = set(reader.fieldnames or [])
+    rows = list(reader)
+    data = LegislatureData(sources=[source])
+
+    def cell(row: dict[str, str], *names: str) -> str:
+        return next(((row.get(n) or "").strip() for n in names if row.get(n)), "")
+
+    if {"committee", "member_name"} <= columns:
+        data.memberships = [
+            MembershipRecord(
+                committee_id=cell(r, "committee_id") or cell(r, "committee"),
+                committee=cell(r, "committee"),
+                committee_chamber=cell(r, "committee_chamber") or "legislature",
+                person_id=cell(r, "ocd_person_id"),
+                role=cell(r, "role") or "member",
+            )
+            for r in rows
+        ]
+    elif {"division_id"} <= columns and "name" not in columns:
+        data.districts = [
+            DistrictRecord(
+                chamber=_chamber(cell(r, "chamber"), where=f"{source}:{n}"),
+                name=_required(cell(r, "district"), "district", source, n),
+                division_id=cell(r, "division_id") or None,
+            )
+            for n, r in enumerate(rows, start=2)
+        ]
+    elif "name" in columns:
+        data.legislators = [_legislator_row(r, cell, source, n) for n, r in enumerate(rows, 2)]
+    else:
+        raise InvalidInput.one("path", f"{source}: not a districts, legislators or committee CSV")
+    return data
+
+
+def _required(value: str, field_name: str, source: str, line: int) -> str:
+    if not value:
+        raise InvalidInput.one(field_name, f"{source}:{line}: {field_name} is empty")
+    return value
+
+
+def _legislator_row(row: dict[str, str], cell, source: str, line: int) -> LegislatorRecord:  # type: ignore[no-untyped-def]
+    where = f"{source}:{line}"
+    return LegislatorRecord(
+        ocd_id=_required(cell(row, "ocd_person_id", "id"), "ocd_person_id", source, line),
+        chamber=_chamber(cell(row, "chamber", "current_chamber"), where=where),
+        district=_required(cell(row, "district", "current_district"), "district", source, line),
+        name=_required(cell(row, "name"), "name", source, line),
+        party=cell(row, "party", "current_party"),
+        email=cell(row, "email"),
+        given_name=cell(row, "given_name"),
+        family_name=cell(row, "family_name"),
+    )
+
+
+def read_yaml(text: str, *, source: str) -> LegislatureData:
+    """One Open States person or committee file."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInput.one("path", f"{source}: not valid YAML ({exc})") from None
+    if not isinstance(doc, dict) or "id" not in doc:
+        raise InvalidInput.one("path", f"{source}: not an Open States person or committee")
+    if doc.get("classification") == "committee":
+        return LegislatureData(
+            memberships=[
+                MembershipRecord(
+                    committee_id=doc["id"],
+                    committee=doc.get("name", ""),
+                    committee_chamber=doc.get("chamber", "legislature"),
+                    person_id=m.get("person_id", ""),
+                    role=m.get("role", "member"),
+                )
+                for m in doc.get("members", [])
+                if m.get("person_id")
+            ],
+            sources=[source],
+            complete_roster=False,
+        )
+    role = next((r for r in doc.get("roles", []) if not r.get("end_date")), None)
+    if role is None:  # not serving: contributes nothing, so the import marks them inactive
+        return LegislatureData(legislators=[], sources=[source], complete_roster=False)
+    party = (doc.get("party") or [{}])[-1].get("name", "")
+    record = LegislatorRecord(
+        ocd_id=doc["id"],
+        chamber=_chamber(role.get("type", ""), where=source),
+        district=role.get("district", ""),
+        name=doc.get("name", ""),
+        party=party,
+        email=doc.get("email", ""),
+        given_name=doc.get("given_name", ""),
+        family_name=doc.get("family_name", ""),
+        other_names=tuple(o["name"] for o in doc.get("other_names", []) if o.get("name")),
+    )
+    return LegislatureData(legislators=[record], sources=[source], complete_roster=False)

@@ -1,0 +1,47 @@
+"""One Settings class, read from the environment or `.env` (SPEC §7)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.policy import Policy
+
+
+class Settings(BaseSettings):
+    """Everything hubflow reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HUBFLOW_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    database_url: str = "sqlite:///hubflow.db"
+    email_backend: Literal["outbox", "sendgrid"] = "outbox"
+    sendgrid_api_key: SecretStr | None = Field(default=None, validation_alias="SENDGRID_API_KEY")
+    sendgrid_host: str = "https://api.sendgrid.com"
+    from_email: str = "go-team@masscare.org"
+    go_team_email: str = "go-team@masscare.org"
+    secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
+    base_url: str = "http://127.0.0.1:8000"
+    outbox_dir: Path = Path("outbox")
+    policy: Policy = Policy()
+
+    @model_validator(mode="after")
+    def _sendgrid_needs_a_key(self) -> Settings:
+        if self.email_backend == "sendgrid" and not self.sendgrid_api_key:
+            raise ValueError("SENDGRID_API_KEY is required when HUBFLOW_EMAIL_BACKEND=sendgrid")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once; tests call `get_settings.cache_clear()`."""
+    return Settings()

@@ -1,0 +1,24 @@
+"""The domain: typed tables, the lifecycle rules and the services that change state."""
+
+from models.audit import DomainEvent, StageChange
+from models.base import Base
+from models.hub import Contact, Hub, Submission
+from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
+from models.review import ReviewTask
+from models.staff import StaffMember
+
+__all__ = [
+    "Base",
+    "Committee",
+    "CommitteeMembership",
+    "Contact",
+    "District",
+    "DomainEvent",
+    "Hub",
+    "Legislator",
+    "ReviewTask",
+    "StaffMember",
+    "StageChange",
+    "StanceChange",
+    "Submission",
+]

@@ -1,0 +1,49 @@
+"""Errors the domain raises; each says what went wrong in words a person can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+
+class HubflowError(Exception):
+    """Base for every error hubflow reports to a person."""
+
+
+class InvalidInput(HubflowError):
+    """Input that failed validation; `errors` maps each field to its message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in self.errors.items()))
+
+    @classmethod
+    def one(cls, field: str, message: str) -> InvalidInput:
+        return cls({field: message})
+
+
+class NotFound(HubflowError):
+    """A thing referred to by id or name that does not exist."""
+
+    def __init__(self, what: str, key: object) -> None:
+        self.what, self.key = what, key
+        super().__init__(f"{what} {key!r} not found")
+
+
+class TransitionNotAllowed(HubflowError):
+    """An action the lifecycle forbids in the Hub's current stage or status."""
+
+
+class AlreadyDecided(HubflowError):
+    """A submission someone else decided first."""
+
+    def __init__(self, *, submission_id: int, state: str, by: str, at: datetime | None) -> None:
+        self.submission_id, self.state, self.by, self.at = submission_id, state, by, at
+        when = at.strftime("%Y-%m-%d %H:%M UTC") if at else "an earlier time"
+        super().__init__(
+            f"submission {submission_id} was already decided ({state}) by {by} at {when}"
+        )
+
+
+class ConcurrentUpdate(HubflowError):
+    """Someone else changed the same record first; reload and try again."""

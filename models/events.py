@@ -1,0 +1,21 @@
+"""Domain event types: the vocabulary of what happened (SPEC §3)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    INTEREST_SUBMITTED = "hub.interest.submitted"
+    SUBMISSION_RECEIVED = "hub.submission.received"
+    SUBMISSION_APPROVED = "hub.submission.approved"
+    CHANGES_REQUESTED = "hub.changes.requested"
+    SUBMISSION_DECLINED = "hub.submission.declined"
+    STAGE_ENTERED = "hub.stage.entered"
+    MOVED_BACK = "hub.moved.back"
+    LISTED = "hub.listed"
+    STALLED = "hub.stalled"
+    PAUSED = "hub.paused"
+    RESUMED = "hub.resumed"
+    WITHDRAWN = "hub.withdrawn"
+    STANCE_CHANGED = "legislator.stance.changed"

@@ -1,0 +1,224 @@
+"""What people hand in: the interest form and the evidence each stage needs (SPEC §2).
+
+Validation is pure (pydantic, no database). `parse` turns any failure into InvalidInput
+whose keys name the field, e.g. `targets.0.goal`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from models.enums import (
+    ActionKind,
+    Goal,
+    HubKind,
+    OnboardingProcess,
+    Stage,
+    Stance,
+    TargetRole,
+)
+from models.errors import InvalidInput
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
+_PHONE_DIGITS = re.compile(r"\d")
+_PHONE_CHARS = re.compile(r"^[\d\s().+\-x]+$")
+
+
+def _check_phone(value: str) -> str:
+    value = value.strip()
+    digits = len(_PHONE_DIGITS.findall(value))
+    if not _PHONE_CHARS.match(value) or not 10 <= digits <= 15:
+        raise ValueError("enter a phone number with 10 to 15 digits, e.g. 617-555-0123")
+    return value
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class InterestForm(_Form):
+    """The `/join` form, also what `hubflow hubs add` records for an interest taken by phone."""
+
+    group_name: Annotated[str, StringConstraints(min_length=2, max_length=120)]
+    kind: HubKind
+    towns: list[Text] = Field(min_length=1, max_length=30)
+    district: Text
+    contact_name: Text
+    email: EmailStr
+    phone: str
+    first_action_idea: str = Field("", max_length=2000)
+    consent_to_contact: bool
+
+    @field_validator("towns", mode="before")
+    @classmethod
+    def _split_towns(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [t.strip() for t in value.split(",") if t.strip()]
+        return value
+
+    _phone = field_validator("phone")(classmethod(lambda cls, v: _check_phone(v)))
+
+    @field_validator("consent_to_contact")
+    @classmethod
+    def _must_consent(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("the GO! Team can only follow up if you agree to be contacted")
+        return value
+
+    def dedup_key(self) -> str:
+        """Same group name and contact email means the same interest (a double-click)."""
+        name = re.sub(r"\s+", " ", self.group_name).casefold()
+        return f"{name}|{str(self.email).casefold()}"
+
+
+class FirstActionReport(_Form):
+    """A Hub's report of its first action for Medicare for All."""
+
+    kind: ActionKind
+    date: date
+    description: LongText
+    participants: int = Field(ge=1, le=100_000)
+
+    @field_validator("date")
+    @classmethod
+    def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
+        today = (info.context or {}).get("today")
+        if today is not None and value > today:
+            raise ValueError(f"the action must already have happened (today is {today})")
+        return value
+
+
+class OnboardingContact(_Form):
+    name: Text
+    email: EmailStr
+    phone: str
+
+    _phone = field_validator("phone")(classmethod(lambda cls, v: _check_phone(v)))
+
+
+class OnboardingSetup(_Form):
+    """Who new people reach, and how they are brought in."""
+
+    contacts: list[OnboardingContact] = Field(min_length=1, max_length=5)
+    process: OnboardingProcess
+    schedule: str = Field("", max_length=500)
+    description: str = Field("", max_length=5000)
+    consent_to_publish: bool
+
+    @model_validator(mode="after")
+    def _process_is_described(self) -> OnboardingSetup:
+        if self.process is OnboardingProcess.MONTHLY_MEETING and not self.schedule:
+            raise _field_error("schedule", "say when the monthly meeting happens")
+        if self.process is OnboardingProcess.OTHER and len(self.description) < 10:
+            raise _field_error("description", "describe the on-boarding process")
+        return self
+
+
+class PlanTarget(_Form):
+    """One legislator the plan sets out to move."""
+
+    role: TargetRole
+    legislator: Text
+    legislator_id: int | None = None
+    stance: Stance
+    goal: Goal
+    tactics: LongText
+    target_date: date
+
+    @model_validator(mode="after")
+    def _goal_fits_stance(self) -> PlanTarget:
+        if not self.stance.allows(self.goal):
+            raise _field_error(
+                "goal", f"'{self.goal.value}' does not fit a legislator who is {self.stance.value}"
+            )
+        return self
+
+    @field_validator("target_date")
+    @classmethod
+    def _target_ahead(cls, value: date, info: ValidationInfo) -> date:
+        today = (info.context or {}).get("today")
+        if today is not None and value < today:
+            raise ValueError(f"the target date must not be in the past (today is {today})")
+        return value
+
+
+class StrategicPlan(_Form):
+    """The plan: its State Rep (required), and optionally its Senator and Members of Congress."""
+
+    targets: list[PlanTarget] = Field(min_length=1, max_length=12)
+
+    @model_validator(mode="after")
+    def _one_state_rep(self) -> StrategicPlan:
+        roles = [t.role for t in self.targets]
+        if roles.count(TargetRole.STATE_REP) != 1:
+            raise _field_error("targets", "the plan needs exactly one State Rep target")
+        if roles.count(TargetRole.STATE_SENATOR) > 1:
+            raise _field_error("targets", "the plan can name at most one State Senator")
+        return self
+
+
+class _FieldError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def _field_error(field: str, message: str) -> _FieldError:
+    return _FieldError(field, message)
+
+
+EVIDENCE: dict[Stage, type[_Form]] = {
+    Stage.INTEREST: InterestForm,
+    Stage.FIRST_ACTION: FirstActionReport,
+    Stage.ONBOARDING: OnboardingSetup,
+    Stage.STRATEGIC_PLAN: StrategicPlan,
+}
+
+F = TypeVar("F", bound=BaseModel)
+
+
+def parse(model: type[F], data: Any, *, today: date | None = None, prefix: str = "") -> F:
+    """Validate `data` as `model`, or raise InvalidInput keyed by field path."""
+    if not isinstance(data, dict):
+        raise InvalidInput.one(prefix.rstrip(".") or "payload", "expected an object of fields")
+    try:
+        return model.model_validate(data, context={"today": today})
+    except ValidationError as exc:
+        raise InvalidInput(_errors_by_field(exc, prefix)) from None
+
+
+def _errors_by_field(exc: ValidationError, prefix: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(part) for part in err["loc"]]
+        message = err["msg"].removeprefix("Value error, ")
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, _FieldError):
+            loc.append(cause.field)
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        field = prefix + (".".join(loc) or "payload")
+        errors.setdefault(field, message)
+    return errors
+
+
+def parse_evidence(stage: Stage, payload: Any, *, today: date) -> BaseModel:
+    """Validate what a Hub hands in to leave `stage`."""
+    if stage not in EVIDENCE:
+        raise InvalidInput.one("stage", f"nothing can be submitted for {stage.value}")
+    return parse(EVIDENCE[stage], payload, today=today, prefix="payload.")

@@ -1,0 +1,88 @@
+"""Districts, legislators, committees and stances (SPEC §5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, JSONType, utcnow
+from models.columns import enum_type
+from models.enums import Chamber, Stance
+
+
+class District(Base):
+    __tablename__ = "districts"
+    __table_args__ = (UniqueConstraint("chamber", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chamber: Mapped[Chamber] = mapped_column(enum_type(Chamber))
+    name: Mapped[str] = mapped_column(String(80))
+    division_id: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+
+    legislators: Mapped[list[Legislator]] = relationship(back_populates="district")
+
+    @property
+    def sitting(self) -> Legislator | None:
+        """The active legislator holding the seat, or None when it is vacant."""
+        return next((leg for leg in self.legislators if leg.active), None)
+
+
+class Legislator(Base):
+    __tablename__ = "legislators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ocd_id: Mapped[str] = mapped_column(String(80), unique=True)
+    chamber: Mapped[Chamber] = mapped_column(enum_type(Chamber))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    given_name: Mapped[str] = mapped_column(String(80), default="")
+    family_name: Mapped[str] = mapped_column(String(80), default="")
+    other_names: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    party: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    stance: Mapped[Stance] = mapped_column(enum_type(Stance), default=Stance.NOT_COSPONSOR)
+    active: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    district: Mapped[District] = relationship(back_populates="legislators")
+    memberships: Mapped[list[CommitteeMembership]] = relationship(back_populates="legislator")
+
+
+class Committee(Base):
+    __tablename__ = "committees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ocd_id: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    chamber: Mapped[str] = mapped_column(String(20))
+
+    memberships: Mapped[list[CommitteeMembership]] = relationship(back_populates="committee")
+
+
+class CommitteeMembership(Base):
+    __tablename__ = "committee_memberships"
+    __table_args__ = (UniqueConstraint("committee_id", "legislator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"))
+    legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id"), index=True)
+    role: Mapped[str] = mapped_column(String(60), default="member")
+
+    committee: Mapped[Committee] = relationship(back_populates="memberships")
+    legislator: Mapped[Legislator] = relationship(back_populates="memberships")
+
+
+class StanceChange(Base):
+    """Every change of a legislator's stance: who, when, from, to, why."""
+
+    __tablename__ = "stance_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    from_stance: Mapped[Stance] = mapped_column(enum_type(Stance))
+    to_stance: Mapped[Stance] = mapped_column(enum_type(Stance))
+    reason: Mapped[str] = mapped_column(Text, default="")

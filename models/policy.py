@@ -1,0 +1,35 @@
+"""Deadlines and reminder offsets (SPEC §7 policy section), and the campaign's calendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+
+from models.enums import Stage
+
+
+class Policy(BaseModel):
+    """Every duration hubflow applies, in days; configurable as HUBFLOW_POLICY__<NAME>."""
+
+    interest_days: int = Field(14, ge=1)
+    first_action_days: int = Field(60, ge=1)
+    onboarding_days: int = Field(30, ge=1)
+    strategic_plan_days: int = Field(45, ge=1)
+    changes_requested_days: int = Field(14, ge=1)
+    review_due_days: int = Field(5, ge=1)
+    timezone: str = "America/New_York"
+
+    def stage_days(self, stage: Stage) -> int | None:
+        """Days a Hub has for `stage`, or None for `listed`, which has no deadline."""
+        value = getattr(self, f"{stage.value}_days", None)
+        return int(value) if value is not None else None
+
+    def today(self, now: datetime) -> date:
+        """The campaign's date at `now`: deadlines are days in Massachusetts."""
+        return now.astimezone(ZoneInfo(self.timezone)).date()
+
+    def due_date(self, stage: Stage, now: datetime) -> date | None:
+        days = self.stage_days(stage)
+        return self.today(now) + timedelta(days=days) if days is not None else None

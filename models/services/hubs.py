@@ -1,0 +1,371 @@
+"""What Hubs do, and what staff do to a Hub's status: one transaction each."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.enums import (
+    Chamber,
+    ContactRole,
+    ReviewState,
+    Stage,
+    Status,
+    SubmissionState,
+    TargetRole,
+)
+from models.errors import InvalidInput
+from models.events import EventType
+from models.forms import InterestForm, StrategicPlan, parse, parse_evidence
+from models.hub import Contact, Hub, Submission
+from models.legislature import District, Legislator
+from models.lifecycle import Action, check
+from models.policy import Policy
+from models.review import ReviewTask
+from models.services.common import Actor, clock, current_policy, emit, load_hub, move, transaction
+
+
+def find_house_district(session: Session, name: str) -> District:
+    district = session.scalar(
+        select(District).where(
+            District.chamber == Chamber.HOUSE, func.lower(District.name) == name.strip().lower()
+        )
+    )
+    if district is None:
+        raise InvalidInput.one(
+            "district", f"{name!r} is not a Massachusetts State Rep district (e.g. '10th Bristol')"
+        )
+    return district
+
+
+def submit_interest(
+    session: Session,
+    data: dict[str, Any] | InterestForm,
+    *,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Hub:
+    """Record an interest form (or one taken by phone); the same form twice gives one Hub."""
+    form = data if isinstance(data, InterestForm) else parse(InterestForm, data)
+    now, policy = clock(now), current_policy(policy)
+    try:
+        with transaction(session):
+            return _create_hub(session, form, actor=actor, now=now, policy=policy)
+    except IntegrityError:
+        # Another request created the same Hub between our look-up and our insert.
+        with transaction(session):
+            existing = session.scalar(select(Hub).where(Hub.dedup_key == form.dedup_key()))
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_hub(
+    session: Session, form: InterestForm, *, actor: Actor | None, now: datetime, policy: Policy
+) -> Hub:
+    district = find_house_district(session, form.district)
+    key = form.dedup_key()
+    existing = session.scalar(select(Hub).where(Hub.dedup_key == key))
+    if existing is not None and not existing.status.is_final():
+        return existing
+    if existing is not None:
+        existing.dedup_key = f"{key}#{existing.id}"  # a withdrawn group may apply again
+        session.flush()
+    hub = Hub(
+        name=form.group_name,
+        kind=form.kind,
+        towns=list(form.towns),
+        district_id=district.id,
+        stage=Stage.INTEREST,
+        status=Status.ACTIVE,
+        first_action_idea=form.first_action_idea,
+        dedup_key=key,
+        created_at=now,
+    )
+    hub.contacts.append(
+        Contact(
+            name=form.contact_name,
+            email=str(form.email).lower(),
+            phone=form.phone,
+            role=ContactRole.PRIMARY,
+            created_at=now,
+        )
+    )
+    session.add(hub)
+    session.flush()
+    actor = actor or Actor.hub(hub.id)
+    submission = Submission(
+        hub_id=hub.id,
+        stage=Stage.INTEREST,
+        version=1,
+        payload=form.model_dump(mode="json"),
+        submitted_by=actor.label,
+        submitted_at=now,
+    )
+    session.add(submission)
+    session.flush()
+    move(
+        session,
+        hub,
+        stage=Stage.INTEREST,
+        status=Status.ACTIVE,
+        actor=actor,
+        reason="interest form submitted",
+        now=now,
+        policy=policy,
+        initial=True,
+    )
+    emit(session, EventType.INTEREST_SUBMITTED, hub, now, submission_id=submission.id)
+    return hub
+
+
+def waiting_for_staff(session: Session, hub: Hub) -> bool:
+    """Whether the Hub's work for its current stage is with the GO! Team."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Submission.hub_id == hub.id,
+                    Submission.stage == hub.stage,
+                    Submission.state == SubmissionState.PENDING,
+                )
+            )
+        )
+    )
+
+
+def submit_stage_work(
+    session: Session,
+    hub_id: int,
+    stage: Stage | str,
+    payload: dict[str, Any],
+    *,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Submission:
+    """Hand in the work that leaves `stage`; a resubmission after changes is a new version."""
+    now, policy = clock(now), current_policy(policy)
+    try:
+        stage = Stage(stage)
+    except ValueError:
+        raise InvalidInput.one("stage", f"unknown stage {stage!r}") from None
+    evidence = parse_evidence(stage, payload, today=policy.today(now))
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        outcome = check(
+            Action.SUBMIT, hub.state(waiting_for_staff=waiting_for_staff(session, hub)), stage=stage
+        )
+        if isinstance(evidence, StrategicPlan):
+            _check_plan_targets(session, evidence)
+        actor = actor or Actor.hub(hub.id)
+        version = (
+            session.scalar(
+                select(func.max(Submission.version)).where(
+                    Submission.hub_id == hub.id, Submission.stage == stage
+                )
+            )
+            or 0
+        ) + 1
+        submission = Submission(
+            hub_id=hub.id,
+            stage=stage,
+            version=version,
+            payload=evidence.model_dump(mode="json"),
+            submitted_by=actor.label,
+            submitted_at=now,
+        )
+        session.add(submission)
+        session.flush()
+        move(
+            session,
+            hub,
+            stage=outcome.stage,
+            status=outcome.status,
+            actor=actor,
+            reason="submission clears stalled",
+            now=now,
+            policy=policy,
+        )
+        emit(
+            session,
+            EventType.SUBMISSION_RECEIVED,
+            hub,
+            now,
+            submission_id=submission.id,
+            stage=stage.value,
+            version=version,
+        )
+        return submission
+
+
+def _check_plan_targets(session: Session, plan: StrategicPlan) -> None:
+    chambers = {TargetRole.STATE_REP: Chamber.HOUSE, TargetRole.STATE_SENATOR: Chamber.SENATE}
+    for i, target in enumerate(plan.targets):
+        if target.legislator_id is None:
+            continue
+        legislator = session.get(Legislator, target.legislator_id)
+        if (
+            legislator is None
+            or chambers.get(target.role, legislator.chamber) != legislator.chamber
+        ):
+            raise InvalidInput.one(
+                f"payload.targets.{i}.legislator_id",
+                f"no {target.role.value.replace('_', ' ')} with id {target.legislator_id}",
+            )
+
+
+def _close_open_work(session: Session, hub: Hub, *, now: datetime, why: str) -> None:
+    """Withdraw what waits for staff and cancel the open review tasks, e.g. on withdrawal."""
+    session.execute(
+        update(Submission)
+        .where(Submission.hub_id == hub.id, Submission.state == SubmissionState.PENDING)
+        .values(state=SubmissionState.WITHDRAWN, decided_at=now, comment=why)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(ReviewTask)
+        .where(ReviewTask.hub_id == hub.id, ReviewTask.state == ReviewState.OPEN)
+        .values(state=ReviewState.CANCELLED, decided_at=now, comment=why)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _require_reason(reason: str, *, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput.one(field, "say why, so the Hub's history explains it")
+    if len(reason) > 2000:
+        raise InvalidInput.one(field, "keep it under 2000 characters")
+    return reason
+
+
+def move_back(
+    session: Session,
+    hub_id: int,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Hub:
+    """Staff send a Hub back one stage (e.g. to redo its plan), with a reason."""
+    reason = _require_reason(reason)
+    now, policy = clock(now), current_policy(policy)
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        outcome = check(Action.MOVE_BACK, hub.state())
+        _close_open_work(session, hub, now=now, why=f"moved back: {reason}")
+        was_paused = hub.status is Status.PAUSED
+        move(
+            session,
+            hub,
+            stage=outcome.stage,
+            status=outcome.status,
+            actor=actor,
+            reason=reason,
+            now=now,
+            policy=policy,
+        )
+        if was_paused:  # the clock of the stage re-entered stays stopped until resume
+            hub.paused_days_left = policy.stage_days(outcome.stage)
+            hub.stage_due_date = None
+        emit(session, EventType.MOVED_BACK, hub, now, stage=outcome.stage.value, reason=reason)
+        return hub
+
+
+def pause(
+    session: Session,
+    hub_id: int,
+    *,
+    actor: Actor,
+    reason: str = "",
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Hub:
+    """Staff pause a Hub: its clock stops with the days it had left."""
+    now, policy = clock(now), current_policy(policy)
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        outcome = check(Action.PAUSE, hub.state())
+        if hub.stage_due_date is not None:
+            hub.paused_days_left = max(0, (hub.stage_due_date - policy.today(now)).days)
+        hub.stage_due_date = None
+        move(
+            session,
+            hub,
+            stage=outcome.stage,
+            status=outcome.status,
+            actor=actor,
+            reason=reason.strip(),
+            now=now,
+            policy=policy,
+        )
+        emit(session, EventType.PAUSED, hub, now, reason=reason.strip())
+        return hub
+
+
+def resume(
+    session: Session,
+    hub_id: int,
+    *,
+    actor: Actor,
+    reason: str = "",
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Hub:
+    """Restart a paused Hub's clock with the days it had left."""
+    now, policy = clock(now), current_policy(policy)
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        outcome = check(Action.RESUME, hub.state())
+        if hub.paused_days_left is not None:
+            hub.stage_due_date = policy.today(now) + timedelta(days=hub.paused_days_left)
+        hub.paused_days_left = None
+        move(
+            session,
+            hub,
+            stage=outcome.stage,
+            status=outcome.status,
+            actor=actor,
+            reason=reason.strip(),
+            now=now,
+            policy=policy,
+        )
+        emit(session, EventType.RESUMED, hub, now)
+        return hub
+
+
+def withdraw(
+    session: Session,
+    hub_id: int,
+    *,
+    actor: Actor,
+    reason: str = "",
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Hub:
+    """The Hub steps away (or staff record that it did); nothing more is sent to it."""
+    now, policy = clock(now), current_policy(policy)
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        outcome = check(Action.WITHDRAW, hub.state())
+        _close_open_work(session, hub, now=now, why="the Hub withdrew")
+        hub.stage_due_date, hub.paused_days_left = None, None
+        move(
+            session,
+            hub,
+            stage=outcome.stage,
+            status=outcome.status,
+            actor=actor,
+            reason=reason.strip(),
+            now=now,
+            policy=policy,
+        )
+        emit(session, EventType.WITHDRAWN, hub, now, reason=reason.strip())
+        return hub

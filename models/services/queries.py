@@ -1,0 +1,80 @@
+"""Read-only views of Hubs for people and scripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.audit import StageChange
+from models.enums import Chamber, Stage, Status
+from models.errors import InvalidInput, NotFound
+from models.hub import Hub, Submission
+from models.legislature import District
+from models.review import ReviewTask
+
+
+def _enum_or_error(enum: Any, value: str | None, field: str) -> Any:
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        raise InvalidInput.one(field, f"{value!r} is not one of {choices}") from None
+
+
+def list_hubs(
+    session: Session, *, stage: str | None = None, status: str | None = None
+) -> list[Hub]:
+    stmt = select(Hub).options(selectinload(Hub.district)).order_by(Hub.id)
+    if (st := _enum_or_error(Stage, stage, "stage")) is not None:
+        stmt = stmt.where(Hub.stage == st)
+    if (stat := _enum_or_error(Status, status, "status")) is not None:
+        stmt = stmt.where(Hub.status == stat)
+    return list(session.scalars(stmt))
+
+
+@dataclass
+class HubDetail:
+    hub: Hub
+    submissions: list[Submission]
+    history: list[StageChange]
+    reviews: list[ReviewTask]
+
+
+def hub_detail(session: Session, hub_id: int) -> HubDetail:
+    hub = session.scalar(
+        select(Hub)
+        .where(Hub.id == hub_id)
+        .options(selectinload(Hub.contacts), selectinload(Hub.district))
+    )
+    if hub is None:
+        raise NotFound("Hub", hub_id)
+    return HubDetail(
+        hub=hub,
+        submissions=list(
+            session.scalars(
+                select(Submission).where(Submission.hub_id == hub_id).order_by(Submission.id)
+            )
+        ),
+        history=list(
+            session.scalars(
+                select(StageChange).where(StageChange.hub_id == hub_id).order_by(StageChange.id)
+            )
+        ),
+        reviews=list(
+            session.scalars(
+                select(ReviewTask).where(ReviewTask.hub_id == hub_id).order_by(ReviewTask.id)
+            )
+        ),
+    )
+
+
+def list_districts(session: Session, *, chamber: str | None = None) -> list[District]:
+    stmt = select(District).options(selectinload(District.legislators))
+    if (ch := _enum_or_error(Chamber, chamber, "chamber")) is not None:
+        stmt = stmt.where(District.chamber == ch)
+    return list(session.scalars(stmt.order_by(District.chamber, District.name)))

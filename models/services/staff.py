@@ -1,0 +1,41 @@
+"""The GO! Team's members."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.errors import InvalidInput
+from models.forms import parse
+from models.services.common import transaction
+from models.staff import StaffMember
+
+
+class StaffForm(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=120)
+    email: EmailStr
+
+
+def add_staff(
+    session: Session, *, name: str, email: str, password_hash: str | None = None
+) -> StaffMember:
+    """Add a GO! Team member; an address can belong to one member only."""
+    form = parse(StaffForm, {"name": name, "email": email})
+    address = str(form.email).lower()
+    try:
+        with transaction(session):
+            if session.scalar(select(StaffMember.id).where(StaffMember.email == address)):
+                raise InvalidInput.one("email", f"{address} is already on the GO! Team")
+            member = StaffMember(name=form.name, email=address, password_hash=password_hash)
+            session.add(member)
+            return member
+    except IntegrityError:
+        raise InvalidInput.one("email", f"{address} is already on the GO! Team") from None
+
+
+def list_staff(session: Session) -> list[StaffMember]:
+    return list(session.scalars(select(StaffMember).order_by(StaffMember.id)))
