@@ -4,64 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
 from models.errors import InvalidInput
+from models.services.legislature import (
+    DistrictRecord,
+    LegislatorRecord,
+    LegislatureData,
+    MembershipRecord,
+)
 
 DATA = Path(__file__).parent / "data"
 _CHAMBERS = {"house": "house", "lower": "house", "senate": "senate", "upper": "senate"}
-
-
-@dataclass(frozen=True, slots=True)
-class DistrictRecord:
-    chamber: str
-    name: str
-    division_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LegislatorRecord:
-    ocd_id: str
-    chamber: str
-    district: str
-    name: str
-    party: str = ""
-    email: str = ""
-    given_name: str = ""
-    family_name: str = ""
-    other_names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class MembershipRecord:
-    committee_id: str
-    committee: str
-    committee_chamber: str
-    person_id: str
-    role: str
-
-
-@dataclass(slots=True)
-class LegislatureData:
-    """What one import brings; None for a kind of record the source does not carry."""
-
-    districts: list[DistrictRecord] | None = None
-    legislators: list[LegislatorRecord] | None = None
-    memberships: list[MembershipRecord] | None = None
-    sources: list[str] = field(default_factory=list)
-    # Whether `legislators` is everyone serving in their chambers (so the missing have left).
-    complete_roster: bool = True
-
-    def merge(self, other: LegislatureData) -> None:
-        for name in ("districts", "legislators", "memberships"):
-            extra = getattr(other, name)
-            if extra is not None:
-                setattr(self, name, (getattr(self, name) or []) + extra)
-        self.sources += other.sources
-        self.complete_roster = self.complete_roster and other.complete_roster
 
 
 def bundled() -> LegislatureData:
@@ -143,7 +100,9 @@ def _required(value: str, field_name: str, source: str, line: int) -> str:
     return value
 
 
-def _legislator_row(row: dict[str, str], cell, source: str, line: int) -> LegislatorRecord:  # type: ignore[no-untyped-def]
+def _legislator_row(
+    row: dict[str, str], cell: Callable[..., str], source: str, line: int
+) -> LegislatorRecord:
     where = f"{source}:{line}"
     return LegislatorRecord(
         ocd_id=_required(cell(row, "ocd_person_id", "id"), "ocd_person_id", source, line),

@@ -15,17 +15,17 @@ class Stage(StrEnum):
     LISTED = "listed"
 
     @property
-    def index(self) -> int:
+    def order(self) -> int:
         return list(Stage).index(self)
 
     def next(self) -> Stage | None:
         """The stage an approval leads to, or None from `listed`."""
         order = list(Stage)
-        return order[self.index + 1] if self.index + 1 < len(order) else None
+        return order[self.order + 1] if self.order + 1 < len(order) else None
 
     def previous(self) -> Stage | None:
         """The stage staff can move a Hub back to, or None from `interest`."""
-        return list(Stage)[self.index - 1] if self.index > 0 else None
+        return list(Stage)[self.order - 1] if self.order > 0 else None
 
     def takes_submission(self) -> bool:
         """Whether a Hub leaves this stage by handing in a submission."""

@@ -6,8 +6,8 @@ whose keys name the field, e.g. `targets.0.goal`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -90,13 +90,13 @@ class FirstActionReport(_Form):
     """A Hub's report of its first action for Medicare for All."""
 
     kind: ActionKind
-    date: date
+    date: dt.date
     description: LongText
     participants: int = Field(ge=1, le=100_000)
 
     @field_validator("date")
     @classmethod
-    def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
+    def _not_in_future(cls, value: dt.date, info: ValidationInfo) -> dt.date:
         today = (info.context or {}).get("today")
         if today is not None and value > today:
             raise ValueError(f"the action must already have happened (today is {today})")
@@ -138,7 +138,7 @@ class PlanTarget(_Form):
     stance: Stance
     goal: Goal
     tactics: LongText
-    target_date: date
+    target_date: dt.date
 
     @model_validator(mode="after")
     def _goal_fits_stance(self) -> PlanTarget:
@@ -150,7 +150,7 @@ class PlanTarget(_Form):
 
     @field_validator("target_date")
     @classmethod
-    def _target_ahead(cls, value: date, info: ValidationInfo) -> date:
+    def _target_ahead(cls, value: dt.date, info: ValidationInfo) -> dt.date:
         today = (info.context or {}).get("today")
         if today is not None and value < today:
             raise ValueError(f"the target date must not be in the past (today is {today})")
@@ -192,7 +192,7 @@ EVIDENCE: dict[Stage, type[_Form]] = {
 F = TypeVar("F", bound=BaseModel)
 
 
-def parse(model: type[F], data: Any, *, today: date | None = None, prefix: str = "") -> F:
+def parse(model: type[F], data: Any, *, today: dt.date | None = None, prefix: str = "") -> F:
     """Validate `data` as `model`, or raise InvalidInput keyed by field path."""
     if not isinstance(data, dict):
         raise InvalidInput.one(prefix.rstrip(".") or "payload", "expected an object of fields")
@@ -217,7 +217,7 @@ def _errors_by_field(exc: ValidationError, prefix: str) -> dict[str, str]:
     return errors
 
 
-def parse_evidence(stage: Stage, payload: Any, *, today: date) -> BaseModel:
+def parse_evidence(stage: Stage, payload: Any, *, today: dt.date) -> BaseModel:
     """Validate what a Hub hands in to leave `stage`."""
     if stage not in EVIDENCE:
         raise InvalidInput.one("stage", f"nothing can be submitted for {stage.value}")

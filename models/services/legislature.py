@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,25 +14,28 @@ from models.legislature import Committee, CommitteeMembership, District, Legisla
 from models.services.common import transaction
 
 
-class _District(Protocol):
+@dataclass(frozen=True, slots=True)
+class DistrictRecord:
     chamber: str
     name: str
-    division_id: str | None
+    division_id: str | None = None
 
 
-class _Legislator(Protocol):
+@dataclass(frozen=True, slots=True)
+class LegislatorRecord:
     ocd_id: str
     chamber: str
     district: str
     name: str
-    party: str
-    email: str
-    given_name: str
-    family_name: str
-    other_names: tuple[str, ...]
+    party: str = ""
+    email: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    other_names: tuple[str, ...] = ()
 
 
-class _Membership(Protocol):
+@dataclass(frozen=True, slots=True)
+class MembershipRecord:
     committee_id: str
     committee: str
     committee_chamber: str
@@ -41,11 +43,24 @@ class _Membership(Protocol):
     role: str
 
 
-class _Data(Protocol):
-    districts: list[_District] | None
-    legislators: list[_Legislator] | None
-    memberships: list[_Membership] | None
-    complete_roster: bool
+@dataclass(slots=True)
+class LegislatureData:
+    """What one import brings; None for a kind of record the source does not carry."""
+
+    districts: list[DistrictRecord] | None = None
+    legislators: list[LegislatorRecord] | None = None
+    memberships: list[MembershipRecord] | None = None
+    sources: list[str] = field(default_factory=list)
+    # Whether `legislators` is everyone serving in their chambers (so the missing have left).
+    complete_roster: bool = True
+
+    def merge(self, other: LegislatureData) -> None:
+        for name in ("districts", "legislators", "memberships"):
+            extra = getattr(other, name)
+            if extra is not None:
+                setattr(self, name, (getattr(self, name) or []) + extra)
+        self.sources += other.sources
+        self.complete_roster = self.complete_roster and other.complete_roster
 
 
 @dataclass
@@ -60,7 +75,7 @@ class ImportReport:
         return any(self.counts.values())
 
 
-def import_legislature(session: Session, data: _Data) -> ImportReport:
+def import_legislature(session: Session, data: LegislatureData) -> ImportReport:
     """Upsert everything in `data` in one transaction; legislators who left become inactive."""
     report = ImportReport()
     with transaction(session):
@@ -77,7 +92,7 @@ def import_legislature(session: Session, data: _Data) -> ImportReport:
 def _upsert_district(
     session: Session,
     districts: dict[tuple[Chamber, str], District],
-    record: _District,
+    record: DistrictRecord,
     report: ImportReport,
 ) -> District:
     key = (Chamber(record.chamber), record.name)
@@ -96,7 +111,7 @@ def _upsert_district(
 def _upsert_legislators(
     session: Session,
     districts: dict[tuple[Chamber, str], District],
-    data: _Data,
+    data: LegislatureData,
     report: ImportReport,
 ) -> None:
     existing = {leg.ocd_id: leg for leg in session.scalars(select(Legislator))}
@@ -106,7 +121,7 @@ def _upsert_legislators(
         district = districts.get((Chamber(record.chamber), record.district))
         if district is None:
             district = _upsert_district(
-                session, districts, _Seat(record.chamber, record.district), report
+                session, districts, DistrictRecord(record.chamber, record.district), report
             )
             session.flush()
         values = {
@@ -147,17 +162,8 @@ def _upsert_legislators(
                 report.counts["legislators inactive"] += 1
 
 
-@dataclass(frozen=True, slots=True)
-class _Seat:
-    """The district a legislator's record names, when no districts file brought it."""
-
-    chamber: str
-    name: str
-    division_id: str | None = None
-
-
 def _replace_memberships(
-    session: Session, memberships: Iterable[_Membership], report: ImportReport
+    session: Session, memberships: Iterable[MembershipRecord], report: ImportReport
 ) -> None:
     session.flush()
     people = dict(session.execute(select(Legislator.ocd_id, Legislator.id)).tuples().all())

@@ -1,0 +1,136 @@
+"""Factories for test data: valid by default, overridable field by field."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.enums import Chamber, Decision, Stage
+from models.hub import Hub, Submission
+from models.legislature import District, Legislator
+from models.services import hubs, reviews
+from models.services.staff import add_staff
+from models.staff import StaffMember
+
+_seq = itertools.count(1)
+
+
+def interest_form(**overrides: Any) -> dict[str, Any]:
+    n = next(_seq)
+    form: dict[str, Any] = {
+        "group_name": f"South Shore M4A {n}",
+        "kind": "single_issue",
+        "towns": ["Quincy", "Braintree"],
+        "district": "1st Norfolk",
+        "contact_name": "Bo Diaz",
+        "email": f"bo{n}@example.org",
+        "phone": "617-555-0123",
+        "first_action_idea": "a canvass at the farmers market",
+        "consent_to_contact": True,
+    }
+    form.update(overrides)
+    return form
+
+
+def first_action(today: date, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "kind": "canvass",
+        "date": (today - timedelta(days=3)).isoformat(),
+        "description": "Knocked on 200 doors in Quincy Point and signed up 12 new people.",
+        "participants": 9,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def onboarding(**overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "contacts": [{"name": "Cy Park", "email": "cy@example.org", "phone": "617 555 0199"}],
+        "process": "monthly_meeting",
+        "schedule": "First Tuesday of each month, 7pm, Thomas Crane Library",
+        "description": "",
+        "consent_to_publish": True,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def plan_target(today: date, **overrides: Any) -> dict[str, Any]:
+    target: dict[str, Any] = {
+        "role": "state_rep",
+        "legislator": "Bruce Ayers",
+        "stance": "not_cosponsor",
+        "goal": "win_cosponsorship",
+        "tactics": "Constituent meetings every month and a district town hall.",
+        "target_date": (today + timedelta(days=90)).isoformat(),
+    }
+    target.update(overrides)
+    return target
+
+
+def strategic_plan(today: date, *targets: dict[str, Any]) -> dict[str, Any]:
+    return {"targets": list(targets) or [plan_target(today)]}
+
+
+def staff(session: Session, *, name: str = "Ann Lee", email: str | None = None) -> StaffMember:
+    return add_staff(session, name=name, email=email or f"staff{next(_seq)}@masscare.org")
+
+
+def evidence_for(stage: Stage, today: date) -> dict[str, Any]:
+    if stage is Stage.FIRST_ACTION:
+        return first_action(today)
+    if stage is Stage.ONBOARDING:
+        return onboarding()
+    if stage is Stage.STRATEGIC_PLAN:
+        return strategic_plan(today)
+    raise ValueError(stage)
+
+
+def pending(session: Session, hub: Hub) -> Submission:
+    sub = session.scalar(
+        select(Submission)
+        .where(Submission.hub_id == hub.id, Submission.state == "pending")
+        .order_by(Submission.id.desc())
+    )
+    session.commit()  # end the read; unlike rollback, keeps loaded objects usable
+    assert sub is not None, f"Hub {hub.id} has nothing pending"
+    return sub
+
+
+def hub_in(
+    session: Session,
+    stage: Stage,
+    *,
+    reviewer: StaffMember,
+    now: datetime | None = None,
+    **form: Any,
+) -> Hub:
+    """A Hub that has been approved through every stage before `stage`."""
+    hub = hubs.submit_interest(session, interest_form(**form), now=now)
+    today = (now or datetime.now().astimezone()).date()
+    for current in list(Stage)[: stage.order]:
+        if current is not Stage.INTEREST:
+            hubs.submit_stage_work(session, hub.id, current, evidence_for(current, today), now=now)
+        reviews.decide(
+            session, pending(session, hub).id, Decision.APPROVE, staff_id=reviewer.id, now=now
+        )
+    session.expire_all()
+    refreshed = session.get(Hub, hub.id)
+    session.commit()  # end the read; unlike rollback, keeps loaded objects usable
+    assert refreshed is not None and refreshed.stage is stage
+    return refreshed
+
+
+def house_rep(session: Session, district: str = "1st Norfolk") -> Legislator:
+    rep = session.scalar(
+        select(Legislator)
+        .join(District)
+        .where(District.chamber == Chamber.HOUSE, District.name == district, Legislator.active)
+    )
+    session.commit()  # end the read; unlike rollback, keeps loaded objects usable
+    assert rep is not None
+    return rep
