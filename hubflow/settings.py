@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
     base_url: str = "http://127.0.0.1:8000"
     outbox_dir: Path = Path("outbox")
+    # Delivery: how long one SendGrid request may take, how often a temporary failure
+    # is retried (exponential backoff from `email_retry_base_seconds`, with jitter),
+    # how many requests are in flight at once, and when a claimed email is presumed lost.
+    sendgrid_timeout_seconds: float = Field(10.0, gt=0)
+    email_max_attempts: int = Field(6, ge=1)
+    email_retry_base_seconds: float = Field(30.0, ge=0)
+    dispatch_concurrency: int = Field(16, ge=1, le=64)
+    dispatch_lease_seconds: float = Field(300.0, gt=0)
+    # A Hub's private link stays valid this long; a fresh one can be asked for by email.
+    hub_link_max_age_days: int = Field(60, ge=1)
     policy: Policy = Policy()
 
     @model_validator(mode="after")

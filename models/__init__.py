@@ -2,6 +2,7 @@
 
 from models.audit import DomainEvent, StageChange
 from models.base import Base
+from models.email import Email, Suppression
 from models.hub import Contact, Hub, Submission
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.review import ReviewTask
@@ -14,6 +15,7 @@ __all__ = [
     "Contact",
     "District",
     "DomainEvent",
+    "Email",
     "Hub",
     "Legislator",
     "ReviewTask",
@@ -21,4 +23,5 @@ __all__ = [
     "StageChange",
     "StanceChange",
     "Submission",
+    "Suppression",
 ]

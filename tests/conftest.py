@@ -30,6 +30,7 @@ LEGISLATURE_TABLES = (
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ["COLUMNS"] = "240"  # readable CLI tables on one line each, as on a wide terminal
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ import typer
 from hubflow.cli import views
 from hubflow.cli.output import console, emit_json, reported, table
 from hubflow.db import session_factory, upgrade
+from hubflow.email import queries as emails
+from hubflow.email.dispatch import dispatch
 from hubflow.openstates import bundled, read_path
 from models.enums import Decision, HubKind
 from models.services import hubs as hub_services
@@ -21,10 +23,12 @@ hubs_app = typer.Typer(help="Hubs: add, list, show, pause, resume, withdraw.", n
 reviews_app = typer.Typer(help="Submissions waiting for the GO! Team.", no_args_is_help=True)
 districts_app = typer.Typer(help="State Rep and Senate districts.", no_args_is_help=True)
 staff_app = typer.Typer(help="The GO! Team.", no_args_is_help=True)
+outbox_app = typer.Typer(help="The email outbox.", no_args_is_help=True)
 app.add_typer(hubs_app, name="hubs")
 app.add_typer(reviews_app, name="reviews")
 app.add_typer(districts_app, name="districts")
 app.add_typer(staff_app, name="staff")
+app.add_typer(outbox_app, name="outbox")
 
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 STAFF = typer.Option(..., "--staff", help="Email of the GO! Team member acting.")
@@ -242,6 +246,33 @@ def staff_list(as_json: bool = JSON) -> None:
         emit_json(rows)
     else:
         table(rows, ["id", "name", "email", "active"], title="GO! Team")
+
+
+@outbox_app.command("list")
+def outbox_list(
+    state: str | None = typer.Option(
+        None, "--state", help="pending, sending, sent, failed, suppressed"
+    ),
+    limit: int = typer.Option(100, "--limit", min=1),
+    as_json: bool = JSON,
+) -> None:
+    """Emails, newest first, with why any failed."""
+    with reported(), session_factory()() as session:
+        rows = [views.email_row(e) for e in emails.list_emails(session, state=state, limit=limit)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows, ["id", "kind", "to", "state", "attempts", "subject", "last_error"], title="emails"
+        )
+
+
+@outbox_app.command("dispatch")
+def outbox_dispatch(limit: int | None = typer.Option(None, "--limit", min=1)) -> None:
+    """Send the emails that are due, through the configured backend."""
+    with reported():
+        report = dispatch(session_factory(), limit=limit)
+    console.print(str(report))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.audit import StageChange
+from models.email import Email
 from models.hub import Hub, Submission
 from models.legislature import District
 from models.review import ReviewTask
@@ -95,3 +96,19 @@ def district_row(district: District) -> dict[str, Any]:
 
 def staff_row(member: StaffMember) -> dict[str, Any]:
     return {"id": member.id, "name": member.name, "email": member.email, "active": member.active}
+
+
+def email_row(email: Email) -> dict[str, Any]:
+    return {
+        "id": email.id,
+        "kind": email.kind.value,
+        "hub_id": email.hub_id,
+        "to": email.to_email,
+        "subject": email.subject,
+        "state": email.state.value,
+        "attempts": email.attempts,
+        "last_error": email.last_error,
+        "created_at": email.created_at,
+        "sent_at": email.sent_at,
+        "key": email.key,
+    }

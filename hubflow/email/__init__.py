@@ -1,0 +1,1 @@
+"""Email: rendering, the outbox of queued messages, delivery backends and dispatch."""

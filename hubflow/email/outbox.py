@@ -1,0 +1,78 @@
+"""Queue emails in the outbox table: rendered once, keyed deterministically, never twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from hubflow.email.render import render
+from hubflow.tokens import unsubscribe_url
+from models.base import utcnow
+from models.email import Email, EmailState, MessageKind, Suppression
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    email: str
+    name: str
+    staff: bool = False
+
+
+def email_key(base: str, recipient: Recipient) -> str:
+    """The identity of one email: the event-derived `base` plus the recipient."""
+    return f"{base}/to:{recipient.email.lower()}"
+
+
+def is_suppressed(session: Session, address: str) -> bool:
+    return bool(session.scalar(select(exists().where(Suppression.email == address.lower()))))
+
+
+def queue_email(
+    session: Session,
+    *,
+    key: str,
+    kind: MessageKind,
+    to: Recipient,
+    context: dict[str, Any],
+    hub_id: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Render and queue one email in the caller's transaction; False if `key` was queued before.
+
+    An unsubscribed or bounced address gets a row in state `suppressed` (visible to staff),
+    except for messages to staff.
+    """
+    full_key = email_key(key, to)
+    if session.scalar(select(exists().where(Email.key == full_key))):
+        return False
+    unsubscribe = unsubscribe_url(to.email)
+    subject, html, text = render(
+        kind, {**context, "recipient_name": to.name, "unsubscribe_url": unsubscribe}
+    )
+    suppressed = not to.staff and is_suppressed(session, to.email)
+    values = {
+        "key": full_key,
+        "kind": kind,
+        "hub_id": hub_id,
+        "to_email": to.email.lower(),
+        "to_name": to.name,
+        "to_staff": to.staff,
+        "subject": subject,
+        "html": html,
+        "text": text,
+        "unsubscribe_url": unsubscribe,
+        "state": EmailState.SUPPRESSED if suppressed else EmailState.PENDING,
+        "last_error": "the address unsubscribed or bounced" if suppressed else "",
+        "created_at": now or utcnow(),
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(Email).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

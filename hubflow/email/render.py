@@ -1,0 +1,54 @@
+"""Render a message kind from `templates/email/` into its subject, HTML and text parts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import css_inline
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from models.email import MessageKind
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
+
+
+def longdate(value: date | str | None) -> str:
+    """'Monday, March 2, 2026': dates in emails are read by people, not parsed."""
+    if value is None or value == "":
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = longdate
+    return env
+
+
+@lru_cache(maxsize=1)
+def _inliner() -> css_inline.CSSInliner:
+    return css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def render(kind: MessageKind, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, html, text) for `kind`; a variable the template needs but lacks is an error."""
+    env = environment()
+    subject = env.get_template(f"{kind.value}.subject.txt").render(context)
+    subject = re.sub(r"\s+", " ", subject).strip()
+    html = env.get_template(f"{kind.value}.html").render(context, subject=subject)
+    text = env.get_template(f"{kind.value}.txt").render(context, subject=subject)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return subject, _inliner().inline(html), text

@@ -1,0 +1,57 @@
+"""Signed links: a Hub's private page (expires) and a recipient's unsubscribe link."""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from hubflow.settings import Settings, get_settings
+
+
+class LinkRefused(Exception):
+    """A link that was tampered with, has expired, or was revoked."""
+
+
+def _serializer(salt: str, settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=salt)
+
+
+def hub_token(hub_id: int, token_version: int, *, settings: Settings | None = None) -> str:
+    return _serializer("hub-link", settings or get_settings()).dumps([hub_id, token_version])
+
+
+def hub_url(hub_id: int, token_version: int, *, settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    return (
+        f"{settings.base_url.rstrip('/')}/hub/{hub_token(hub_id, token_version, settings=settings)}"
+    )
+
+
+def read_hub_token(token: str, *, settings: Settings | None = None) -> tuple[int, int]:
+    """The (hub id, token version) a link was issued for, or LinkRefused."""
+    settings = settings or get_settings()
+    try:
+        hub_id, version = _serializer("hub-link", settings).loads(
+            token, max_age=settings.hub_link_max_age_days * 86400
+        )
+    except SignatureExpired:
+        raise LinkRefused("this link has expired; ask for a fresh one") from None
+    except (BadSignature, ValueError, TypeError):
+        raise LinkRefused("this link is not valid") from None
+    return int(hub_id), int(version)
+
+
+def unsubscribe_token(email: str, *, settings: Settings | None = None) -> str:
+    return _serializer("unsubscribe", settings or get_settings()).dumps(email.lower())
+
+
+def unsubscribe_url(email: str, *, settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    token = unsubscribe_token(email, settings=settings)
+    return f"{settings.base_url.rstrip('/')}/unsubscribe/{token}"
+
+
+def read_unsubscribe_token(token: str, *, settings: Settings | None = None) -> str:
+    try:
+        return str(_serializer("unsubscribe", settings or get_settings()).loads(token))
+    except BadSignature:
+        raise LinkRefused("this unsubscribe link is not valid") from None

@@ -1,0 +1,84 @@
+"""The email outbox: every message hubflow sends, with its deterministic identity (SPEC §4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+from models.columns import enum_type
+
+
+class MessageKind(StrEnum):
+    INTEREST_RECEIVED = "interest_received"
+    REVIEW_ASSIGNED = "review_assigned"
+    SUBMISSION_RECEIVED = "submission_received"
+    STAGE_APPROVED = "stage_approved"
+    CHANGES_REQUESTED = "changes_requested"
+    DECLINED = "declined"
+    LISTED_WELCOME = "listed_welcome"
+    DUE_SOON = "due_soon"
+    DUE_TODAY = "due_today"
+    OVERDUE_NUDGE = "overdue_nudge"
+    STALLED_ESCALATION = "stalled_escalation"
+    REVIEW_OVERDUE = "review_overdue"
+    DAILY_DIGEST = "daily_digest"
+    HUB_LINK = "hub_link"
+
+
+class EmailState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"
+
+
+class Email(Base):
+    __tablename__ = "emails"
+    __table_args__ = (Index("ix_emails_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # (Hub, event, stage, sequence, recipient): queuing the same key twice queues one email.
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    kind: Mapped[MessageKind] = mapped_column(enum_type(MessageKind), index=True)
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"), default=None, index=True)
+    to_email: Mapped[str] = mapped_column(String(254), index=True)
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    # Staff messages are operational: they go out even to an address that unsubscribed.
+    to_staff: Mapped[bool] = mapped_column(default=False)
+    subject: Mapped[str] = mapped_column(String(300))
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    unsubscribe_url: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[EmailState] = mapped_column(enum_type(EmailState), default=EmailState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    provider_message_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SuppressionReason(StrEnum):
+    UNSUBSCRIBE = "unsubscribe"
+    BOUNCE = "bounce"
+    DROPPED = "dropped"
+    SPAMREPORT = "spamreport"
+
+
+class Suppression(Base):
+    """An address that gets no more email from hubflow (staff messages excepted)."""
+
+    __tablename__ = "suppressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    reason: Mapped[SuppressionReason] = mapped_column(enum_type(SuppressionReason))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,90 @@
+"""A sample context for every message kind: what the reactions hand the templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.email import MessageKind
+
+EVIL = "<script>alert(1)</script>"
+
+
+def hub(name: str = "South Shore M4A", stage: str = "onboarding") -> dict[str, Any]:
+    return {
+        "id": 7,
+        "name": name,
+        "district": "1st Norfolk",
+        "stage": stage,
+        "stage_label": stage.replace("_", " ").capitalize(),
+        "due_date": "2026-04-01",
+        "link": "http://hubflow.test/hub/signed-token",
+    }
+
+
+def task() -> dict[str, Any]:
+    return {
+        "title": "Review South Shore M4A's onboarding",
+        "due_date": "2026-03-20",
+        "url": "http://hubflow.test/staff/reviews/3",
+        "days_overdue": 4,
+    }
+
+
+def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "hub": hub(name),
+        "unsubscribe_url": "http://hubflow.test/u/x",
+        "recipient_name": "Bo Diaz",
+    }
+    extra: dict[MessageKind, dict[str, Any]] = {
+        MessageKind.INTEREST_RECEIVED: {"hub": hub(name, "interest"), "intro_days": 5},
+        MessageKind.REVIEW_ASSIGNED: {"task": task()},
+        MessageKind.SUBMISSION_RECEIVED: {
+            "submission": {"stage_label": "First action", "version": 2},
+            "review_days": 5,
+        },
+        MessageKind.STAGE_APPROVED: {"approved_stage_label": "First action"},
+        MessageKind.CHANGES_REQUESTED: {
+            "submission": {"stage_label": "First action", "version": 1},
+            "comment": f"Please say how many people came. {EVIL}",
+        },
+        MessageKind.DECLINED: {
+            "submission": {"stage_label": "Interest", "version": 1},
+            "comment": "This group is in New Hampshire.",
+        },
+        MessageKind.LISTED_WELCOME: {
+            "hub": hub(name, "listed"),
+            "directory_url": "http://hubflow.test/hubs",
+            "neighbours": [{"hub": "Quincy for M4A", "legislator": "Sen. John Keenan"}],
+        },
+        MessageKind.DUE_SOON: {"days_left": 7},
+        MessageKind.DUE_TODAY: {},
+        MessageKind.OVERDUE_NUDGE: {"days_overdue": 7, "nudge_number": 1},
+        MessageKind.STALLED_ESCALATION: {"days_overdue": 14, "task": task()},
+        MessageKind.REVIEW_OVERDUE: {"task": task()},
+        MessageKind.DAILY_DIGEST: {
+            "digest": {
+                "date": "2026-03-24",
+                "coverage": {"covered": 12, "listed": 3, "total": 160},
+                "new_interest": [{"name": name, "district": "1st Norfolk"}],
+                "waiting": [
+                    {
+                        "title": "Intro call with " + name,
+                        "owner": "Ann Lee",
+                        "due_date": "2026-03-20",
+                        "overdue": True,
+                    }
+                ],
+                "stalled": [
+                    {
+                        "name": name,
+                        "district": "1st Norfolk",
+                        "stage_label": "Onboarding",
+                        "due_date": "2026-03-01",
+                    }
+                ],
+            }
+        },
+        MessageKind.HUB_LINK: {},
+    }
+    return {**base, **extra[kind]}

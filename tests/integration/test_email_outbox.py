@@ -1,0 +1,229 @@
+"""Queuing, suppression, the .eml outbox and SendGrid against a local server (SPEC §4)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hubflow.email.backends import OutboxBackend, RecordingBackend, Retry, SendGridBackend
+from hubflow.email.dispatch import backoff, dispatch
+from hubflow.email.fake_sendgrid import FakeSendGrid
+from hubflow.email.outbox import Recipient, queue_email
+from hubflow.settings import Settings, get_settings
+from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
+from tests.email_samples import EVIL, context
+from tests.integration.test_cli import hubflow
+
+BO = Recipient("Bo@Example.org", "Bo Diaz")
+
+
+def queue(
+    session: Session, key: str, to: Recipient = BO, kind: MessageKind = MessageKind.DUE_TODAY
+) -> bool:
+    with session.begin():
+        return queue_email(session, key=key, kind=kind, to=to, context=context(kind))
+
+
+def emails(session: Session) -> list[Email]:
+    rows = list(session.scalars(select(Email).order_by(Email.id)))
+    session.commit()
+    return rows
+
+
+def settings(**overrides: Any) -> Settings:
+    return get_settings().model_copy(update=overrides)
+
+
+def test_queuing_the_same_key_twice_queues_one_email(session: Session) -> None:
+    assert queue(session, "hub-7/due_today/onboarding/2026-04-01") is True
+    assert queue(session, "hub-7/due_today/onboarding/2026-04-01") is False
+    [row] = emails(session)
+    assert row.key == "hub-7/due_today/onboarding/2026-04-01/to:bo@example.org"
+    assert (row.state, row.to_email, row.attempts) == (EmailState.PENDING, "bo@example.org", 0)
+    assert row.subject == "South Shore M4A: your onboarding is due today"
+
+
+def test_an_unsubscribed_address_gets_no_email_but_staff_messages_go_out(
+    session: Session,
+) -> None:
+    with session.begin():
+        session.add(Suppression(email="bo@example.org", reason=SuppressionReason.UNSUBSCRIBE))
+    queue(session, "a")
+    queue(
+        session,
+        "b",
+        to=Recipient("bo@example.org", "Bo", staff=True),
+        kind=MessageKind.REVIEW_ASSIGNED,
+    )
+    rows = emails(session)
+    assert [r.state for r in rows] == [EmailState.SUPPRESSED, EmailState.PENDING]
+    assert "unsubscribed" in rows[0].last_error
+
+
+def test_an_address_that_unsubscribes_after_queuing_is_suppressed_at_send(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as s:
+        queue(s, "a")
+        with s.begin():
+            s.add(Suppression(email="bo@example.org", reason=SuppressionReason.BOUNCE))
+    backend = RecordingBackend()
+    report = dispatch(sessions, backend=backend)
+    assert backend.sent == [] and report.counts.total() == 0
+    with sessions() as s:
+        assert emails(s)[0].state is EmailState.SUPPRESSED
+
+
+def test_the_outbox_backend_writes_an_eml_a_person_can_open(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with sessions() as s:
+        with s.begin():
+            queue_email(
+                s,
+                key="k",
+                kind=MessageKind.CHANGES_REQUESTED,
+                to=BO,
+                context=context(MessageKind.CHANGES_REQUESTED, name=EVIL),
+            )
+    report = dispatch(sessions, backend=OutboxBackend(settings(outbox_dir=tmp_path / "out")))
+    assert report.counts == {"sent": 1}
+    [path] = (tmp_path / "out").glob("*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "Bo Diaz <bo@example.org>"
+    assert message["Subject"] == f"{EVIL}: a few changes to your first action"
+    assert message["List-Unsubscribe"].startswith("<http://hubflow.test/unsubscribe/")
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Please say how many people came." in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    with sessions() as s:
+        row = emails(s)[0]
+        assert (row.state, row.attempts, row.provider_message_id) == (
+            EmailState.SENT,
+            1,
+            f"outbox:{path.name}",
+        )
+
+
+@pytest.fixture
+def mail_schema(reference: Path) -> jsonschema.Draft202012Validator:
+    doc = json.loads((reference / "sendgrid" / "tsg_mail_v3.json").read_text())
+    pointer = "#/components/requestBodies/PostMailSend/content/application~1json/schema"
+    return jsonschema.Draft202012Validator({**doc, "$ref": pointer})
+
+
+def sendgrid(fake: FakeSendGrid, **overrides: Any) -> SendGridBackend:
+    base = {
+        "email_backend": "sendgrid",
+        "sendgrid_api_key": SecretStr("SG.test"),
+        "sendgrid_host": fake.url,
+        "sendgrid_timeout_seconds": 0.5,
+        "email_retry_base_seconds": 0.0,
+    }
+    return SendGridBackend(settings(**{**base, **overrides}))
+
+
+def test_sendgrid_requests_validate_against_the_mail_send_schema(
+    sessions: sessionmaker[Session], mail_schema: jsonschema.Draft202012Validator
+) -> None:
+    with sessions() as s:
+        for kind in MessageKind:
+            queue(s, f"k-{kind}", kind=kind)
+    with FakeSendGrid() as fake:
+        report = dispatch(sessions, backend=sendgrid(fake))
+    assert report.counts == {"sent": len(MessageKind)}, [
+        e.last_error for e in emails(sessions()) if e.last_error
+    ]
+    for body, headers in zip(fake.bodies, fake.headers, strict=True):
+        mail_schema.validate(body)
+        assert headers["Authorization"] == "Bearer SG.test"
+        assert body["headers"]["List-Unsubscribe"].startswith("<http://hubflow.test/unsubscribe/")
+        assert body["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert "hubflow" in body["categories"]
+        args = body["personalizations"][0]["custom_args"]
+        assert args["hubflow_email_key"].startswith("k-") and args["hubflow_email_id"]
+        assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
+    kinds = {c for b in fake.bodies for c in b["categories"]} - {"hubflow"}
+    assert kinds == {k.value for k in MessageKind}
+
+
+def test_429_500_and_a_timeout_are_retried_and_each_email_goes_out_once(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as s:
+        for n in range(5):
+            queue(s, f"fault-{n}")
+    with FakeSendGrid(script=[429, 500, "timeout"], hold=1.0) as fake:
+        backend, total = sendgrid(fake), 0
+        for _ in range(10):  # each pass sends what is due; retries are due at once here
+            total += dispatch(
+                sessions, backend=backend, settings=settings(email_retry_base_seconds=0)
+            ).counts["sent"]
+    assert total == 5
+    assert set(fake.accepted.values()) == {1} and len(fake.accepted) == 5
+    assert set(fake.requests.values()) == {4}
+    with sessions() as s:
+        assert {(r.state, r.attempts) for r in emails(s)} == {(EmailState.SENT, 4)}
+
+
+def test_a_400_marks_the_email_failed_with_sendgrids_reason(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with sessions() as s:
+        queue(s, "bad")
+        queue(s, "good")
+    with FakeSendGrid() as fake:
+        fake.answer_for["bad/to:bo@example.org"] = 400
+        report = dispatch(sessions, backend=sendgrid(fake))
+    assert report.counts == {"sent": 1, "failed": 1}
+    assert fake.requests["bad/to:bo@example.org"] == 1  # a permanent failure is not retried
+    code, out = hubflow("outbox", "list", "--state", "failed", "--json")
+    [failed] = json.loads(out)
+    assert failed["last_error"] == "SendGrid refused the message (400): fake SendGrid says 400"
+    code, out = hubflow("outbox", "list")
+    assert "SendGrid refused the message (400): fake SendGrid says 400" in out
+
+
+def test_a_temporary_failure_gives_up_after_the_bounded_attempts(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as s:
+        queue(s, "flaky")
+    backend = RecordingBackend(answers=[Retry("SendGrid answered 503")] * 10)
+    for _ in range(5):
+        dispatch(
+            sessions,
+            backend=backend,
+            settings=settings(email_max_attempts=3, email_retry_base_seconds=0),
+        )
+    with sessions() as s:
+        [row] = emails(s)
+    assert (row.state, row.attempts) == (EmailState.FAILED, 3)
+    assert row.last_error == "gave up after 3 attempts: SendGrid answered 503"
+
+
+def test_a_retry_waits_its_backoff_before_it_is_due_again(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        queue(s, "later")
+    backend = RecordingBackend(answers=[Retry("429")])
+    first = dispatch(sessions, backend=backend, settings=settings(email_retry_base_seconds=600))
+    second = dispatch(sessions, backend=backend)
+    assert (first.counts, second.counts.total()) == ({"retrying": 1}, 0)
+    with sessions() as s:
+        [row] = emails(s)
+    assert row.state is EmailState.PENDING and row.next_attempt_at is not None
+
+
+def test_backoff_grows_exponentially_with_jitter() -> None:
+    assert [backoff(n, 10, rng=lambda: 0.5) for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
+    assert backoff(3, 10, rng=lambda: 0.0) == 20 and backoff(3, 10, rng=lambda: 0.999) < 60
