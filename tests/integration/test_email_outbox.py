@@ -86,15 +86,14 @@ def test_an_address_that_unsubscribes_after_queuing_is_suppressed_at_send(
 def test_the_outbox_backend_writes_an_eml_a_person_can_open(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    with sessions() as s:
-        with s.begin():
-            queue_email(
-                s,
-                key="k",
-                kind=MessageKind.CHANGES_REQUESTED,
-                to=BO,
-                context=context(MessageKind.CHANGES_REQUESTED, name=EVIL),
-            )
+    with sessions() as s, s.begin():
+        queue_email(
+            s,
+            key="k",
+            kind=MessageKind.CHANGES_REQUESTED,
+            to=BO,
+            context=context(MessageKind.CHANGES_REQUESTED, name=EVIL),
+        )
     report = dispatch(sessions, backend=OutboxBackend(settings(outbox_dir=tmp_path / "out")))
     assert report.counts == {"sent": 1}
     [path] = (tmp_path / "out").glob("*.eml")
@@ -187,10 +186,10 @@ def test_a_400_marks_the_email_failed_with_sendgrids_reason(
         report = dispatch(sessions, backend=sendgrid(fake))
     assert report.counts == {"sent": 1, "failed": 1}
     assert fake.requests["bad/to:bo@example.org"] == 1  # a permanent failure is not retried
-    code, out = hubflow("outbox", "list", "--state", "failed", "--json")
+    _, out = hubflow("outbox", "list", "--state", "failed", "--json")
     [failed] = json.loads(out)
     assert failed["last_error"] == "SendGrid refused the message (400): fake SendGrid says 400"
-    code, out = hubflow("outbox", "list")
+    _code, out = hubflow("outbox", "list")
     assert "SendGrid refused the message (400): fake SendGrid says 400" in out
 
 

@@ -35,7 +35,7 @@ def test_an_unknown_variable_is_an_error_not_an_empty_string() -> None:
 
 @pytest.mark.parametrize("kind", list(MessageKind))
 def test_a_script_in_a_group_name_is_escaped_in_html(kind: MessageKind) -> None:
-    subject, html, text = render(kind, context(kind, name=EVIL))
+    _subject, html, _text = render(kind, context(kind, name=EVIL))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -66,7 +66,7 @@ def test_css_is_inlined_for_email_clients() -> None:
 def test_stage_approved_explains_the_next_stage(stage: str, phrase: str) -> None:
     ctx = context(MessageKind.STAGE_APPROVED)
     ctx["hub"]["stage"] = stage
-    subject, html, text = render(MessageKind.STAGE_APPROVED, ctx)
+    _subject, html, text = render(MessageKind.STAGE_APPROVED, ctx)
     assert phrase in text and phrase in html
     assert "Wednesday, April 1, 2026" in text  # its due date
     assert "http://hubflow.test/hub/signed-token" in text  # its private link
