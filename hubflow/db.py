@@ -18,6 +18,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for hubflow: on SQLite, WAL, a busy timeout and write-first transactions."""
+    if "poolclass" not in kwargs:
+        # Room for a dispatcher's sending threads plus its recorder and the web app.
+        kwargs = {"pool_size": 20, "max_overflow": 20, **kwargs}
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)

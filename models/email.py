@@ -39,7 +39,7 @@ class EmailState(StrEnum):
 
 class Email(Base):
     __tablename__ = "emails"
-    __table_args__ = (Index("ix_emails_due", "state", "next_attempt_at"),)
+    __table_args__ = (Index("ix_emails_due", "state", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # (Hub, event, stage, sequence, recipient): queuing the same key twice queues one email.

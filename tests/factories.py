@@ -134,3 +134,42 @@ def house_rep(session: Session, district: str = "1st Norfolk") -> Legislator:
     session.commit()  # end the read; unlike rollback, keeps loaded objects usable
     assert rep is not None
     return rep
+
+
+def pending_emails(session: Session, n: int, *, prefix: str = "bulk") -> list[str]:
+    """`n` rendered, pending emails (one rendering, many rows), as the outbox would hold."""
+    from sqlalchemy import insert
+
+    from hubflow.email.outbox import Recipient, email_key, queue_email
+    from models.email import Email, MessageKind
+    from tests.email_samples import context
+
+    with session.begin():
+        queue_email(
+            session,
+            key=f"{prefix}-template",
+            kind=MessageKind.DUE_SOON,
+            to=Recipient("template@example.org", "T"),
+            context=context(MessageKind.DUE_SOON),
+        )
+        template = session.scalar(select(Email).where(Email.key.startswith(f"{prefix}-template")))
+        assert template is not None
+        keys = [email_key(f"{prefix}-{i}", Recipient(f"r{i}@example.org", "R")) for i in range(n)]
+        session.execute(
+            insert(Email),
+            [
+                {
+                    "key": key,
+                    "kind": template.kind,
+                    "to_email": f"r{i}@example.org",
+                    "to_name": "R",
+                    "subject": template.subject,
+                    "html": template.html,
+                    "text": template.text,
+                    "unsubscribe_url": template.unsubscribe_url,
+                }
+                for i, key in enumerate(keys)
+            ],
+        )
+        session.delete(template)
+    return keys

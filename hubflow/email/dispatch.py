@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import random
 import socket
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.email.backends import (
@@ -53,34 +55,23 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def claim(
-    sessions: sessionmaker[Session],
-    *,
-    worker: str,
-    limit: int,
-    lease: timedelta,
-    now: datetime,
-) -> list[Outgoing]:
-    """Take up to `limit` due emails for this worker, in one transaction."""
+def release_stale(sessions: sessionmaker[Session], *, lease: timedelta, now: datetime) -> int:
+    """Claims older than the lease belong to a dispatcher that died: make them due again."""
     with sessions() as session, session.begin():
-        # A claim older than the lease belongs to a dispatcher that died: send it again.
-        session.execute(
+        result = session.execute(
             update(Email)
             .where(Email.state == EmailState.SENDING, Email.claimed_at < now - lease)
             .values(state=EmailState.PENDING, claimed_by=None)
             .execution_options(synchronize_session=False)
         )
-        # An address may have unsubscribed or bounced since the email was queued.
-        session.execute(
-            update(Email)
-            .where(
-                Email.state == EmailState.PENDING,
-                Email.to_staff.is_(False),
-                Email.to_email.in_(select(Suppression.email)),
-            )
-            .values(state=EmailState.SUPPRESSED, last_error="the address unsubscribed or bounced")
-            .execution_options(synchronize_session=False)
-        )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim(
+    sessions: sessionmaker[Session], *, worker: str, limit: int, now: datetime
+) -> list[Outgoing]:
+    """Take up to `limit` due emails for this worker, in one transaction."""
+    with sessions() as session, session.begin():
         ids = list(
             session.scalars(
                 select(Email.id)
@@ -93,6 +84,28 @@ def claim(
                 .with_for_update(skip_locked=True)
             )
         )
+        if not ids:
+            return []
+        # An address may have unsubscribed or bounced since the email was queued.
+        suppressed = set(
+            session.scalars(
+                select(Email.id).where(
+                    Email.id.in_(ids),
+                    Email.to_staff.is_(False),
+                    Email.to_email.in_(select(Suppression.email)),
+                )
+            )
+        )
+        if suppressed:
+            session.execute(
+                update(Email)
+                .where(Email.id.in_(suppressed))
+                .values(
+                    state=EmailState.SUPPRESSED, last_error="the address unsubscribed or bounced"
+                )
+                .execution_options(synchronize_session=False)
+            )
+        ids = [i for i in ids if i not in suppressed]
         if not ids:
             return []
         session.execute(
@@ -118,7 +131,6 @@ def claim(
                 Email.html,
                 Email.text,
                 Email.unsubscribe_url,
-                Email.attempts,
             )
             .where(Email.id.in_(ids))
             .order_by(Email.id)
@@ -147,50 +159,115 @@ def backoff(attempt: int, base: float, *, rng: Callable[[], float] = random.rand
 
 def record(
     sessions: sessionmaker[Session],
-    email_id: int,
-    result: SendResult,
+    results: list[tuple[int, SendResult]],
     *,
     worker: str,
     settings: Settings,
     now: datetime,
-) -> str:
-    """Store what the backend said; only the worker holding the claim may."""
-    mine = (Email.id == email_id, Email.state == EmailState.SENDING, Email.claimed_by == worker)
+) -> list[str]:
+    """Store what the backend said about each email, in one transaction.
+
+    Only the worker still holding an email's claim may record it.
+    """
+    table = Email.__table__
+    assert isinstance(table, Table)
+    mine = (table.c.state == EmailState.SENDING, table.c.claimed_by == worker)
+    outcomes, sent = [], []
     with sessions() as session, session.begin():
-        if isinstance(result, Sent):
-            values: dict[str, object] = {
-                "state": EmailState.SENT,
-                "sent_at": now,
-                "provider_message_id": result.provider_id,
-                "last_error": "",
-            }
-            outcome = "sent"
-        elif isinstance(result, Failed):
-            values, outcome = {"state": EmailState.FAILED, "last_error": result.reason}, "failed"
-        else:
-            attempts = session.scalar(select(Email.attempts).where(Email.id == email_id)) or 1
-            if attempts >= settings.email_max_attempts:
-                values = {
-                    "state": EmailState.FAILED,
-                    "last_error": f"gave up after {attempts} attempts: {result.reason}",
-                }
-                outcome = "failed"
-            else:
-                delay = max(
-                    result.after_seconds or 0.0,
-                    backoff(attempts, settings.email_retry_base_seconds),
-                )
-                values = {
-                    "state": EmailState.PENDING,
-                    "last_error": result.reason,
-                    "claimed_by": None,
-                    "next_attempt_at": now + timedelta(seconds=delay),
-                }
-                outcome = "retrying"
-        session.execute(
-            update(Email).where(*mine).values(**values).execution_options(synchronize_session=False)
+        for email_id, result in results:
+            if isinstance(result, Sent):  # the common case: one executemany below
+                sent.append({"eid": email_id, "pid": result.provider_id})
+                outcomes.append("sent")
+                continue
+            values, outcome = _values_for(session, email_id, result, settings=settings, now=now)
+            session.execute(update(table).where(table.c.id == email_id, *mine).values(**values))
+            outcomes.append(outcome)
+        if sent:
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("eid"), *mine)
+                .values(
+                    state=EmailState.SENT,
+                    sent_at=now,
+                    last_error="",
+                    provider_message_id=bindparam("pid"),
+                ),
+                sent,
+            )
+    return outcomes
+
+
+def _values_for(
+    session: Session, email_id: int, result: SendResult, *, settings: Settings, now: datetime
+) -> tuple[dict[str, object], str]:
+    if isinstance(result, Sent):
+        return {
+            "state": EmailState.SENT,
+            "sent_at": now,
+            "last_error": "",
+            "provider_message_id": result.provider_id,
+        }, "sent"
+    if isinstance(result, Failed):
+        return {"state": EmailState.FAILED, "last_error": result.reason}, "failed"
+    attempts = session.scalar(select(Email.attempts).where(Email.id == email_id)) or 1
+    if attempts >= settings.email_max_attempts:
+        reason = f"gave up after {attempts} attempts: {result.reason}"
+        return {"state": EmailState.FAILED, "last_error": reason}, "failed"
+    delay = max(result.after_seconds or 0.0, backoff(attempts, settings.email_retry_base_seconds))
+    return {
+        "state": EmailState.PENDING,
+        "last_error": result.reason,
+        "claimed_by": None,
+        "next_attempt_at": now + timedelta(seconds=delay),
+    }, "retrying"
+
+
+class _GroupCommit:
+    """Results from all sending threads, written together: one transaction for many emails.
+
+    A thread waits until its result is committed before it sends again, so at any moment
+    each thread has at most one email sent-but-unrecorded: the crash bound stays the
+    concurrency.
+    """
+
+    def __init__(self, write: Callable[[list[tuple[int, SendResult]]], list[str]]) -> None:
+        self.write = write
+        self.queue: queue.SimpleQueue[tuple[int, SendResult, Future[str]] | None] = (
+            queue.SimpleQueue()
         )
-    return outcome
+        self.thread = threading.Thread(target=self._run, name="dispatch-record", daemon=True)
+        self.thread.start()
+
+    def record(self, email_id: int, result: SendResult) -> str:
+        done: Future[str] = Future()
+        self.queue.put((email_id, result, done))
+        return done.result()
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        while (first := self.queue.get()) is not None:
+            batch, stop = [first], False
+            while len(batch) < 256:
+                try:
+                    item = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            try:
+                outcomes = self.write([(email_id, result) for email_id, result, _ in batch])
+                for (_, _, done), outcome in zip(batch, outcomes, strict=True):
+                    done.set_result(outcome)
+            except Exception as exc:
+                for _, _, done in batch:
+                    done.set_exception(exc)
+            if stop:
+                return
 
 
 def dispatch(
@@ -215,18 +292,55 @@ def dispatch(
         except Exception as exc:  # a bug or an unexpected fault: keep it, retry it later
             log.exception("email %s: backend raised", message.id)
             result = Retry(f"unexpected error: {exc!r}")
-        return record(sessions, message.id, result, worker=worker, settings=settings, now=clock())
+        return recorder.record(message.id, result)
 
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dispatch") as pool:
-        while limit is None or report.counts.total() < limit:
-            room = (
-                concurrency * 4
-                if limit is None
-                else min(concurrency * 4, limit - report.counts.total())
-            )
-            batch = claim(sessions, worker=worker, limit=room, lease=lease, now=clock())
+    release_stale(sessions, lease=lease, now=clock())
+    budget = _Budget(limit)
+    recorder = _GroupCommit(
+        lambda results: record(sessions, results, worker=worker, settings=settings, now=clock())
+    )
+
+    def work() -> Counter[str]:
+        # Each thread claims a few emails at a time, so requests keep flowing without a
+        # batch boundary, and a crash strands at most a few claims per thread.
+        counts: Counter[str] = Counter()
+        while (room := budget.take(CLAIM_PER_THREAD)) > 0:
+            batch = claim(sessions, worker=worker, limit=room, now=clock())
+            budget.give_back(room - len(batch))
             if not batch:
                 break
-            for outcome in pool.map(deliver, batch):
-                report.counts[outcome] += 1
+            for message in batch:
+                counts[deliver(message)] += 1
+        return counts
+
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dispatch") as pool:
+            for counts in pool.map(lambda _: work(), range(concurrency)):
+                report.counts.update(counts)
+    finally:
+        recorder.close()
     return report
+
+
+CLAIM_PER_THREAD = 8
+
+
+class _Budget:
+    """How many more emails this run may claim (unbounded without a limit)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.left = limit
+        self.lock = threading.Lock()
+
+    def take(self, n: int) -> int:
+        with self.lock:
+            if self.left is None:
+                return n
+            n = min(n, self.left)
+            self.left -= n
+            return n
+
+    def give_back(self, n: int) -> None:
+        with self.lock:
+            if self.left is not None:
+                self.left += n

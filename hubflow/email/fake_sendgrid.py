@@ -66,6 +66,19 @@ class FakeSendGrid:
             def log_message(self, *args: object) -> None:
                 pass
 
+            def do_GET(self) -> None:
+                with fake._lock:
+                    stats = {
+                        "accepted": sum(fake.accepted.values()),
+                        "distinct": len(fake.accepted),
+                        "requests": sum(fake.requests.values()),
+                    }
+                payload = json.dumps(stats).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
@@ -98,3 +111,19 @@ class FakeSendGrid:
                 self.wfile.write(payload)
 
         return Handler
+
+
+def main() -> None:
+    """Run the fake on its own (e.g. in another process for a benchmark); print its URL."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local fake SendGrid Mail Send endpoint.")
+    parser.add_argument("--delay", type=float, default=0.02)
+    args = parser.parse_args()
+    fake = FakeSendGrid(delay=args.delay)
+    print(fake.url, flush=True)
+    fake._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

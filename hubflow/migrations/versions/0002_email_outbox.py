@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('key', name=op.f('uq_emails_key'))
     )
     with op.batch_alter_table('emails', schema=None) as batch_op:
-        batch_op.create_index('ix_emails_due', ['state', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_emails_due', ['state', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_emails_hub_id'), ['hub_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_emails_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_emails_to_email'), ['to_email'], unique=False)

@@ -1,0 +1,88 @@
+"""Dispatch throughput: 10,000 pending emails to a local fake SendGrid answering after 20 ms.
+
+    .venv/bin/python -m bench.dispatch [--emails N] [--delay S] [--concurrency C] [--database URL]
+
+Prints emails/s (target: >= 300 on a 2-core machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from pydantic import SecretStr
+from sqlalchemy.orm import sessionmaker
+
+from hubflow.db import make_engine, upgrade
+from hubflow.email.backends import SendGridBackend
+from hubflow.email.dispatch import dispatch
+from hubflow.settings import get_settings
+from tests import factories
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--emails", type=int, default=10_000)
+    parser.add_argument("--delay", type=float, default=0.020)
+    parser.add_argument("--concurrency", type=int, default=None)
+    parser.add_argument("--database", default=None, help="default: a fresh SQLite file")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        upgrade(url)
+        engine = make_engine(url)
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        with sessions() as session:
+            factories.pending_emails(session, args.emails, prefix=f"bench-{time.time_ns()}")
+        # The fake runs in its own process, as SendGrid would: it must not share our GIL.
+        fake = subprocess.Popen(
+            [sys.executable, "-m", "hubflow.email.fake_sendgrid", "--delay", str(args.delay)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert fake.stdout is not None
+            fake_url = fake.stdout.readline().strip()
+            settings = get_settings().model_copy(
+                update={
+                    "email_backend": "sendgrid",
+                    "sendgrid_api_key": SecretStr("SG.bench"),
+                    "sendgrid_host": fake_url,
+                }
+            )
+            concurrency = args.concurrency or settings.dispatch_concurrency
+            started = time.perf_counter()
+            report = dispatch(
+                sessions,
+                backend=SendGridBackend(settings),
+                settings=settings,
+                concurrency=concurrency,
+            )
+            elapsed = time.perf_counter() - started
+            with urllib.request.urlopen(f"{fake_url}/stats") as response:
+                stats = json.load(response)
+        finally:
+            fake.terminate()
+            fake.wait()
+        engine.dispose()
+    accepted = stats["accepted"]
+    print(f"database      {engine.dialect.name}")
+    print(f"emails        {args.emails} ({report})")
+    print(
+        f"accepted      {accepted} at the fake SendGrid, {stats['distinct']} distinct "
+        f"(answers after {args.delay * 1000:.0f} ms, in its own process)"
+    )
+    print(f"concurrency   {concurrency}")
+    print(f"elapsed       {elapsed:.2f} s")
+    print(f"throughput    {args.emails / elapsed:.0f} emails/s (target >= 300)")
+
+
+if __name__ == "__main__":
+    main()
