@@ -27,8 +27,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, open transactions, so that we can open them
-        # IMMEDIATE: a reader that later writes would otherwise deadlock with another.
+        # Let SQLAlchemy, not the driver, open transactions, so that writers can open them
+        # IMMEDIATE: a reader that later writes would otherwise fail under contention.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -40,7 +40,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the lock up front; readers never block anyone under WAL.
+        write = conn.get_execution_options().get("hubflow_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

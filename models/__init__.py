@@ -5,6 +5,7 @@ from models.base import Base
 from models.email import Email, Suppression
 from models.hub import Contact, Hub, Submission
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
+from models.plan import PlanTarget
 from models.review import ReviewTask
 from models.staff import StaffMember
 
@@ -18,6 +19,7 @@ __all__ = [
     "Email",
     "Hub",
     "Legislator",
+    "PlanTarget",
     "ReviewTask",
     "StaffMember",
     "StageChange",

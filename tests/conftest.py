@@ -104,9 +104,13 @@ def _truncate(engine: Engine, *, keep: tuple[str, ...]) -> None:
 
 @pytest.fixture
 def clean_engine(engine: Engine) -> Iterator[Engine]:
-    """The engine, with every Hub-side table emptied after the test."""
+    """The engine, with every Hub-side table emptied and stances reset after the test."""
     yield engine
     _truncate(engine, keep=LEGISLATURE_TABLES)
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE legislators SET stance = 'not_cosponsor' WHERE stance <> 'not_cosponsor'")
+        )
 
 
 @pytest.fixture

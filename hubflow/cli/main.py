@@ -8,13 +8,15 @@ import typer
 
 from hubflow.cli import views
 from hubflow.cli.output import console, emit_json, reported, table
+from hubflow.cosponsors import read_cosponsors
 from hubflow.db import session_factory, upgrade
 from hubflow.email import queries as emails
 from hubflow.email.dispatch import dispatch
 from hubflow.openstates import bundled, read_path
 from models.enums import Decision, HubKind
+from models.services import coverage as coverage_service
 from models.services import hubs as hub_services
-from models.services import queries, reviews, staff
+from models.services import legislators, queries, reviews, staff
 from models.services.common import Actor, staff_by_email
 from models.services.legislature import ImportReport, import_legislature
 
@@ -24,11 +26,13 @@ reviews_app = typer.Typer(help="Submissions waiting for the GO! Team.", no_args_
 districts_app = typer.Typer(help="State Rep and Senate districts.", no_args_is_help=True)
 staff_app = typer.Typer(help="The GO! Team.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The email outbox.", no_args_is_help=True)
+legislators_app = typer.Typer(help="Legislators and their stances.", no_args_is_help=True)
 app.add_typer(hubs_app, name="hubs")
 app.add_typer(reviews_app, name="reviews")
 app.add_typer(districts_app, name="districts")
 app.add_typer(staff_app, name="staff")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(legislators_app, name="legislators")
 
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 STAFF = typer.Option(..., "--staff", help="Email of the GO! Team member acting.")
@@ -273,6 +277,138 @@ def outbox_dispatch(limit: int | None = typer.Option(None, "--limit", min=1)) ->
     with reported():
         report = dispatch(session_factory(), limit=limit)
     console.print(str(report))
+
+
+@legislators_app.command("list")
+def legislators_list(
+    chamber: str | None = typer.Option(None, "--chamber", help="house or senate"),
+    stance: str | None = typer.Option(None, "--stance"),
+    hcf: bool = typer.Option(False, "--hcf", help="Only the Health Care Financing committee."),
+    include_inactive: bool = typer.Option(False, "--include-inactive"),
+    as_json: bool = JSON,
+) -> None:
+    """Legislators with their stance and Health Care Financing role."""
+    with reported(), session_factory()() as session:
+        found = legislators.list_legislators(
+            session,
+            chamber=chamber,
+            stance=stance,
+            committee=legislators.HCF_COMMITTEE if hcf else None,
+            include_inactive=include_inactive,
+        )
+        rows = [views.legislator_row(leg) for leg in found]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            ["id", "chamber", "district", "name", "party", "stance", "hcf_role"],
+            title="legislators",
+        )
+
+
+@legislators_app.command("show")
+def legislators_show(legislator_id: int, as_json: bool = JSON) -> None:
+    """One legislator, with committee roles and the history of their stance."""
+    with reported(), session_factory()() as session:
+        leg = queries.get_legislator(session, legislator_id)
+        row = views.legislator_row(leg)
+        row["committees"] = [
+            {"committee": m.committee.name, "role": m.role} for m in leg.memberships
+        ]
+        row["stance_history"] = [
+            views.stance_change_row(c) for c in legislators.stance_history(session, legislator_id)
+        ]
+    if as_json:
+        emit_json(row)
+        return
+    console.print(
+        f"[bold]{row['name']}[/] ({row['party']}), {row['chamber']} {row['district']}: "
+        f"{row['stance']}{'' if row['active'] else ' (no longer serving)'}"
+    )
+    table(row["committees"], ["committee", "role"], title="committees")
+    table(row["stance_history"], ["at", "actor", "from", "to", "reason"], title="stance history")
+
+
+@legislators_app.command("set-stance")
+def legislators_set_stance(
+    legislator_id: int,
+    stance: str = typer.Option(
+        ..., "--stance", help="not_cosponsor, cosponsor, caucus_member or champion"
+    ),
+    staff_email: str = STAFF,
+    reason: str = typer.Option("", "--reason"),
+) -> None:
+    """Record a legislator's Medicare for All stance, with who and why."""
+    with reported(), session_factory()() as session:
+        actor = Actor.staff(staff_by_email(session, staff_email))
+        leg = legislators.set_stance(session, legislator_id, stance, actor=actor, reason=reason)
+        console.print(f"{leg.name} is now {leg.stance.value}")
+
+
+@legislators_app.command("import-cosponsors")
+def legislators_import_cosponsors(
+    path: Path,
+    staff_email: str = STAFF,
+    bill: str = typer.Option("", "--bill", help="e.g. H.1239"),
+    chamber: str | None = typer.Option(None, "--chamber", help="house or senate"),
+    as_json: bool = JSON,
+) -> None:
+    """Mark the legislators on a bill's co-sponsor list (CSV with a name column) co-sponsors."""
+    with reported(), session_factory()() as session:
+        names = read_cosponsors(path)
+        actor = Actor.staff(staff_by_email(session, staff_email))
+        report = legislators.apply_cosponsors(
+            session,
+            names,
+            actor=actor,
+            bill=bill,
+            chamber=queries.parse_chamber(chamber),
+        )
+    result = {
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "unmatched": [{"line": line, "name": name} for line, name in report.unmatched],
+    }
+    if as_json:
+        emit_json(result)
+        return
+    console.print(f"{len(report.updated)} now co-sponsors, {len(report.unchanged)} already were")
+    for line, name in report.unmatched:
+        console.print(f"[yellow]line {line}: no legislator matches {name!r}[/]")
+
+
+@app.command("coverage")
+def coverage_command(
+    as_json: bool = JSON,
+    csv_path: Path | None = typer.Option(None, "--csv", help="Also write the House table here."),
+) -> None:
+    """The 160 House districts: listed Hub(s), in progress, or none; and a Senate roll-up."""
+    with reported(), session_factory()() as session:
+        result = coverage_service.coverage(session)
+    data = views.coverage(result)
+    if csv_path is not None:
+        views.write_coverage_csv(data["house"], csv_path)
+    if as_json:
+        emit_json(data)
+        return
+    counts = data["counts"]
+    console.print(
+        f"{counts['listed']} listed, {counts['in_progress']} in progress, "
+        f"{counts['none']} with no Hub, of {counts['house_districts']} House districts; "
+        f"{counts['cosponsors']} of {counts['legislators']} legislators co-sponsor, "
+        f"{counts['legislators_with_a_hub']} have a Hub working on them"
+    )
+    table(
+        [d for d in data["house"] if d["status"] != "none"],
+        ["district", "legislator", "stance", "status", "hubs"],
+        title="House districts with Hubs",
+    )
+    table(
+        [d for d in data["senate"] if d["hubs"]],
+        ["district", "legislator", "stance", "hubs"],
+        title="Senators Hubs are working on",
+    )
 
 
 if __name__ == "__main__":

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
 from models.audit import StageChange
 from models.email import Email
 from models.hub import Hub, Submission
-from models.legislature import District
+from models.legislature import District, Legislator, StanceChange
 from models.review import ReviewTask
+from models.services.coverage import Coverage, DistrictCoverage, HubRef
+from models.services.legislators import committee_role
 from models.services.queries import HubDetail
 from models.staff import StaffMember
 
@@ -112,3 +116,74 @@ def email_row(email: Email) -> dict[str, Any]:
         "sent_at": email.sent_at,
         "key": email.key,
     }
+
+
+def legislator_row(leg: Legislator) -> dict[str, Any]:
+    return {
+        "id": leg.id,
+        "chamber": leg.chamber.value,
+        "district": leg.district.name,
+        "name": leg.name,
+        "party": leg.party,
+        "email": leg.email,
+        "stance": leg.stance.value,
+        "hcf_role": committee_role(leg),
+        "active": leg.active,
+    }
+
+
+def stance_change_row(change: StanceChange) -> dict[str, Any]:
+    return {
+        "at": change.at,
+        "actor": change.actor,
+        "from": change.from_stance.value,
+        "to": change.to_stance.value,
+        "reason": change.reason,
+    }
+
+
+def _hub_ref(ref: HubRef) -> dict[str, Any]:
+    return {"id": ref.id, "name": ref.name, "stage": ref.stage.value, "status": ref.status.value}
+
+
+def _district_coverage(d: DistrictCoverage) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "district": d.district,
+        "legislator": d.legislator,
+        "stance": d.stance.value if d.stance else None,
+        "vacant": d.legislator is None,
+    }
+    if d.chamber.value == "house":
+        row["status"] = d.status
+        row["listed"] = [_hub_ref(h) for h in d.listed]
+        row["in_progress"] = [_hub_ref(h) for h in d.in_progress]
+    row["targeted_by"] = [_hub_ref(h) for h in d.targeting]
+    row["hubs"] = ", ".join(
+        f"{h.name} ({h.stage.value})" for h in (d.listed + d.in_progress or d.targeting)
+    )
+    return row
+
+
+def coverage(result: Coverage) -> dict[str, Any]:
+    return {
+        "counts": result.counts(),
+        "house": [_district_coverage(d) for d in result.house],
+        "senate": [_district_coverage(d) for d in result.senate],
+    }
+
+
+def write_coverage_csv(house: list[dict[str, Any]], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["district", "legislator", "stance", "status", "listed", "in_progress"])
+        for d in house:
+            writer.writerow(
+                [
+                    d["district"],
+                    d["legislator"] or "(vacant)",
+                    d["stance"] or "",
+                    d["status"],
+                    "; ".join(h["name"] for h in d["listed"]),
+                    "; ".join(f"{h['name']} ({h['stage']})" for h in d["in_progress"]),
+                ]
+            )

@@ -37,6 +37,7 @@ from hubflow.email.backends import (
 from hubflow.settings import Settings, get_settings
 from models.base import utcnow
 from models.email import Email, EmailState, Suppression
+from models.services.common import transaction
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def worker_name() -> str:
 
 def release_stale(sessions: sessionmaker[Session], *, lease: timedelta, now: datetime) -> int:
     """Claims older than the lease belong to a dispatcher that died: make them due again."""
-    with sessions() as session, session.begin():
+    with sessions() as session, transaction(session):
         result = session.execute(
             update(Email)
             .where(Email.state == EmailState.SENDING, Email.claimed_at < now - lease)
@@ -71,7 +72,7 @@ def claim(
     sessions: sessionmaker[Session], *, worker: str, limit: int, now: datetime
 ) -> list[Outgoing]:
     """Take up to `limit` due emails for this worker, in one transaction."""
-    with sessions() as session, session.begin():
+    with sessions() as session, transaction(session):
         ids = list(
             session.scalars(
                 select(Email.id)
@@ -173,7 +174,7 @@ def record(
     assert isinstance(table, Table)
     mine = (table.c.state == EmailState.SENDING, table.c.claimed_by == worker)
     outcomes, sent = [], []
-    with sessions() as session, session.begin():
+    with sessions() as session, transaction(session):
         for email_id, result in results:
             if isinstance(result, Sent):  # the common case: one executemany below
                 sent.append({"eid": email_id, "pid": result.provider_id})

@@ -129,19 +129,20 @@ def move(
     return change
 
 
+# Tells the engine this transaction will write, so SQLite opens it IMMEDIATE (taking the
+# write lock up front) instead of failing to upgrade a read lock under contention.
+WRITE = {"hubflow_write": True}
+
+
 @contextmanager
 def transaction(session: Session) -> Iterator[None]:
-    """One service, one transaction: commit at the end, roll everything back on any error.
+    """One service, one write transaction: commit at the end, roll back on any error.
 
-    Reads the caller made on this session beforehand belong to the same transaction.
+    A read transaction the caller left open on this session is ended first (its objects
+    stay usable), so the service's transaction starts as a writer.
     """
-    if not session.in_transaction():
-        with session.begin():
-            yield
-        return
-    try:
+    if session.in_transaction():
+        session.commit()
+    with session.begin():
+        session.connection(execution_options=WRITE)
         yield
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()

@@ -24,9 +24,12 @@ from models.forms import InterestForm, StrategicPlan, parse, parse_evidence
 from models.hub import Contact, Hub, Submission
 from models.legislature import District, Legislator
 from models.lifecycle import Action, check
+from models.names import name_key
+from models.plan import PlanTarget
 from models.policy import Policy
 from models.review import ReviewTask
 from models.services.common import Actor, clock, current_policy, emit, load_hub, move, transaction
+from models.services.legislators import LegislatorIndex
 
 
 def find_house_district(session: Session, name: str) -> District:
@@ -161,8 +164,7 @@ def submit_stage_work(
         outcome = check(
             Action.SUBMIT, hub.state(waiting_for_staff=waiting_for_staff(session, hub)), stage=stage
         )
-        if isinstance(evidence, StrategicPlan):
-            _check_plan_targets(session, evidence)
+        targets = _plan_targets(session, evidence) if isinstance(evidence, StrategicPlan) else []
         actor = actor or Actor.hub(hub.id)
         version = (
             session.scalar(
@@ -182,6 +184,9 @@ def submit_stage_work(
         )
         session.add(submission)
         session.flush()
+        for target in targets:
+            target.submission_id, target.hub_id = submission.id, hub.id
+            session.add(target)
         move(
             session,
             hub,
@@ -204,20 +209,38 @@ def submit_stage_work(
         return submission
 
 
-def _check_plan_targets(session: Session, plan: StrategicPlan) -> None:
-    chambers = {TargetRole.STATE_REP: Chamber.HOUSE, TargetRole.STATE_SENATOR: Chamber.SENATE}
+_CHAMBER_OF = {TargetRole.STATE_REP: Chamber.HOUSE, TargetRole.STATE_SENATOR: Chamber.SENATE}
+
+
+def _plan_targets(session: Session, plan: StrategicPlan) -> list[PlanTarget]:
+    """One row per target; state legislators are found by id, or else by name."""
+    rows, indexes = [], {}
     for i, target in enumerate(plan.targets):
-        if target.legislator_id is None:
-            continue
-        legislator = session.get(Legislator, target.legislator_id)
-        if (
-            legislator is None
-            or chambers.get(target.role, legislator.chamber) != legislator.chamber
-        ):
-            raise InvalidInput.one(
-                f"payload.targets.{i}.legislator_id",
-                f"no {target.role.value.replace('_', ' ')} with id {target.legislator_id}",
+        chamber = _CHAMBER_OF.get(target.role)
+        legislator = None
+        if target.legislator_id is not None:
+            legislator = session.get(Legislator, target.legislator_id)
+            if legislator is None or (chamber is not None and legislator.chamber != chamber):
+                raise InvalidInput.one(
+                    f"payload.targets.{i}.legislator_id",
+                    f"no {target.role.value.replace('_', ' ')} with id {target.legislator_id}",
+                )
+        elif chamber is not None:
+            if chamber not in indexes:
+                indexes[chamber] = LegislatorIndex.load(session, chamber)
+            legislator = indexes[chamber].find(target.legislator)
+        rows.append(
+            PlanTarget(
+                role=target.role,
+                legislator_id=legislator.id if legislator else None,
+                legislator_name=legislator.name if legislator else target.legislator,
+                name_key=name_key(legislator.name if legislator else target.legislator),
+                stance=target.stance,
+                goal=target.goal,
+                target_date=target.target_date,
             )
+        )
+    return rows
 
 
 def _close_open_work(session: Session, hub: Hub, *, now: datetime, why: str) -> None:

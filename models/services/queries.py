@@ -12,7 +12,7 @@ from models.audit import StageChange
 from models.enums import Chamber, Stage, Status
 from models.errors import InvalidInput, NotFound
 from models.hub import Hub, Submission
-from models.legislature import District
+from models.legislature import CommitteeMembership, District, Legislator
 from models.review import ReviewTask
 
 
@@ -78,3 +78,22 @@ def list_districts(session: Session, *, chamber: str | None = None) -> list[Dist
     if (ch := _enum_or_error(Chamber, chamber, "chamber")) is not None:
         stmt = stmt.where(District.chamber == ch)
     return list(session.scalars(stmt.order_by(District.chamber, District.name)))
+
+
+def parse_chamber(chamber: str | None) -> Chamber | None:
+    result: Chamber | None = _enum_or_error(Chamber, chamber, "chamber")
+    return result
+
+
+def get_legislator(session: Session, legislator_id: int) -> Legislator:
+    leg = session.scalar(
+        select(Legislator)
+        .where(Legislator.id == legislator_id)
+        .options(
+            selectinload(Legislator.district),
+            selectinload(Legislator.memberships).selectinload(CommitteeMembership.committee),
+        )
+    )
+    if leg is None:
+        raise NotFound("legislator", legislator_id)
+    return leg

@@ -1,0 +1,199 @@
+"""Legislators' stances and their history, and finding a legislator by a name (SPEC §5)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.enums import Chamber, Stance
+from models.errors import InvalidInput, NotFound
+from models.events import EventType
+from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
+from models.names import name_key, short_key
+from models.services.common import Actor, clock, emit, transaction
+
+HCF_COMMITTEE = "Health Care Financing"
+
+
+class LegislatorIndex:
+    """Active legislators by every spelling of their name that should find them."""
+
+    def __init__(self, legislators: Iterable[Legislator]) -> None:
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+        self.by_id: dict[int, Legislator] = {}
+        for leg in legislators:
+            self.by_id[leg.id] = leg
+            names = [leg.name, f"{leg.given_name} {leg.family_name}", *leg.other_names]
+            for name in names:
+                if name.strip():
+                    self.by_key[name_key(name)].add(leg.id)
+                    self.by_key[short_key(name)].add(leg.id)
+
+    @classmethod
+    def load(cls, session: Session, chamber: Chamber | None = None) -> LegislatorIndex:
+        stmt = select(Legislator).where(Legislator.active)
+        if chamber is not None:
+            stmt = stmt.where(Legislator.chamber == chamber)
+        return cls(session.scalars(stmt))
+
+    def find(self, name: str) -> Legislator | None:
+        """The one legislator the name means, or None if no one or several match."""
+        for key in (name_key(name), short_key(name)):
+            ids = self.by_key.get(key, set())
+            if len(ids) == 1:
+                return self.by_id[next(iter(ids))]
+            if len(ids) > 1:
+                return None
+        return None
+
+
+def set_stance(
+    session: Session,
+    legislator_id: int,
+    stance: Stance | str,
+    *,
+    actor: Actor,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Legislator:
+    """Record a legislator's new stance, with who, when and why."""
+    stance = _stance(stance)
+    now = clock(now)
+    with transaction(session):
+        legislator = session.get(Legislator, legislator_id, with_for_update=True)
+        if legislator is None:
+            raise NotFound("legislator", legislator_id)
+        _change(session, legislator, stance, actor=actor, reason=reason.strip(), now=now)
+        return legislator
+
+
+def _stance(value: Stance | str) -> Stance:
+    try:
+        return Stance(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in Stance)
+        raise InvalidInput.one("stance", f"{value!r} is not one of {choices}") from None
+
+
+def _change(
+    session: Session,
+    legislator: Legislator,
+    stance: Stance,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime,
+) -> bool:
+    if legislator.stance is stance:
+        return False
+    session.add(
+        StanceChange(
+            legislator_id=legislator.id,
+            at=now,
+            actor=actor.label,
+            from_stance=legislator.stance,
+            to_stance=stance,
+            reason=reason,
+        )
+    )
+    emit(
+        session,
+        EventType.STANCE_CHANGED,
+        None,
+        now,
+        legislator_id=legislator.id,
+        from_stance=legislator.stance.value,
+        to_stance=stance.value,
+    )
+    legislator.stance = stance
+    return True
+
+
+@dataclass
+class CosponsorReport:
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unmatched: list[tuple[int, str]] = field(default_factory=list)
+
+
+def apply_cosponsors(
+    session: Session,
+    names: list[tuple[int, str]],
+    *,
+    actor: Actor,
+    bill: str = "",
+    chamber: Chamber | None = None,
+    now: datetime | None = None,
+) -> CosponsorReport:
+    """Mark each named legislator a co-sponsor (never lowering a caucus member or champion).
+
+    `names` are (line number, name) pairs; names that match no one, or several, are reported.
+    """
+    now, report = clock(now), CosponsorReport()
+    reason = f"co-sponsor of {bill}" if bill else "co-sponsor list imported"
+    with transaction(session):
+        index = LegislatorIndex.load(session, chamber)
+        for line, name in names:
+            legislator = index.find(name)
+            if legislator is None:
+                report.unmatched.append((line, name))
+            elif legislator.stance.rank < Stance.COSPONSOR.rank:
+                _change(session, legislator, Stance.COSPONSOR, actor=actor, reason=reason, now=now)
+                report.updated.append(legislator.name)
+            else:
+                report.unchanged.append(legislator.name)
+    return report
+
+
+def list_legislators(
+    session: Session,
+    *,
+    chamber: str | None = None,
+    stance: str | None = None,
+    committee: str | None = None,
+    include_inactive: bool = False,
+) -> list[Legislator]:
+    stmt = (
+        select(Legislator)
+        .join(District)
+        .options(
+            selectinload(Legislator.district),
+            selectinload(Legislator.memberships).selectinload(CommitteeMembership.committee),
+        )
+    )
+    if chamber is not None:
+        try:
+            stmt = stmt.where(Legislator.chamber == Chamber(chamber))
+        except ValueError:
+            raise InvalidInput.one("chamber", f"{chamber!r} is not house or senate") from None
+    if stance is not None:
+        stmt = stmt.where(Legislator.stance == _stance(stance))
+    if committee is not None:
+        stmt = stmt.where(
+            Legislator.memberships.any(
+                CommitteeMembership.committee.has(Committee.name == committee)
+            )
+        )
+    if not include_inactive:
+        stmt = stmt.where(Legislator.active)
+    return list(session.scalars(stmt.order_by(Legislator.chamber, District.name)))
+
+
+def committee_role(legislator: Legislator, committee: str = HCF_COMMITTEE) -> str | None:
+    """The legislator's role on `committee` ('chair', 'member', …), or None."""
+    return next((m.role for m in legislator.memberships if m.committee.name == committee), None)
+
+
+def stance_history(session: Session, legislator_id: int) -> list[StanceChange]:
+    return list(
+        session.scalars(
+            select(StanceChange)
+            .where(StanceChange.legislator_id == legislator_id)
+            .order_by(StanceChange.id)
+        )
+    )
