@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
     base_url: str = "http://127.0.0.1:8000"
     outbox_dir: Path = Path("outbox")
+    # Where `publish-directory` writes the public directory (hubs.json).
+    public_dir: Path = Path("public")
     # Delivery: how long one SendGrid request may take, how often a temporary failure
     # is retried (exponential backoff from `email_retry_base_seconds`, with jitter),
     # how many requests are in flight at once, and when a claimed email is presumed lost.

@@ -19,3 +19,4 @@ class EventType(StrEnum):
     RESUMED = "hub.resumed"
     WITHDRAWN = "hub.withdrawn"
     STANCE_CHANGED = "legislator.stance.changed"
+    REVIEW_REASSIGNED = "review.reassigned"

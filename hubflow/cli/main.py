@@ -48,6 +48,20 @@ def _print_import(report: ImportReport) -> None:
 
 
 @app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    prefect_port: int = typer.Option(4200, "--prefect-port"),
+    prefect_home: Path = typer.Option(Path(".prefect"), "--prefect-home"),
+) -> None:
+    """Run everything on this machine: Prefect server, deployments, event relay, web app."""
+    from hubflow.serve import serve as serve_all
+
+    with reported():
+        serve_all(host=host, port=port, prefect_port=prefect_port, home=prefect_home.resolve())
+
+
+@app.command()
 def init() -> None:
     """Create or upgrade the database and load the bundled districts and legislators."""
     with reported():

@@ -23,16 +23,21 @@ TODAY = NOW.date()
 def seed(session: Session) -> dict[str, int]:
     ann = factories.staff(session)
     made = {
-        "listed": factories.hub_in(session, Stage.LISTED, reviewer=ann, now=NOW,
-                                   district="1st Norfolk"),
-        "also_here": factories.hub_in(session, Stage.ONBOARDING, reviewer=ann, now=NOW,
-                                      district="1st Norfolk"),
-        "interest": hubs.submit_interest(session, factories.interest_form(district="10th Bristol"),
-                                         now=NOW),
-        "paused": factories.hub_in(session, Stage.FIRST_ACTION, reviewer=ann, now=NOW,
-                                   district="3rd Essex"),
-        "withdrawn": factories.hub_in(session, Stage.FIRST_ACTION, reviewer=ann, now=NOW,
-                                      district="2nd Suffolk"),
+        "listed": factories.hub_in(
+            session, Stage.LISTED, reviewer=ann, now=NOW, district="1st Norfolk"
+        ),
+        "also_here": factories.hub_in(
+            session, Stage.ONBOARDING, reviewer=ann, now=NOW, district="1st Norfolk"
+        ),
+        "interest": hubs.submit_interest(
+            session, factories.interest_form(district="10th Bristol"), now=NOW
+        ),
+        "paused": factories.hub_in(
+            session, Stage.FIRST_ACTION, reviewer=ann, now=NOW, district="3rd Essex"
+        ),
+        "withdrawn": factories.hub_in(
+            session, Stage.FIRST_ACTION, reviewer=ann, now=NOW, district="2nd Suffolk"
+        ),
     }
     hubs.pause(session, made["paused"].id, actor=Actor.staff(ann), now=NOW)
     hubs.withdraw(session, made["withdrawn"].id, actor=Actor.staff(ann), now=NOW)
@@ -52,14 +57,18 @@ def test_coverage_json_gives_each_districts_status_and_the_counts_add_up_to_160(
     assert norfolk["status"] == "listed" and norfolk["legislator"] == "Bruce Ayers"
     assert [h["id"] for h in norfolk["listed"]] == [ids["listed"]]
     assert [(h["id"], h["stage"]) for h in norfolk["in_progress"]] == [
-        (ids["also_here"], "onboarding")]
+        (ids["also_here"], "onboarding")
+    ]
     assert house["10th Bristol"]["status"] == "in_progress"
     assert house["3rd Essex"]["in_progress"][0]["status"] == "paused"
     assert house["2nd Suffolk"]["status"] == "none"  # withdrawn Hubs do not count
     assert house["1st Franklin"]["vacant"] and house["1st Franklin"]["status"] == "none"
     statuses = {name: d["status"] for name, d in house.items() if d["status"] != "none"}
-    assert statuses == {"1st Norfolk": "listed", "10th Bristol": "in_progress",
-                        "3rd Essex": "in_progress"}
+    assert statuses == {
+        "1st Norfolk": "listed",
+        "10th Bristol": "in_progress",
+        "3rd Essex": "in_progress",
+    }
     counts = data["counts"]
     assert (counts["listed"], counts["in_progress"], counts["none"]) == (1, 2, 157)
     assert counts["listed"] + counts["in_progress"] + counts["none"] == 160
@@ -78,8 +87,13 @@ def plan_for(senator: str, congress: str) -> dict[str, object]:
         TODAY,
         factories.plan_target(TODAY),
         factories.plan_target(TODAY, role="state_senator", legislator=senator),
-        factories.plan_target(TODAY, role="member_of_congress", legislator=congress,
-                              stance="cosponsor", goal="persuade_colleagues"),
+        factories.plan_target(
+            TODAY,
+            role="member_of_congress",
+            legislator=congress,
+            stance="cosponsor",
+            goal="persuade_colleagues",
+        ),
     )
 
 
@@ -89,22 +103,38 @@ def test_two_hubs_targeting_the_same_senator_see_each_other(session: Session) ->
         factories.hub_in(session, Stage.STRATEGIC_PLAN, reviewer=ann, now=NOW, group_name=name)
         for name in ("Quincy for M4A", "Braintree M4A", "Amherst M4A")
     )
-    hubs.submit_stage_work(session, quincy.id, Stage.STRATEGIC_PLAN,
-                           plan_for("Sen. John Keenan", "Stephen F. Lynch"), now=NOW)
-    hubs.submit_stage_work(session, braintree.id, Stage.STRATEGIC_PLAN,
-                           plan_for("John F. Keenan", "Rep. Stephen Lynch"), now=NOW)
-    hubs.submit_stage_work(session, amherst.id, Stage.STRATEGIC_PLAN,
-                           plan_for("Jo Comerford", "Jim McGovern"), now=NOW)
+    hubs.submit_stage_work(
+        session,
+        quincy.id,
+        Stage.STRATEGIC_PLAN,
+        plan_for("Sen. John Keenan", "Stephen F. Lynch"),
+        now=NOW,
+    )
+    hubs.submit_stage_work(
+        session,
+        braintree.id,
+        Stage.STRATEGIC_PLAN,
+        plan_for("John F. Keenan", "Rep. Stephen Lynch"),
+        now=NOW,
+    )
+    hubs.submit_stage_work(
+        session, amherst.id, Stage.STRATEGIC_PLAN, plan_for("Jo Comerford", "Jim McGovern"), now=NOW
+    )
     assert {(n.hub, n.legislator, n.role.value) for n in neighbours(session, quincy.id)} == {
         ("Braintree M4A", "John Keenan", "state_senator"),
         ("Braintree M4A", "Rep. Stephen Lynch", "member_of_congress"),
     }
     assert {n.hub for n in neighbours(session, braintree.id)} == {"Quincy for M4A"}
     assert neighbours(session, amherst.id) == []
-    reviews.decide(session, factories.pending(session, braintree).id, Decision.DECLINE,
-                   staff_id=ann.id, comment="not a real group", now=NOW)
+    reviews.decide(
+        session,
+        factories.pending(session, braintree).id,
+        Decision.DECLINE,
+        staff_id=ann.id,
+        comment="not a real group",
+        now=NOW,
+    )
     assert neighbours(session, quincy.id) == []  # a declined Hub is nobody's neighbour
     _, out = hubflow("coverage", "--json")
     senate = {d["district"]: d for d in json.loads(out)["senate"]}
-    assert [h["name"] for h in senate["Norfolk and Plymouth"]["targeted_by"]] == [
-        "Quincy for M4A"]
+    assert [h["name"] for h in senate["Norfolk and Plymouth"]["targeted_by"]] == ["Quincy for M4A"]

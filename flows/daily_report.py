@@ -1,0 +1,25 @@
+"""The GO! Team's day: report artifacts in Prefect and the digest email."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from models.base import utcnow
+from tasks.outbox import send_due_emails
+from tasks.reports import publish_report_artifacts, queue_digest
+
+
+@flow(name="daily-report")
+def daily_report(now: datetime | None = None) -> dict[str, int]:
+    """Funnel, waiting reviews, stalled Hubs and coverage as artifacts; the digest sent."""
+    now = now or utcnow()
+    counts = publish_report_artifacts(now)
+    queue_digest(now)
+    send_due_emails()
+    return counts
+
+
+if __name__ == "__main__":
+    print(daily_report())

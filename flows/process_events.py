@@ -1,0 +1,52 @@
+"""React to domain events: emails queued, review tasks opened, directory published."""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger
+
+from hubflow.db import session_factory
+from tasks.directory import write_directory
+from tasks.events import describe, react_to_event, waiting_events
+from tasks.outbox import send_due_emails
+
+
+class EventsFailed(Exception):
+    """Some events could not be processed; they stay waiting and are tried again."""
+
+
+@flow(name="process-events", flow_run_name="{title}")
+def process_events(
+    event_ids: list[int] | None = None, title: str = "events waiting", limit: int = 500
+) -> dict[str, int]:
+    """React to each waiting event once, in order; then send the emails and publish."""
+    logger = get_run_logger()
+    with session_factory()() as session:
+        events = waiting_events(session, limit=limit, ids=event_ids)
+    processed = failed = publish = queued = 0
+    for event in events:
+        state = react_to_event(event.id, describe(event), return_state=True)
+        if state.is_failed():
+            failed += 1
+            logger.error("event %s (%s) failed: %s", event.uid, event.type, state.message)
+            continue
+        outcome = state.result()
+        processed += outcome.processed
+        publish += outcome.publish_directory
+        queued += outcome.emails_queued
+    if publish:
+        write_directory()
+    if queued:
+        send_due_emails()
+    summary = {
+        "events": len(events),
+        "processed": processed,
+        "failed": failed,
+        "emails_queued": queued,
+    }
+    if failed:
+        raise EventsFailed(f"{failed} of {len(events)} events failed; they will be retried")
+    return summary
+
+
+if __name__ == "__main__":
+    print(process_events())

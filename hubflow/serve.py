@@ -1,0 +1,126 @@
+"""`hubflow serve`: a Prefect server, the deployments, the event relay and the web app,
+started in that order and stopped in the reverse order (SPEC §6)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+log = logging.getLogger("hubflow.serve")
+
+
+def prefect_environment(*, home: Path, port: int) -> dict[str, str]:
+    return {
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        "PREFECT_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+    }
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the Prefect server did not answer at {url} within {timeout:.0f}s")
+
+
+def stop_process(name: str, process: subprocess.Popen[bytes] | None, *, grace: float) -> None:
+    """Ask politely (SIGTERM to its process group), then insist."""
+    if process is None or process.poll() is not None:
+        return
+    log.info("stopping %s", name)
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def serve(*, host: str, port: int, prefect_port: int, home: Path) -> None:
+    from hubflow.db import session_factory, upgrade
+
+    upgrade()
+    env = prefect_environment(home=home, port=prefect_port)
+    os.environ.update(env)  # before Prefect is imported in this process (the relay)
+    bin_dir = Path(sys.executable).parent
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    stop = threading.Event()
+    relay_thread: threading.Thread | None = None
+    try:
+        print(f"starting the Prefect server on http://127.0.0.1:{prefect_port} …", flush=True)
+        server = subprocess.Popen(
+            [
+                str(bin_dir / "prefect"),
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(prefect_port),
+            ],
+            env={**os.environ, **env},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        children.append(("Prefect server", server))
+        wait_until_healthy(f"{env['PREFECT_API_URL']}/health", server, timeout=120)
+        runner = subprocess.Popen(
+            [sys.executable, "-m", "hubflow.runner"],
+            env={**os.environ, **env},
+            start_new_session=True,
+        )
+        children.append(("deployments", runner))
+
+        from hubflow.relay import Relay
+
+        relay = Relay(session_factory())
+        relay_thread = threading.Thread(
+            target=relay.run_forever, args=(stop,), name="relay", daemon=True
+        )
+        relay_thread.start()
+        print(
+            f"hubflow is up: http://{host}:{port}/healthz "
+            f"(Prefect UI: http://127.0.0.1:{prefect_port}); Ctrl-C stops it",
+            flush=True,
+        )
+        _run_web(host=host, port=port)
+    finally:
+        # Reverse order: no new requests, no new hand-overs, no new runs, then Prefect.
+        stop.set()
+        if relay_thread is not None:
+            relay_thread.join(timeout=3)
+        for name, process in reversed(children):
+            stop_process(name, process, grace=4)
+        print("hubflow stopped", flush=True)
+
+
+def _run_web(*, host: str, port: int) -> None:
+    import uvicorn
+
+    from hubflow.web.app import create_app
+
+    config = uvicorn.Config(
+        create_app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
+    )
+    uvicorn.Server(config).run()

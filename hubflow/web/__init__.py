@@ -1,0 +1,1 @@
+"""The web app: server-rendered pages and JSON (SPEC §6)."""

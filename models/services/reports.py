@@ -1,0 +1,83 @@
+"""What the GO! Team looks at: the funnel, reviews waiting, stalled Hubs (SPEC §3, §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models.enums import ReviewState, Stage, Status
+from models.hub import Hub
+from models.review import ReviewTask
+from models.staff import StaffMember
+
+
+def funnel(session: Session) -> list[dict[str, object]]:
+    """Hubs per stage, split by status; every stage and status appears, zeros included."""
+    counts = dict(
+        ((stage, status), n)
+        for stage, status, n in session.execute(
+            select(Hub.stage, Hub.status, func.count()).group_by(Hub.stage, Hub.status)
+        ).tuples()
+    )
+    rows: list[dict[str, object]] = []
+    for stage in Stage:
+        row: dict[str, object] = {"stage": stage.value}
+        for status in Status:
+            row[status.value] = counts.get((stage, status), 0)
+        row["total"] = sum(counts.get((stage, s), 0) for s in Status)
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingReview:
+    id: int
+    title: str
+    hub_id: int
+    owner: str
+    due_date: date
+    overdue: bool
+
+
+def waiting_reviews(session: Session, today: date) -> list[WaitingReview]:
+    rows = session.execute(
+        select(ReviewTask, StaffMember.name)
+        .outerjoin(StaffMember, StaffMember.id == ReviewTask.owner_id)
+        .where(ReviewTask.state == ReviewState.OPEN)
+        .order_by(ReviewTask.due_date, ReviewTask.id)
+    ).all()
+    return [
+        WaitingReview(
+            t.id, t.title, t.hub_id, owner or "unassigned", t.due_date, t.due_date < today
+        )
+        for t, owner in rows
+    ]
+
+
+def stalled_hubs(session: Session) -> list[Hub]:
+    return list(
+        session.scalars(
+            select(Hub)
+            .where(Hub.status == Status.STALLED)
+            .options(selectinload(Hub.district))
+            .order_by(Hub.stage_due_date, Hub.id)
+        )
+    )
+
+
+def new_interest(session: Session, *, since: datetime) -> list[Hub]:
+    return list(
+        session.scalars(
+            select(Hub)
+            .where(Hub.created_at >= since)
+            .options(selectinload(Hub.district))
+            .order_by(Hub.id)
+        )
+    )
+
+
+def day_before(now: datetime) -> datetime:
+    return now - timedelta(days=1)

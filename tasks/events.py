@@ -1,0 +1,171 @@
+"""Reacting to domain events: claim the ones waiting, run their reactions exactly once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from prefect import task
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from hubflow.db import session_factory
+from hubflow.settings import Settings, get_settings
+from models.audit import DomainEvent
+from models.base import utcnow
+from models.enums import Stage
+from models.events import EventType
+from models.hub import Hub
+from models.services.common import transaction
+from tasks.reactions import REACTIONS, Reaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    event_id: int
+    processed: bool
+    publish_directory: bool = False
+    emails_queued: int = 0
+
+
+class _AlreadyProcessed(Exception):
+    pass
+
+
+def waiting_events(
+    session: Session, *, limit: int, ids: list[int] | None = None
+) -> list[DomainEvent]:
+    """Unprocessed events, oldest first (or those of `ids` still unprocessed)."""
+    stmt = select(DomainEvent).where(DomainEvent.processed_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(DomainEvent.id.in_(ids))
+    events = list(session.scalars(stmt.order_by(DomainEvent.id).limit(limit)))
+    session.commit()
+    return events
+
+
+def process_event(
+    sessions: sessionmaker[Session], event_id: int, *, settings: Settings, now: datetime
+) -> Outcome:
+    """Run the event's reactions and mark it processed, all in one transaction.
+
+    If another processor got there first, everything here is rolled back.
+    """
+    try:
+        with sessions() as session, transaction(session):
+            event = session.get(DomainEvent, event_id)
+            if event is None or event.processed_at is not None:
+                return Outcome(event_id, processed=False)
+            hub = session.get(Hub, event.hub_id) if event.hub_id is not None else None
+            reaction = Reaction(session=session, event=event, hub=hub, settings=settings, now=now)
+            for react in REACTIONS.get(EventType(event.type), ()):
+                react(reaction)
+            marked = session.execute(
+                update(DomainEvent)
+                .where(DomainEvent.id == event_id, DomainEvent.processed_at.is_(None))
+                .values(processed_at=now, attempts=DomainEvent.attempts + 1, last_error="")
+                .execution_options(synchronize_session=False)
+            )
+            if marked.rowcount != 1:  # type: ignore[attr-defined]
+                raise _AlreadyProcessed
+    except _AlreadyProcessed:
+        return Outcome(event_id, processed=False)
+    except Exception as exc:
+        _record_failure(sessions, event_id, exc)
+        raise
+    return Outcome(
+        event_id,
+        processed=True,
+        publish_directory=reaction.publish_directory,
+        emails_queued=reaction.emails_queued,
+    )
+
+
+def _record_failure(sessions: sessionmaker[Session], event_id: int, exc: Exception) -> None:
+    with sessions() as session, transaction(session):
+        session.execute(
+            update(DomainEvent)
+            .where(DomainEvent.id == event_id)
+            .values(attempts=DomainEvent.attempts + 1, last_error=repr(exc)[:2000])
+        )
+
+
+def describe(event: DomainEvent) -> str:
+    """How the Prefect UI names the work for this event: 'hub-42 approved -> onboarding'."""
+    who = f"hub-{event.hub_id}" if event.hub_id is not None else "hubflow"
+    stage = event.payload.get("stage", "")
+    match EventType(event.type):
+        case EventType.INTEREST_SUBMITTED:
+            return f"{who} interest received"
+        case EventType.SUBMISSION_RECEIVED:
+            return f"{who} submitted {stage} v{event.payload.get('version', 1)}"
+        case EventType.SUBMISSION_APPROVED:
+            nxt = Stage(stage).next() if stage else None
+            return f"{who} approved -> {nxt.value if nxt else 'listed'}"
+        case EventType.CHANGES_REQUESTED:
+            return f"{who} changes requested on {stage}"
+        case EventType.SUBMISSION_DECLINED:
+            return f"{who} declined"
+        case EventType.STAGE_ENTERED:
+            return f"{who} entered {stage}"
+        case EventType.MOVED_BACK:
+            return f"{who} moved back -> {stage}"
+        case other:
+            return f"{who} {other.value.removeprefix('hub.').replace('.', ' ')}"
+
+
+# Events that say what a person did; the rest (stage entered, listed) follow from them.
+HEADLINES = (
+    EventType.INTEREST_SUBMITTED,
+    EventType.SUBMISSION_RECEIVED,
+    EventType.SUBMISSION_APPROVED,
+    EventType.CHANGES_REQUESTED,
+    EventType.SUBMISSION_DECLINED,
+    EventType.MOVED_BACK,
+    EventType.WITHDRAWN,
+    EventType.PAUSED,
+    EventType.RESUMED,
+    EventType.STALLED,
+)
+
+
+def title(events: list[DomainEvent]) -> str:
+    """A readable name for a batch: its headline event, and how many others came with it."""
+    if not events:
+        return "no events waiting"
+    head = next((e for e in events if e.type in HEADLINES), events[0])
+    hubs = {e.hub_id for e in events}
+    return describe(head) if len(hubs) == 1 else f"{describe(head)} (+{len(hubs) - 1} Hubs)"
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], task_run_name="{name}")
+def react_to_event(event_id: int, name: str) -> Outcome:
+    """Queue the emails, open the review tasks, mark the event processed."""
+    return process_event(session_factory(), event_id, settings=get_settings(), now=utcnow())
+
+
+def stale_handover(now: datetime, minutes: int = 10) -> datetime:
+    return now - timedelta(minutes=minutes)
+
+
+def unhanded(session: Session, *, now: datetime, limit: int) -> list[DomainEvent]:
+    """Events not yet handed to Prefect, or handed over long ago and still unprocessed."""
+    events = list(
+        session.scalars(
+            select(DomainEvent)
+            .where(
+                DomainEvent.processed_at.is_(None),
+                or_(
+                    DomainEvent.handed_over_at.is_(None),
+                    DomainEvent.handed_over_at < stale_handover(now),
+                ),
+            )
+            .order_by(DomainEvent.id)
+            .limit(limit)
+        )
+    )
+    session.commit()
+    return events
