@@ -41,13 +41,19 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
     raise RuntimeError(f"the Prefect server did not answer at {url} within {timeout:.0f}s")
 
 
-def stop_process(name: str, process: subprocess.Popen[bytes] | None, *, grace: float) -> None:
-    """Ask politely (SIGTERM to its process group), then insist."""
+def stop_process(
+    name: str,
+    process: subprocess.Popen[bytes] | None,
+    *,
+    grace: float,
+    how: signal.Signals = signal.SIGTERM,
+) -> None:
+    """Ask politely (a signal to its process group), then insist."""
     if process is None or process.poll() is not None:
         return
     log.info("stopping %s", name)
     try:
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, how)
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
@@ -111,7 +117,9 @@ def serve(*, host: str, port: int, prefect_port: int, home: Path) -> None:
         if relay_thread is not None:
             relay_thread.join(timeout=3)
         for name, process in reversed(children):
-            stop_process(name, process, grace=4)
+            # The deployments runner shuts down cleanly on Ctrl-C, as if typed at it.
+            how = signal.SIGINT if name == "deployments" else signal.SIGTERM
+            stop_process(name, process, grace=4, how=how)
         print("hubflow stopped", flush=True)
 
 

@@ -18,9 +18,9 @@ from hubflow.email.outbox import Recipient, queue_email
 from hubflow.settings import Settings
 from models.audit import DomainEvent
 from models.email import MessageKind
-from models.enums import ReviewKind, Stage
+from models.enums import ReviewKind, Stage, SubmissionState
 from models.events import EventType
-from models.hub import Hub
+from models.hub import Hub, Submission
 from models.review import ReviewTask
 from models.services.coverage import neighbours
 from models.services.review_tasks import ensure_review_task, review_due
@@ -144,6 +144,9 @@ def email_declined(r: Reaction) -> None:
 def _open_review(r: Reaction, *, kind: ReviewKind, title: str) -> None:
     hub = r.require_hub()
     submission_id = r.payload["submission_id"]
+    submission = r.session.get(Submission, submission_id)
+    if submission is None or submission.state is not SubmissionState.PENDING:
+        return  # decided (or withdrawn) before this event was processed: nothing to review
     task, opened = ensure_review_task(
         r.session,
         key=f"submission:{submission_id}",

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from models.audit import DomainEvent, StageChange
 from models.base import utcnow
@@ -54,8 +55,11 @@ def clock(now: datetime | None) -> datetime:
 
 
 def load_hub(session: Session, hub_id: int) -> Hub:
-    """The Hub, locked for this transaction where the database can lock rows."""
-    hub = session.get(Hub, hub_id, with_for_update=True, populate_existing=True)
+    """The Hub, fresh and locked for this transaction where the database can lock rows."""
+    cached = session.identity_map.get(identity_key(Hub, hub_id))
+    if cached is not None:
+        session.expire(cached)  # another process may have changed it since it was loaded
+    hub = session.get(Hub, hub_id, with_for_update=True)
     if hub is None:
         raise NotFound("Hub", hub_id)
     return hub
