@@ -6,7 +6,7 @@ from prefect import flow, get_run_logger
 
 from hubflow.db import session_factory
 from tasks.directory import write_directory
-from tasks.events import describe, react_to_event, waiting_events
+from tasks.events import by_hub_action, headline, react_to_events, waiting_events
 from tasks.outbox import send_due_emails
 
 
@@ -23,16 +23,16 @@ def process_events(
     with session_factory()() as session:
         events = waiting_events(session, limit=limit, ids=event_ids)
     processed = failed = publish = queued = 0
-    for event in events:
-        state = react_to_event(event.id, describe(event), return_state=True)
+    for group in by_hub_action(events):
+        state = react_to_events([e.id for e in group], headline(group), return_state=True)
         if state.is_failed():
-            failed += 1
-            logger.error("event %s (%s) failed: %s", event.uid, event.type, state.message)
+            failed += len(group)
+            logger.error("%s failed: %s", headline(group), state.message)
             continue
-        outcome = state.result()
-        processed += outcome.processed
-        publish += outcome.publish_directory
-        queued += outcome.emails_queued
+        for outcome in state.result():
+            processed += outcome.processed
+            publish += outcome.publish_directory
+            queued += outcome.emails_queued
     if publish:
         write_directory()
     if queued:
@@ -44,7 +44,7 @@ def process_events(
         "emails_queued": queued,
     }
     if failed:
-        raise EventsFailed(f"{failed} of {len(events)} events failed; they will be retried")
+        raise EventsFailed(f"{failed} of {len(events)} events not processed; they will be retried")
     return summary
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.audit import DomainEvent
 from models.base import utcnow
 from models.services.common import transaction
-from tasks.events import title, unhanded
+from tasks.events import headline, unhanded
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Relay:
             events = unhanded(session, now=now, limit=self.batch)
         if not events:
             return 0
-        name = title(events)
+        name = headline(events)
         retry = events[0].handed_over_at.isoformat() if events[0].handed_over_at else "first"
         self.trigger(
             name=self.deployment,

@@ -62,35 +62,39 @@ def stop_process(
         pass
 
 
+def start_prefect_server(port: int, *, timeout: float = 120) -> subprocess.Popen[bytes]:
+    """`prefect server start` (with its scheduler) in its own process group, once healthy.
+
+    The caller's environment must already hold `prefect_environment(...)`.
+    """
+    prefect = Path(sys.executable).parent / "prefect"
+    server = subprocess.Popen(
+        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=dict(os.environ),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/api/health", server, timeout=timeout)
+    except BaseException:
+        stop_process("Prefect server", server, grace=3)
+        raise
+    return server
+
+
 def serve(*, host: str, port: int, prefect_port: int, home: Path) -> None:
     from hubflow.db import session_factory, upgrade
 
     upgrade()
     env = prefect_environment(home=home, port=prefect_port)
     os.environ.update(env)  # before Prefect is imported in this process (the relay)
-    bin_dir = Path(sys.executable).parent
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     stop = threading.Event()
     relay_thread: threading.Thread | None = None
     try:
         print(f"starting the Prefect server on http://127.0.0.1:{prefect_port} …", flush=True)
-        server = subprocess.Popen(
-            [
-                str(bin_dir / "prefect"),
-                "server",
-                "start",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(prefect_port),
-            ],
-            env={**os.environ, **env},
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        children.append(("Prefect server", server))
-        wait_until_healthy(f"{env['PREFECT_API_URL']}/health", server, timeout=120)
+        children.append(("Prefect server", start_prefect_server(prefect_port)))
         runner = subprocess.Popen(
             [sys.executable, "-m", "hubflow.runner"],
             env={**os.environ, **env},

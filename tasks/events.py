@@ -132,7 +132,7 @@ HEADLINES = (
 )
 
 
-def title(events: list[DomainEvent]) -> str:
+def headline(events: list[DomainEvent]) -> str:
     """A readable name for a batch: its headline event, and how many others came with it."""
     if not events:
         return "no events waiting"
@@ -142,9 +142,22 @@ def title(events: list[DomainEvent]) -> str:
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], task_run_name="{name}")
-def react_to_event(event_id: int, name: str) -> Outcome:
-    """Queue the emails, open the review tasks, mark the event processed."""
-    return process_event(session_factory(), event_id, settings=get_settings(), now=utcnow())
+def react_to_events(event_ids: list[int], name: str) -> list[Outcome]:
+    """One Hub's events, in order: queue the emails, open the review tasks, mark each
+    processed (each in its own transaction; a retry skips the ones already done)."""
+    sessions, settings = session_factory(), get_settings()
+    return [process_event(sessions, i, settings=settings, now=utcnow()) for i in event_ids]
+
+
+def by_hub_action(events: list[DomainEvent]) -> list[list[DomainEvent]]:
+    """Consecutive events of the same Hub: what one person's action set off."""
+    groups: list[list[DomainEvent]] = []
+    for event in events:
+        if groups and groups[-1][0].hub_id == event.hub_id:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    return groups
 
 
 def stale_handover(now: datetime, minutes: int = 10) -> datetime:

@@ -173,3 +173,14 @@ def pending_emails(session: Session, n: int, *, prefix: str = "bulk") -> list[st
         )
         session.delete(template)
     return keys
+
+
+def pending_ids(session: Session) -> list[int]:
+    """Every submission waiting for staff, oldest first."""
+    ids = list(
+        session.scalars(
+            select(Submission.id).where(Submission.state == "pending").order_by(Submission.id)
+        )
+    )
+    session.commit()
+    return ids

@@ -62,6 +62,21 @@ def serve(
 
 
 @app.command()
+def demo(
+    folder: Path = typer.Option(
+        Path("demo"),
+        "--dir",
+        help="Where the demo's database and outbox go (replaced on each run).",
+    ),
+) -> None:
+    """Take a small cohort of example Hubs through the lifecycle on simulated time."""
+    from hubflow.demo import run
+
+    with reported():
+        run(folder)
+
+
+@app.command()
 def init() -> None:
     """Create or upgrade the database and load the bundled districts and legislators."""
     with reported():

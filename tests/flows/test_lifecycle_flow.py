@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from flows.process_events import process_events
 from hubflow.settings import get_settings
 from models.audit import DomainEvent, StageChange
+from models.base import utcnow
 from models.email import Email
 from models.enums import Decision, ReviewKind, ReviewState, Stage, SubmissionState
 from models.hub import Hub, Submission
@@ -24,7 +25,7 @@ BO, CY = "bo@example.org", "cy@example.org"
 
 
 def today() -> date:
-    return get_settings().policy.today(factories.utcnow())
+    return get_settings().policy.today(utcnow())
 
 
 def hub_now(session: Session, hub_id: int) -> Hub:

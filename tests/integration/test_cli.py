@@ -139,3 +139,21 @@ def test_bad_input_to_a_command_names_the_field_and_stores_nothing(
     assert code == 2, out
     assert named in out
     assert row_counts(session) == before
+
+
+def test_demo_takes_a_cohort_through_the_lifecycle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = hubflow("demo", "--dir", str(tmp_path / "demo"))
+    assert code == 0, out
+    assert "Quincy M4A: strategic plan approved" in out
+    assert "Fall River for All: first action changes requested" in out
+    emails = sorted(p.name.split("-", 1)[1] for p in (tmp_path / "demo" / "outbox").glob("*.eml"))
+    assert emails.count("listed_welcome.eml") == 2 and "changes_requested.eml" in emails
+    monkeypatch.setenv("HUBFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'demo' / 'demo.db'}")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    listed = json.loads(hubflow("hubs", "list", "--stage", "listed", "--json")[1])
+    assert [h["name"] for h in listed] == ["Quincy M4A"]
+    get_engine().dispose()

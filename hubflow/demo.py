@@ -1,0 +1,188 @@
+"""`hubflow demo`: a small cohort through the whole lifecycle on simulated time."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from sqlalchemy import select
+
+console = Console()
+START = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)  # a Monday, 9:00 in Boston
+
+
+def _form(name: str, district: str, email: str, town: str) -> dict[str, Any]:
+    return {
+        "group_name": name,
+        "kind": "single_issue",
+        "towns": [town],
+        "district": district,
+        "contact_name": name.split()[0] + " organizer",
+        "email": email,
+        "phone": "617-555-0100",
+        "first_action_idea": "a canvass",
+        "consent_to_contact": True,
+    }
+
+
+def _evidence(stage: str, today: Any) -> dict[str, Any]:
+    if stage == "first_action":
+        return {
+            "kind": "canvass",
+            "date": (today - timedelta(days=2)).isoformat(),
+            "description": "Canvassed 150 doors and gathered 40 petition signatures.",
+            "participants": 8,
+        }
+    if stage == "onboarding":
+        return {
+            "contacts": [
+                {"name": "Newcomer Desk", "email": "welcome@example.org", "phone": "617-555-0111"}
+            ],
+            "process": "monthly_meeting",
+            "schedule": "Second Monday, 7pm, public library",
+            "consent_to_publish": True,
+        }
+    return {
+        "targets": [
+            {
+                "role": "state_rep",
+                "legislator": "Bruce Ayers",
+                "stance": "not_cosponsor",
+                "goal": "win_cosponsorship",
+                "tactics": "Monthly constituent meetings and a district town hall.",
+                "target_date": (today + timedelta(days=120)).isoformat(),
+            }
+        ]
+    }
+
+
+def run(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["HUBFLOW_DATABASE_URL"] = f"sqlite:///{(folder / 'demo.db').resolve()}"
+    os.environ["HUBFLOW_OUTBOX_DIR"] = str((folder / "outbox").resolve())
+    os.environ["HUBFLOW_PUBLIC_DIR"] = str((folder / "public").resolve())
+    from hubflow.db import get_engine, session_factory, upgrade
+    from hubflow.email.dispatch import dispatch
+    from hubflow.openstates import bundled
+    from hubflow.settings import get_settings
+    from models.audit import DomainEvent
+    from models.email import Email
+    from models.enums import Decision
+    from models.services import hubs, reviews
+    from models.services.legislature import import_legislature
+    from models.services.staff import add_staff
+    from tasks.events import process_event
+
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    (folder / "demo.db").unlink(missing_ok=True)
+    upgrade()
+    sessions = session_factory()
+    settings = get_settings()
+    with sessions() as session:
+        import_legislature(session, bundled())
+        ann = add_staff(session, name="Ann Lee", email="ann@masscare.org")
+
+    def react(now: datetime) -> None:
+        with sessions() as session:
+            ids = list(
+                session.scalars(
+                    select(DomainEvent.id)
+                    .where(DomainEvent.processed_at.is_(None))
+                    .order_by(DomainEvent.id)
+                )
+            )
+        for event_id in ids:
+            process_event(sessions, event_id, settings=settings, now=now)
+        dispatch(sessions, clock=lambda: now)
+        with sessions() as session:
+            for email in session.scalars(select(Email).where(Email.sent_at == now)):
+                path = (email.provider_message_id or "").removeprefix("outbox:")
+                console.print(
+                    f"    {email.kind.value} to {email.to_email}: outbox/{path}", highlight=False
+                )
+
+    now = START
+    cohort = {
+        "Quincy M4A": _form("Quincy M4A", "1st Norfolk", "quincy@example.org", "Quincy"),
+        "Fall River for All": _form(
+            "Fall River for All", "10th Bristol", "fr@example.org", "Fall River"
+        ),
+        "Lowell Health Now": _form(
+            "Lowell Health Now", "16th Middlesex", "lowell@example.org", "Lowell"
+        ),
+    }
+    ids = {}
+    for name, form in cohort.items():
+        with sessions() as session:
+            ids[name] = hubs.submit_interest(session, form, now=now).id
+        console.print(f"[bold]{now:%b %d}[/] {name}: interest form received")
+        react(now)
+
+    def decide(name: str, decision: Decision, comment: str = "") -> None:
+        with sessions() as session:
+            sub = session.scalar(
+                select(reviews.Submission).where(
+                    reviews.Submission.hub_id == ids[name], reviews.Submission.state == "pending"
+                )
+            )
+            assert sub is not None
+            reviews.decide(session, sub.id, decision, staff_id=ann.id, comment=comment, now=now)
+        verb = {
+            "approve": "approved",
+            "request_changes": "changes requested",
+            "decline": "declined",
+        }[decision.value]
+        console.print(
+            f"[bold]{now:%b %d}[/] {name}: {sub.stage.label.lower()} {verb}"
+            + (f' ("{comment}")' if comment else "")
+        )
+        react(now)
+
+    def submit(name: str, stage: str) -> None:
+        with sessions() as session:
+            hubs.submit_stage_work(
+                session, ids[name], stage, _evidence(stage, settings.policy.today(now)), now=now
+            )
+        console.print(f"[bold]{now:%b %d}[/] {name}: submitted its {stage.replace('_', ' ')}")
+        react(now)
+
+    now += timedelta(days=3)
+    for name in cohort:
+        decide(name, Decision.APPROVE)
+    now += timedelta(days=20)
+    submit("Quincy M4A", "first_action")
+    submit("Fall River for All", "first_action")
+    now += timedelta(days=2)
+    decide("Quincy M4A", Decision.APPROVE)
+    decide("Fall River for All", Decision.REQUEST_CHANGES, "How many people took part?")
+    now += timedelta(days=4)
+    submit("Fall River for All", "first_action")
+    now += timedelta(days=1)
+    decide("Fall River for All", Decision.APPROVE)
+    for stage in ("onboarding", "strategic_plan"):
+        now += timedelta(days=10)
+        submit("Quincy M4A", stage)
+        now += timedelta(days=2)
+        decide("Quincy M4A", Decision.APPROVE)
+    now += timedelta(days=1)
+    with sessions() as session:
+        hubs.withdraw(
+            session,
+            ids["Lowell Health Now"],
+            actor=hubs.Actor.hub(ids["Lowell Health Now"]),
+            reason="the group merged with another",
+            now=now,
+        )
+    console.print(f"[bold]{now:%b %d}[/] Lowell Health Now: withdrew")
+    react(now)
+    console.print(
+        f"\nEmails are in {os.environ['HUBFLOW_OUTBOX_DIR']} (open the .eml files); "
+        f"the database is {folder / 'demo.db'}."
+    )
+    console.print(
+        f"Try: HUBFLOW_DATABASE_URL={os.environ['HUBFLOW_DATABASE_URL']} hubflow hubs list"
+    )
