@@ -6,6 +6,7 @@ from models.email import Email, Suppression
 from models.hub import Contact, Hub, Submission
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.plan import PlanTarget
+from models.reminders import HubReminder, ReviewReminder
 from models.review import ReviewTask
 from models.staff import StaffMember
 
@@ -18,8 +19,10 @@ __all__ = [
     "DomainEvent",
     "Email",
     "Hub",
+    "HubReminder",
     "Legislator",
     "PlanTarget",
+    "ReviewReminder",
     "ReviewTask",
     "StaffMember",
     "StageChange",

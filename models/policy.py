@@ -19,6 +19,16 @@ class Policy(BaseModel):
     strategic_plan_days: int = Field(45, ge=1)
     changes_requested_days: int = Field(14, ge=1)
     review_due_days: int = Field(5, ge=1)
+    # Reminders (days): before the due date, then nudges every `nudge_every_days` after
+    # it, at most `max_nudges`; stalled (and escalated to staff) this long after it.
+    due_soon_days: int = Field(7, ge=1)
+    nudge_every_days: int = Field(7, ge=1)
+    max_nudges: int = Field(3, ge=0)
+    stalled_after_days: int = Field(14, ge=1)
+    # A review task past its due date reminds its owner every `review_nudge_every_days`,
+    # at most `max_review_nudges` times.
+    review_nudge_every_days: int = Field(3, ge=1)
+    max_review_nudges: int = Field(3, ge=0)
     timezone: str = "America/New_York"
 
     def stage_days(self, stage: Stage) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from hubflow.settings import Settings
@@ -15,16 +16,38 @@ def stage_label(stage: Stage | str) -> str:
     return Stage(stage).label
 
 
-def hub_context(hub: Hub, settings: Settings) -> dict[str, Any]:
+def hub_fields(
+    *,
+    id: int,
+    name: str,
+    district: str,
+    stage: Stage,
+    due: date | None,
+    token_version: int,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The `hub` every Hub email shows: its name, stage, due date and private link."""
     return {
-        "id": hub.id,
-        "name": hub.name,
-        "district": hub.district.name,
-        "stage": hub.stage.value,
-        "stage_label": hub.stage.label,
-        "due_date": hub.stage_due_date.isoformat() if hub.stage_due_date else None,
-        "link": hub_url(hub.id, hub.token_version, settings=settings),
+        "id": id,
+        "name": name,
+        "district": district,
+        "stage": stage.value,
+        "stage_label": stage.label,
+        "due_date": due.isoformat() if due else None,
+        "link": hub_url(id, token_version, settings=settings),
     }
+
+
+def hub_context(hub: Hub, settings: Settings) -> dict[str, Any]:
+    return hub_fields(
+        id=hub.id,
+        name=hub.name,
+        district=hub.district.name,
+        stage=hub.stage,
+        due=hub.stage_due_date,
+        token_version=hub.token_version,
+        settings=settings,
+    )
 
 
 def staff_url(settings: Settings, path: str) -> str:

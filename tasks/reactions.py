@@ -220,6 +220,8 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.WITHDRAWN: (publish_if_it_was_listed,),
     EventType.PAUSED: (),
     EventType.RESUMED: (),
+    # The sweep that decides a Hub is stalled also opens its check-in task and emails
+    # the owner, in the same transaction (tasks/sweep.py), so a dry run can list it.
     EventType.STALLED: (),
     EventType.REVIEW_REASSIGNED: (email_new_owner,),
     EventType.STANCE_CHANGED: (),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -13,10 +15,12 @@ from hubflow.db import session_factory, upgrade
 from hubflow.email import queries as emails
 from hubflow.email.dispatch import dispatch
 from hubflow.openstates import bundled, read_path
+from hubflow.settings import get_settings
 from models.enums import Decision, HubKind
+from models.errors import InvalidInput
 from models.services import coverage as coverage_service
 from models.services import hubs as hub_services
-from models.services import legislators, queries, reviews, staff
+from models.services import legislators, queries, review_tasks, reviews, staff
 from models.services.common import Actor, staff_by_email
 from models.services.legislature import ImportReport, import_legislature
 
@@ -202,6 +206,28 @@ def reviews_list(as_json: bool = JSON) -> None:
         emit_json(rows)
     else:
         table(rows, ["id", "hub_id", "hub", "stage", "version", "submitted_at"], title="reviews")
+
+
+@reviews_app.command("tasks")
+def reviews_tasks(as_json: bool = JSON) -> None:
+    """Open review tasks (intro calls, submission reviews, check-ins), most overdue first."""
+    with reported(), session_factory()() as session:
+        rows = [views.review_row(t) for t in review_tasks.open_tasks(session)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["id", "kind", "title", "owner_id", "due"], title="open review tasks")
+
+
+@reviews_app.command("close")
+def reviews_close(
+    task_id: int, staff_email: str = STAFF, comment: str = typer.Option("", "--comment")
+) -> None:
+    """Mark a check-in task done."""
+    with reported(), session_factory()() as session:
+        member = staff_by_email(session, staff_email)
+        task = review_tasks.close_task(session, task_id, staff_id=member.id, comment=comment)
+        console.print(f"review task {task.id} done")
 
 
 def _decide(submission_id: int, decision: Decision, staff_email: str, comment: str) -> None:
@@ -407,6 +433,40 @@ def legislators_import_cosponsors(
         console.print(f"[yellow]line {line}: no legislator matches {name!r}[/]")
 
 
+@app.command("sweep")
+def sweep_command(
+    now: str | None = typer.Option(None, "--now", help="ISO date-time to sweep as of."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List what would be sent; change nothing."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Queue the reminders, nudges and escalations due now."""
+    from tasks.sweep import run_sweep
+
+    with reported():
+        when = parse_now(now)
+        report = run_sweep(now=when, dry_run=dry_run)
+    rows = [
+        {"kind": e.kind, "to": e.to, "hub_id": e.hub_id, "detail": e.detail} for e in report.emails
+    ]
+    if as_json:
+        emit_json(
+            {
+                "dry_run": dry_run,
+                "emails": rows,
+                "stalled": report.stalled,
+                "held_back": report.held_back,
+            }
+        )
+        return
+    table(rows, ["kind", "to", "hub_id", "detail"], title="would send" if dry_run else "queued")
+    if report.stalled:
+        console.print(f"stalled: Hubs {', '.join(map(str, report.stalled))}")
+    if report.held_back:
+        console.print(f"{report.held_back} contacts already reminded today: tomorrow")
+
+
 @app.command("coverage")
 def coverage_command(
     as_json: bool = JSON,
@@ -438,6 +498,20 @@ def coverage_command(
         ["district", "legislator", "stance", "hubs"],
         title="Senators Hubs are working on",
     )
+
+
+def parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput.one(
+            "now", f"{value!r} is not an ISO date-time, e.g. 2026-03-02T09:00-05:00"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(get_settings().policy.timezone))
+    return when.astimezone(UTC)
 
 
 if __name__ == "__main__":

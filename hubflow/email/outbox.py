@@ -33,6 +33,65 @@ def is_suppressed(session: Session, address: str) -> bool:
     return bool(session.scalar(select(exists().where(Suppression.email == address.lower()))))
 
 
+def email_row(
+    *,
+    key: str,
+    kind: MessageKind,
+    to: Recipient,
+    context: dict[str, Any],
+    hub_id: int | None,
+    now: datetime,
+    suppressed: bool,
+) -> dict[str, Any]:
+    """One rendered email, as a row of the outbox table."""
+    unsubscribe = unsubscribe_url(to.email)
+    subject, html, text = render(
+        kind, {**context, "recipient_name": to.name, "unsubscribe_url": unsubscribe}
+    )
+    return {
+        "key": email_key(key, to),
+        "kind": kind,
+        "hub_id": hub_id,
+        "to_email": to.email.lower(),
+        "to_name": to.name,
+        "to_staff": to.staff,
+        "subject": subject,
+        "html": html,
+        "text": text,
+        "unsubscribe_url": unsubscribe,
+        "state": EmailState.SUPPRESSED if suppressed else EmailState.PENDING,
+        "last_error": "the address unsubscribed or bounced" if suppressed else "",
+        "created_at": now,
+    }
+
+
+def insert_emails(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert rendered emails; a key already queued is skipped. Returns how many were new."""
+    if not rows:
+        return 0
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(Email).on_conflict_do_nothing(index_elements=["key"])
+    new = 0
+    for start in range(0, len(rows), 500):
+        result = session.execute(stmt.values(rows[start : start + 500]))
+        new += max(int(result.rowcount), 0)  # type: ignore[attr-defined]
+    return new
+
+
+def suppressed_among(session: Session, addresses: set[str]) -> set[str]:
+    if not addresses:
+        return set()
+    lowered = [a.lower() for a in addresses]
+    found: set[str] = set()
+    for start in range(0, len(lowered), 500):
+        found.update(
+            session.scalars(
+                select(Suppression.email).where(Suppression.email.in_(lowered[start : start + 500]))
+            )
+        )
+    return found
+
+
 def queue_email(
     session: Session,
     *,
@@ -48,31 +107,15 @@ def queue_email(
     An unsubscribed or bounced address gets a row in state `suppressed` (visible to staff),
     except for messages to staff.
     """
-    full_key = email_key(key, to)
-    if session.scalar(select(exists().where(Email.key == full_key))):
+    if session.scalar(select(exists().where(Email.key == email_key(key, to)))):
         return False
-    unsubscribe = unsubscribe_url(to.email)
-    subject, html, text = render(
-        kind, {**context, "recipient_name": to.name, "unsubscribe_url": unsubscribe}
+    row = email_row(
+        key=key,
+        kind=kind,
+        to=to,
+        context=context,
+        hub_id=hub_id,
+        now=now or utcnow(),
+        suppressed=not to.staff and is_suppressed(session, to.email),
     )
-    suppressed = not to.staff and is_suppressed(session, to.email)
-    values = {
-        "key": full_key,
-        "kind": kind,
-        "hub_id": hub_id,
-        "to_email": to.email.lower(),
-        "to_name": to.name,
-        "to_staff": to.staff,
-        "subject": subject,
-        "html": html,
-        "text": text,
-        "unsubscribe_url": unsubscribe,
-        "state": EmailState.SUPPRESSED if suppressed else EmailState.PENDING,
-        "last_error": "the address unsubscribed or bounced" if suppressed else "",
-        "created_at": now or utcnow(),
-    }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(
-        insert(Email).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return insert_emails(session, [row]) == 1

@@ -30,6 +30,7 @@ from models.policy import Policy
 from models.review import ReviewTask
 from models.services.common import Actor, clock, current_policy, emit, load_hub, move, transaction
 from models.services.legislators import LegislatorIndex
+from models.services.review_tasks import close_check_ins
 
 
 def find_house_district(session: Session, name: str) -> District:
@@ -187,6 +188,7 @@ def submit_stage_work(
         for target in targets:
             target.submission_id, target.hub_id = submission.id, hub.id
             session.add(target)
+        close_check_ins(session, hub.id, now=now, why="the Hub handed in its work")
         move(
             session,
             hub,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.enums import ReviewKind, ReviewState, Stage
@@ -102,3 +102,55 @@ def reassign(
 
 def review_due(today: date, days: int) -> date:
     return today + timedelta(days=days)
+
+
+def close_task(
+    session: Session,
+    task_id: int,
+    *,
+    staff_id: int,
+    comment: str = "",
+    now: datetime | None = None,
+) -> ReviewTask:
+    """Mark a check-in done (submission reviews close when the submission is decided)."""
+    now = clock(now)
+    with transaction(session):
+        member = load_staff(session, staff_id)
+        task = session.get(ReviewTask, task_id, with_for_update=True)
+        if task is None:
+            raise NotFound("review task", task_id)
+        if task.submission_id is not None:
+            raise TransitionNotAllowed(
+                f"review task {task_id} closes when its submission is decided: "
+                f"approve, request changes or decline submission {task.submission_id}"
+            )
+        if task.state is not ReviewState.OPEN:
+            raise TransitionNotAllowed(f"review task {task_id} is already {task.state.value}")
+        task.state, task.comment = ReviewState.DONE, comment.strip()
+        task.decided_by_id, task.decided_at = member.id, now
+        return task
+
+
+def close_check_ins(session: Session, hub_id: int, *, now: datetime, why: str) -> None:
+    """The Hub acted: its open check-in tasks are done (in the caller's transaction)."""
+    session.execute(
+        update(ReviewTask)
+        .where(
+            ReviewTask.hub_id == hub_id,
+            ReviewTask.kind == ReviewKind.CHECK_IN,
+            ReviewTask.state == ReviewState.OPEN,
+        )
+        .values(state=ReviewState.DONE, decided_at=now, comment=why)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def open_tasks(session: Session) -> list[ReviewTask]:
+    """Every open review task, most overdue first."""
+    return list(
+        session.scalars(
+            select(ReviewTask)
+            .where(ReviewTask.state == ReviewState.OPEN)
+            .order_by(ReviewTask.due_date, ReviewTask.id)
+        )
+    )

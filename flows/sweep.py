@@ -1,0 +1,29 @@
+"""The daily sweep: reminders, nudges and escalations for what is due (SPEC §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from models.base import utcnow
+from tasks.outbox import send_due_emails
+from tasks.sweep import sweep_due_dates
+
+
+@flow(name="sweep", flow_run_name="sweep {now}")
+def sweep(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Queue the reminders due today, mark stalled Hubs and escalate them, then send."""
+    report = sweep_due_dates(now or utcnow(), dry_run)
+    if report.emails_queued:
+        send_due_emails()
+    return {
+        "planned": len(report.emails),
+        "queued": report.emails_queued,
+        "stalled": len(report.stalled),
+        "held_back": report.held_back,
+    }
+
+
+if __name__ == "__main__":
+    print(sweep())

@@ -1,0 +1,266 @@
+"""Applying the sweep's plan: reminders queued, stalled Hubs escalated, owners nudged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prefect import task
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from hubflow.db import session_factory
+from hubflow.email.outbox import Recipient, email_row, insert_emails, suppressed_among
+from hubflow.settings import Settings, get_settings
+from models.base import utcnow
+from models.email import MessageKind
+from models.enums import ReviewKind, Status
+from models.events import EventType
+from models.hub import Hub
+from models.reminders import HubReminder, ReviewReminder
+from models.services.common import Actor, emit, move, transaction
+from models.services.review_tasks import ensure_review_task, review_due
+from models.services.sweep import HubFacts, SweepPlan, plan
+from models.staff import StaffMember
+from tasks.contexts import hub_fields, staff_url
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One email the sweep sends: what a dry run lists and the real run queues."""
+
+    kind: str
+    to: str
+    hub_id: int
+    detail: str
+
+
+@dataclass
+class SweepReport:
+    emails: list[Planned] = field(default_factory=list)
+    stalled: list[int] = field(default_factory=list)
+    held_back: int = 0
+    emails_queued: int = 0
+
+
+def _hub(facts: HubFacts, settings: Settings) -> dict[str, Any]:
+    return hub_fields(
+        id=facts.id,
+        name=facts.name,
+        district=facts.district,
+        stage=facts.stage,
+        due=facts.due_date,
+        token_version=facts.token_version,
+        settings=settings,
+    )
+
+
+def planned_emails(p: SweepPlan) -> list[Planned]:
+    """Every email the plan sends, in a stable order."""
+    out = [
+        Planned(r.kind, email, r.hub.id, f"{r.hub.stage.value} {r.kind} {r.n}")
+        for r in p.hub_reminders
+        for email, _ in r.recipients
+    ]
+    out += [
+        Planned(
+            MessageKind.STALLED_ESCALATION.value,
+            s.owner_email,
+            s.hub.id,
+            f"{s.days_overdue} days overdue",
+        )
+        for s in p.stall
+        if s.owner_email
+    ]
+    out += [
+        Planned(
+            MessageKind.REVIEW_OVERDUE.value,
+            r.owner_email,
+            r.hub.id,
+            f"{r.title} ({r.days_overdue} days)",
+        )
+        for r in p.review_reminders
+    ]
+    return out
+
+
+def make_plan(sessions: sessionmaker[Session], *, settings: Settings, now: Any) -> SweepPlan:
+    with sessions() as session:
+        return plan(session, now=now, policy=settings.policy)
+
+
+def apply(sessions: sessionmaker[Session], p: SweepPlan, *, settings: Settings) -> SweepReport:
+    """Queue every planned email and record every reminder and stall, in one transaction."""
+    report = SweepReport(emails=planned_emails(p), held_back=p.held_back)
+    with sessions() as session, transaction(session):
+        rows = _hub_reminders(session, p, settings)
+        rows += _escalations(session, p, settings, report)
+        rows += _review_reminders(session, p, settings)
+        report.emails_queued = insert_emails(session, rows)
+    return report
+
+
+def _insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(model).values(rows).on_conflict_do_nothing())
+
+
+def _hub_reminders(session: Session, p: SweepPlan, settings: Settings) -> list[dict[str, Any]]:
+    kinds = {
+        "due_soon": MessageKind.DUE_SOON,
+        "due_today": MessageKind.DUE_TODAY,
+        "overdue_nudge": MessageKind.OVERDUE_NUDGE,
+    }
+    suppressed = suppressed_among(session, {e for r in p.hub_reminders for e, _ in r.recipients})
+    rows, marks = [], []
+    for r in p.hub_reminders:
+        kind = kinds[r.kind]
+        context = {
+            "hub": _hub(r.hub, settings),
+            "days_left": r.days,
+            "days_overdue": r.days,
+            "nudge_number": r.n,
+        }
+        key = f"hub-{r.hub.id}/{kind}/{r.hub.stage}/{r.hub.due_date}/{r.n}"
+        rows += [
+            email_row(
+                key=key,
+                kind=kind,
+                to=Recipient(email, name),
+                context=context,
+                hub_id=r.hub.id,
+                now=p.now,
+                suppressed=email.lower() in suppressed,
+            )
+            for email, name in r.recipients
+        ]
+        marks.append(
+            {
+                "hub_id": r.hub.id,
+                "stage": r.hub.stage,
+                "due_date": r.hub.due_date,
+                "kind": r.kind,
+                "n": r.n,
+                "sent_on": p.today,
+                "created_at": p.now,
+            }
+        )
+    for start in range(0, len(marks), 500):
+        _insert_ignore(session, HubReminder, marks[start : start + 500])
+    return rows
+
+
+def _escalations(
+    session: Session, p: SweepPlan, settings: Settings, report: SweepReport
+) -> list[dict[str, Any]]:
+    """Stalled: the status changes, the owner gets a check-in task and an email."""
+    rows = []
+    actor = Actor.system("sweep")
+    for s in p.stall:
+        hub = session.get(Hub, s.hub.id, with_for_update=True)
+        if hub is None or hub.status is not Status.ACTIVE:
+            continue
+        if s.assign_owner and s.owner_id is not None:
+            hub.owner_id = s.owner_id
+            owner = session.get(StaffMember, s.owner_id)
+            if owner is not None:
+                owner.last_assigned_at = p.now
+        move(
+            session,
+            hub,
+            stage=hub.stage,
+            status=Status.STALLED,
+            actor=actor,
+            reason=f"{s.days_overdue} days past the {hub.stage.label.lower()} due date",
+            now=p.now,
+            policy=settings.policy,
+        )
+        emit(
+            session,
+            EventType.STALLED,
+            hub,
+            p.now,
+            stage=hub.stage.value,
+            days_overdue=s.days_overdue,
+        )
+        task, _ = ensure_review_task(
+            session,
+            key=f"check-in:{hub.id}:{hub.stage}:{s.hub.due_date}",
+            hub=hub,
+            kind=ReviewKind.CHECK_IN,
+            stage=hub.stage,
+            title=f"Check in with {hub.name}",
+            due=review_due(p.today, settings.policy.review_due_days),
+            now=p.now,
+        )
+        report.stalled.append(hub.id)
+        if s.owner_email:
+            rows.append(
+                email_row(
+                    key=f"hub-{hub.id}/stalled_escalation/{hub.stage}/{s.hub.due_date}",
+                    kind=MessageKind.STALLED_ESCALATION,
+                    to=Recipient(s.owner_email, s.owner_name or "", staff=True),
+                    context={
+                        "hub": _hub(s.hub, settings),
+                        "days_overdue": s.days_overdue,
+                        "task": {
+                            "title": task.title,
+                            "url": staff_url(settings, f"reviews/{task.id}"),
+                        },
+                    },
+                    hub_id=hub.id,
+                    now=p.now,
+                    suppressed=False,
+                )
+            )
+    return rows
+
+
+def _review_reminders(session: Session, p: SweepPlan, settings: Settings) -> list[dict[str, Any]]:
+    rows, marks = [], []
+    for r in p.review_reminders:
+        task_ctx = {
+            "title": r.title,
+            "due_date": r.task_due.isoformat(),
+            "url": staff_url(settings, f"reviews/{r.task_id}"),
+            "days_overdue": r.days_overdue,
+        }
+        rows.append(
+            email_row(
+                key=f"review-{r.task_id}/review_overdue/{r.n}",
+                kind=MessageKind.REVIEW_OVERDUE,
+                to=Recipient(r.owner_email, r.owner_name, staff=True),
+                context={"hub": _hub(r.hub, settings), "task": task_ctx},
+                hub_id=r.hub.id,
+                now=p.now,
+                suppressed=False,
+            )
+        )
+        marks.append({"task_id": r.task_id, "n": r.n, "sent_on": p.today, "created_at": p.now})
+    _insert_ignore(session, ReviewReminder, marks)
+    return rows
+
+
+def run_sweep(
+    sessions: sessionmaker[Session] | None = None,
+    *,
+    now: Any = None,
+    dry_run: bool = False,
+    settings: Settings | None = None,
+) -> SweepReport:
+    """Plan, then (unless a dry run) apply: the whole sweep without Prefect."""
+    sessions, settings = sessions or session_factory(), settings or get_settings()
+    p = make_plan(sessions, settings=settings, now=now or utcnow())
+    if dry_run:
+        return SweepReport(
+            emails=planned_emails(p), stalled=[s.hub.id for s in p.stall], held_back=p.held_back
+        )
+    return apply(sessions, p, settings=settings)
+
+
+@task(retries=2, retry_delay_seconds=[5, 30])
+def sweep_due_dates(now: Any, dry_run: bool) -> SweepReport:
+    """Find what is due with set-based queries; queue reminders, escalate stalled Hubs."""
+    return run_sweep(now=now, dry_run=dry_run)
