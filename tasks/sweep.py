@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prefect import task
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.db import session_factory
-from hubflow.email.outbox import Recipient, email_row, insert_emails, suppressed_among
+from hubflow.email.outbox import (
+    Recipient,
+    email_row,
+    insert_emails,
+    insert_ignoring_duplicates,
+    suppressed_among,
+)
 from hubflow.settings import Settings, get_settings
 from models.base import utcnow
 from models.email import MessageKind
@@ -101,12 +105,6 @@ def apply(sessions: sessionmaker[Session], p: SweepPlan, *, settings: Settings) 
     return report
 
 
-def _insert_ignore(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(model).values(rows).on_conflict_do_nothing())
-
-
 def _hub_reminders(session: Session, p: SweepPlan, settings: Settings) -> list[dict[str, Any]]:
     kinds = {
         "due_soon": MessageKind.DUE_SOON,
@@ -147,8 +145,7 @@ def _hub_reminders(session: Session, p: SweepPlan, settings: Settings) -> list[d
                 "created_at": p.now,
             }
         )
-    for start in range(0, len(marks), 500):
-        _insert_ignore(session, HubReminder, marks[start : start + 500])
+    insert_ignoring_duplicates(session, HubReminder.__table__, marks)
     return rows
 
 
@@ -239,7 +236,7 @@ def _review_reminders(session: Session, p: SweepPlan, settings: Settings) -> lis
             )
         )
         marks.append({"task_id": r.task_id, "n": r.n, "sent_on": p.today, "created_at": p.now})
-    _insert_ignore(session, ReviewReminder, marks)
+    insert_ignoring_duplicates(session, ReviewReminder.__table__, marks)
     return rows
 
 

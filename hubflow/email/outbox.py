@@ -67,15 +67,16 @@ def email_row(
 
 def insert_emails(session: Session, rows: list[dict[str, Any]]) -> int:
     """Insert rendered emails; a key already queued is skipped. Returns how many were new."""
+    return insert_ignoring_duplicates(session, Email.__table__, rows)
+
+
+def insert_ignoring_duplicates(session: Session, table: Any, rows: list[dict[str, Any]]) -> int:
+    """One executemany of `INSERT … ON CONFLICT DO NOTHING`; returns the rows inserted."""
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Email).on_conflict_do_nothing(index_elements=["key"])
-    new = 0
-    for start in range(0, len(rows), 500):
-        result = session.execute(stmt.values(rows[start : start + 500]))
-        new += max(int(result.rowcount), 0)  # type: ignore[attr-defined]
-    return new
+    stmt = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return len(session.execute(stmt, rows).all())
 
 
 def suppressed_among(session: Session, addresses: set[str]) -> set[str]:

@@ -16,6 +16,7 @@ from models.email import MessageKind
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 
 
+@lru_cache(maxsize=4096)
 def longdate(value: date | str | None) -> str:
     """'Monday, March 2, 2026': dates in emails are read by people, not parsed."""
     if value is None or value == "":
@@ -33,6 +34,7 @@ def environment() -> Environment:
         trim_blocks=False,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the code; no stat() per email
     )
     env.filters["longdate"] = longdate
     return env
