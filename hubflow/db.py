@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for hubflow: on SQLite, WAL, a busy timeout and write-first transactions."""
     if "poolclass" not in kwargs:
         # Room for a dispatcher's sending threads plus its recorder and the web app.
-        kwargs = {"pool_size": 20, "max_overflow": 20, **kwargs}
+        # Few idle connections kept; room for bursts (overflow connections close on return).
+        kwargs = {"pool_size": 5, "max_overflow": 35, **kwargs}
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
@@ -47,10 +47,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-@lru_cache(maxsize=8)
+_engines: dict[str, Engine] = {}
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The process's engine for `url` (default: the configured database)."""
-    return make_engine(url or get_settings().database_url)
+    url = url or get_settings().database_url
+    if url not in _engines:
+        _engines[url] = make_engine(url)
+    return _engines[url]
+
+
+def reset_engines() -> None:
+    """Close every pooled connection and forget the engines (settings changed, tests)."""
+    while _engines:
+        _engines.popitem()[1].dispose()
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

@@ -64,7 +64,7 @@ def run(folder: Path) -> None:
     os.environ["HUBFLOW_DATABASE_URL"] = f"sqlite:///{(folder / 'demo.db').resolve()}"
     os.environ["HUBFLOW_OUTBOX_DIR"] = str((folder / "outbox").resolve())
     os.environ["HUBFLOW_PUBLIC_DIR"] = str((folder / "public").resolve())
-    from hubflow.db import get_engine, session_factory, upgrade
+    from hubflow.db import reset_engines, session_factory, upgrade
     from hubflow.email.dispatch import dispatch
     from hubflow.openstates import bundled
     from hubflow.settings import get_settings
@@ -77,7 +77,7 @@ def run(folder: Path) -> None:
     from tasks.events import process_event
 
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    reset_engines()
     (folder / "demo.db").unlink(missing_ok=True)
     upgrade()
     sessions = session_factory()

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     dispatch_lease_seconds: float = Field(300.0, gt=0)
     # A Hub's private link stays valid this long; a fresh one can be asked for by email.
     hub_link_max_age_days: int = Field(60, ge=1)
+    # Web: how often one address may post the public form or try to log in
+    # (a `limits` rate string), and how long a staff login lasts.
+    join_rate_limit: str = "20/minute"
+    login_rate_limit: str = "10/minute"
+    staff_session_hours: int = Field(12, ge=1)
     policy: Policy = Policy()
 
     @model_validator(mode="after")

@@ -38,23 +38,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("HUBFLOW_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'hubflow-test.db'}"
-    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
-        url = _worker_database(url, worker)
     return url
-
-
-def _worker_database(url: str, worker: str) -> str:
-    """Each xdist worker gets its own PostgreSQL database, created on first use."""
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    name = f"{base.database}_{worker}"
-    admin = db.make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -83,10 +67,10 @@ def settings_env(
     if "engine" in request.fixturenames:
         monkeypatch.setenv("HUBFLOW_DATABASE_URL", request.getfixturevalue("database_url"))
     get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    db.reset_engines()
     yield
     get_settings.cache_clear()
-    db.get_engine.cache_clear()
+    db.reset_engines()
 
 
 def _truncate(engine: Engine, *, keep: tuple[str, ...]) -> None:

@@ -296,6 +296,22 @@ def staff_add(
     console.print(f"added {member.name} <{member.email}> (id {member.id})")
 
 
+@staff_app.command("set-password")
+def staff_set_password(
+    email: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Set the password a GO! Team member logs in to /staff with."""
+    from hubflow.web.security import hash_password
+
+    with reported():
+        if len(password) < 10:
+            raise InvalidInput.one("password", "use at least 10 characters")
+        with session_factory()() as session:
+            member = staff.set_password_hash(session, email, hash_password(password))
+    console.print(f"password set for {member.email}")
+
+
 @staff_app.command("list")
 def staff_list(as_json: bool = JSON) -> None:
     """The GO! Team."""

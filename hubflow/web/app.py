@@ -1,16 +1,26 @@
-"""The FastAPI application."""
+"""The FastAPI application (SPEC §6): server-rendered pages that work without JavaScript."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import text
 
 from hubflow.db import get_engine
+from hubflow.web.forms import CSRFError
+from hubflow.web.pages import message
+from hubflow.web.routes import hub, public, staff
 
 
 def create_app() -> FastAPI:
     app = FastAPI(title="hubflow", docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(public.router)
+    app.include_router(hub.router)
+    app.include_router(staff.router)
+
+    @app.get("/")
+    def home() -> RedirectResponse:
+        return RedirectResponse("/join", status_code=303)
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
@@ -21,5 +31,23 @@ def create_app() -> FastAPI:
         except Exception as exc:
             return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
+
+    @app.exception_handler(CSRFError)
+    def csrf_refused(request: Request, exc: CSRFError) -> Response:
+        return message(
+            request,
+            "This form has expired",
+            "For your safety the form could not be accepted. Go back, reload the "
+            "page and send it again.",
+            status=403,
+        )
+
+    @app.exception_handler(staff.LoginRequired)
+    def login_required(request: Request, exc: staff.LoginRequired) -> Response:
+        return RedirectResponse(staff.login_url(exc.next_url), status_code=303)
+
+    @app.exception_handler(staff.NotLoggedIn)
+    def not_logged_in(request: Request, exc: staff.NotLoggedIn) -> Response:
+        return PlainTextResponse("Log in as GO! Team staff first.", status_code=401)
 
     return app

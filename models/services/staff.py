@@ -39,3 +39,13 @@ def add_staff(
 
 def list_staff(session: Session) -> list[StaffMember]:
     return list(session.scalars(select(StaffMember).order_by(StaffMember.id)))
+
+
+def set_password_hash(session: Session, email: str, password_hash: str) -> StaffMember:
+    """Store a staff member's (already hashed) password."""
+    with transaction(session):
+        member = session.scalar(select(StaffMember).where(StaffMember.email == email.lower()))
+        if member is None:
+            raise InvalidInput.one("email", f"no GO! Team member with email {email!r}")
+        member.password_hash = password_hash
+        return member

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from hubflow.cli.main import app
-from hubflow.db import get_engine
+from hubflow.db import get_engine, reset_engines
 from hubflow.settings import get_settings
 from tests.integration.helpers import row_counts
 
@@ -29,7 +29,7 @@ def test_init_in_an_empty_directory_creates_the_database_with_200_districts(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("HUBFLOW_DATABASE_URL", raising=False)
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    reset_engines()
     code, out = hubflow("init")
     assert code == 0, out
     assert (tmp_path / "hubflow.db").exists()
@@ -153,7 +153,7 @@ def test_demo_takes_a_cohort_through_the_lifecycle(
     assert emails.count("listed_welcome.eml") == 2 and "changes_requested.eml" in emails
     monkeypatch.setenv("HUBFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'demo' / 'demo.db'}")
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    reset_engines()
     listed = json.loads(hubflow("hubs", "list", "--stage", "listed", "--json")[1])
     assert [h["name"] for h in listed] == ["Quincy M4A"]
     get_engine().dispose()

@@ -1,0 +1,72 @@
+"""Rendering pages: every page gets its CSRF token, the logged-in staff member and a flash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+
+from hubflow.email.render import longdate
+from hubflow.web import security
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.undefined = StrictUndefined
+templates.env.filters["longdate"] = longdate
+
+
+def page(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    staff: Any = None,
+) -> HTMLResponse:
+    flash = request.cookies.get(security.FLASH_COOKIE)
+    text, bad = (unquote(flash[1:]), flash.startswith("!")) if flash else ("", False)
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "csrf": security.csrf_token(request),
+            "staff": staff,
+            "flash": text,
+            "flash_bad": bad,
+            **(context or {}),
+        },
+        status_code=status,
+    )
+    security.set_csrf_cookie(request, response)
+    if flash:
+        response.delete_cookie(security.FLASH_COOKIE)
+    return response
+
+
+def redirect(url: str, *, flash: str = "", bad: bool = False) -> RedirectResponse:
+    """See-other to `url`, carrying a one-time message for the next page."""
+    response = RedirectResponse(url, status_code=303)
+    if flash:
+        response.set_cookie(
+            security.FLASH_COOKIE,
+            ("!" if bad else ".") + quote(flash),
+            httponly=True,
+            samesite="lax",
+            max_age=60,
+        )
+    return response
+
+
+def message(
+    request: Request, heading: str, text: str, *, status: int = 200, ask_link: bool = False
+) -> Response:
+    return page(
+        request,
+        "message.html",
+        {"heading": heading, "text": text, "ask_link": ask_link},
+        status=status,
+    )

@@ -1,0 +1,131 @@
+"""Pages anyone may see: the interest form, the directory, coverage, unsubscribe."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+
+from hubflow.db import session_factory
+from hubflow.settings import get_settings
+from hubflow.tokens import LinkRefused, read_unsubscribe_token
+from hubflow.web import security
+from hubflow.web.forms import checked, read_form
+from hubflow.web.pages import message, page
+from models.email import SuppressionReason
+from models.enums import Chamber
+from models.errors import InvalidInput
+from models.legislature import District
+from models.services.common import Actor
+from models.services.coverage import coverage
+from models.services.directory import directory
+from models.services.hubs import submit_interest
+from models.services.suppressions import suppress
+
+router = APIRouter()
+JOIN_FIELDS = (
+    "group_name",
+    "kind",
+    "towns",
+    "district",
+    "contact_name",
+    "email",
+    "phone",
+    "first_action_idea",
+)
+
+
+def house_districts() -> list[str]:
+    with session_factory()() as session:
+        return list(
+            session.scalars(
+                select(District.name)
+                .where(District.chamber == Chamber.HOUSE)
+                .order_by(District.name)
+            )
+        )
+
+
+@router.get("/join")
+def join_form(request: Request) -> Response:
+    return page(request, "join.html", {"errors": {}, "values": {}, "districts": house_districts()})
+
+
+@router.post("/join")
+async def join(request: Request) -> Response:
+    if not security.allowed(request, scope="join", rate=get_settings().join_rate_limit):
+        return message(
+            request, "Too many requests", "Please wait a minute and try again.", status=429
+        )
+    values = await read_form(request)
+    form = {name: values.get(name, "") for name in JOIN_FIELDS}
+    form["consent_to_contact"] = checked(values, "consent_to_contact")  # type: ignore[assignment]
+    try:
+        with session_factory()() as session:
+            hub = submit_interest(session, form, actor=Actor.system("web"))
+            district = hub.district.name
+    except InvalidInput as exc:
+        return page(
+            request,
+            "join.html",
+            {"errors": exc.errors, "values": values, "districts": house_districts()},
+            status=422,
+        )
+    return page(
+        request,
+        "join_done.html",
+        {
+            "hub_name": hub.name,
+            "district": district,
+            "email": form["email"],
+            "intro_days": get_settings().policy.review_due_days,
+        },
+    )
+
+
+@router.get("/hubs")
+def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
+    with session_factory()() as session:
+        entries = directory(session, town=town or None, district=district or None)
+    return page(
+        request,
+        "directory.html",
+        {"entries": entries, "town": town, "district": district, "districts": house_districts()},
+    )
+
+
+@router.get("/hubs.json")
+def hubs_json(town: str = "", district: str = "") -> JSONResponse:
+    with session_factory()() as session:
+        return JSONResponse(
+            {"hubs": directory(session, town=town or None, district=district or None)}
+        )
+
+
+@router.get("/coverage")
+def coverage_page(request: Request) -> Response:
+    with session_factory()() as session:
+        result = coverage(session)
+    return page(request, "coverage.html", {"house": result.house, "counts": result.counts()})
+
+
+@router.get("/unsubscribe/{token}")
+def unsubscribe_page(request: Request, token: str) -> Response:
+    try:
+        email = read_unsubscribe_token(token)
+    except LinkRefused as exc:
+        return message(request, "Link not valid", str(exc), status=404)
+    return page(request, "unsubscribe.html", {"email": email, "token": token, "done": False})
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(request: Request, token: str) -> Response:
+    """No CSRF token here on purpose: the signed token is the proof, and mail clients'
+    one-click unsubscribe (List-Unsubscribe-Post) posts without one."""
+    try:
+        email = read_unsubscribe_token(token)
+    except LinkRefused as exc:
+        return message(request, "Link not valid", str(exc), status=404)
+    with session_factory()() as session:
+        suppress(session, email, SuppressionReason.UNSUBSCRIBE, detail="unsubscribe link")
+    return page(request, "unsubscribe.html", {"email": email, "token": token, "done": True})

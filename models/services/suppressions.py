@@ -1,0 +1,40 @@
+"""Unsubscribes and bounces: an address hubflow writes to no more (staff mail excepted)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.email import Suppression, SuppressionReason
+from models.hub import Contact
+from models.services.common import clock, transaction
+
+
+def suppress(
+    session: Session,
+    address: str,
+    reason: SuppressionReason,
+    *,
+    detail: str = "",
+    now: datetime | None = None,
+) -> bool:
+    """Stop emailing `address`; False if it was already suppressed."""
+    address, now = address.strip().lower(), clock(now)
+    with transaction(session):
+        if session.scalar(select(Suppression.id).where(Suppression.email == address)):
+            return False
+        session.add(Suppression(email=address, reason=reason, detail=detail, created_at=now))
+        column = (
+            Contact.unsubscribed_at
+            if reason is SuppressionReason.UNSUBSCRIBE
+            else Contact.bounced_at
+        )
+        session.execute(
+            update(Contact)
+            .where(Contact.email == address)
+            .values({column: now})
+            .execution_options(synchronize_session=False)
+        )
+        return True

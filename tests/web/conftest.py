@@ -1,0 +1,47 @@
+"""A TestClient on the app, against the test database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from hubflow.web import security
+from hubflow.web.app import create_app
+from models.staff import StaffMember
+from tests import factories
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def client(sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    security.reset_rate_limits()
+    with TestClient(create_app(), base_url="http://hubflow.test") as client:
+        yield client
+
+
+def csrf(client: TestClient, path: str = "/join") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def staff_member(session: Session) -> StaffMember:
+    member = factories.staff(session, name="Ann Lee", email="ann@masscare.org")
+    from models.services.staff import set_password_hash
+
+    return set_password_hash(session, member.email, security.hash_password(PASSWORD))
+
+
+@pytest.fixture
+def staff_client(client: TestClient, staff_member: StaffMember) -> TestClient:
+    response = client.post("/staff/login", data={
+        "csrf_token": csrf(client, "/staff/login"), "email": staff_member.email,
+        "password": PASSWORD, "next": "/staff"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client

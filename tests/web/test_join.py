@@ -1,0 +1,87 @@
+"""The /join interest form (SPEC §6, §8)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.integration.helpers import row_counts
+from tests.web.conftest import csrf
+
+
+def form(client: TestClient, **overrides: str) -> dict[str, str]:
+    data = factories.interest_form()
+    data.update(towns="Quincy, Braintree", consent_to_contact="yes")
+    data.update(overrides)
+    return {"csrf_token": csrf(client), **{k: str(v) for k, v in data.items()}}
+
+
+def test_joining_shows_what_happens_next_and_creates_one_hub(
+    client: TestClient, session: Session
+) -> None:
+    data = form(client, group_name="South Shore M4A")
+    response = client.post("/join", data=data)
+    assert response.status_code == 200
+    assert "Thank you! We have your interest form." in response.text
+    assert "What happens next" in response.text and "within 5 days" in response.text
+    client.post("/join", data=data)  # a double click
+    counts = row_counts(session)
+    assert (counts["hubs"], counts["contacts"], counts["submissions"]) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("group_name", "x", "at least 2 characters"),
+        ("kind", "party", "single_issue"),
+        ("towns", " , ", "at least 1 item"),
+        ("district", "99th Nowhere", "is not a Massachusetts State Rep district"),
+        ("contact_name", "", "at least 1 character"),
+        ("email", "bo.example.org", "valid email address"),
+        ("phone", "12", "10 to 15 digits"),
+        ("consent_to_contact", "", "agree to be contacted"),
+        ("first_action_idea", "x" * 2001, "at most 2000 characters"),
+    ],
+)
+def test_each_invalid_field_gets_its_message_and_nothing_is_stored(
+    client: TestClient, session: Session, field: str, value: str, message: str
+) -> None:
+    before = row_counts(session)
+    data = form(client, **{"group_name": "Kept Name Hub", field: value})
+    response = client.post("/join", data=data)
+    assert response.status_code == 422
+    assert f'id="{field}-error">' in response.text
+    error = response.text.split(f'id="{field}-error">')[1].split("</p>")[0]
+    assert message in error.replace("&#39;", "'")
+    assert 'aria-invalid="true"' in response.text
+    assert 'value="Kept Name Hub"' in response.text or field == "group_name"
+    assert row_counts(session) == before
+
+
+def test_a_post_without_a_valid_csrf_token_is_refused(client: TestClient, session: Session) -> None:
+    before = row_counts(session)
+    data = form(client)
+    for token in ("", "forged"):
+        response = client.post("/join", data={**data, "csrf_token": token})
+        assert response.status_code == 403 and "This form has expired" in response.text
+    client.cookies.clear()
+    assert client.post("/join", data=data).status_code == 403  # token of another browser
+    assert row_counts(session) == before
+
+
+def test_the_form_is_rate_limited(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubflow.settings import get_settings
+
+    monkeypatch.setenv("HUBFLOW_JOIN_RATE_LIMIT", "3/minute")
+    get_settings.cache_clear()
+    codes = [client.post("/join", data=form(client)).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_the_form_lists_the_160_districts_and_keeps_values_on_error(client: TestClient) -> None:
+    page = client.get("/join").text
+    assert page.count("<option value=") == 160 and '<option value="10th Bristol">' in page
+    response = client.post("/join", data=form(client, email="nope", towns="Quincy, Milton"))
+    assert 'value="Quincy, Milton"' in response.text
