@@ -40,8 +40,15 @@ def staff_member(session: Session) -> StaffMember:
 
 @pytest.fixture
 def staff_client(client: TestClient, staff_member: StaffMember) -> TestClient:
-    response = client.post("/staff/login", data={
-        "csrf_token": csrf(client, "/staff/login"), "email": staff_member.email,
-        "password": PASSWORD, "next": "/staff"}, follow_redirects=False)
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf(client, "/staff/login"),
+            "email": staff_member.email,
+            "password": PASSWORD,
+            "next": "/staff",
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return client

@@ -28,20 +28,26 @@ def page_of(hub: Hub) -> str:
 
 @pytest.fixture
 def hub_in_first_action(session: Session, staff_member: StaffMember) -> Hub:
-    return factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member,
-                            email="bo@example.org")
+    return factories.hub_in(
+        session, Stage.FIRST_ACTION, reviewer=staff_member, email="bo@example.org"
+    )
 
 
 def post(client: TestClient, hub: Hub, data: dict[str, str]) -> object:
     url = page_of(hub)
-    return client.post(f"{url}/submit", data={"csrf_token": csrf(client, url), **data},
-                       follow_redirects=False)
+    return client.post(
+        f"{url}/submit", data={"csrf_token": csrf(client, url), **data}, follow_redirects=False
+    )
 
 
 def first_action_form(**overrides: str) -> dict[str, str]:
     today = utcnow().date()
-    data = {"kind": "canvass", "date": (today - timedelta(days=2)).isoformat(),
-            "description": "Knocked on 200 doors in Quincy Point.", "participants": "9"}
+    data = {
+        "kind": "canvass",
+        "date": (today - timedelta(days=2)).isoformat(),
+        "description": "Knocked on 200 doors in Quincy Point.",
+        "participants": "9",
+    }
     data.update(overrides)
     return data
 
@@ -71,8 +77,13 @@ def test_submitting_the_first_action_stops_the_clock(
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("kind", ""), ("date", "2999-01-01"), ("description", "short"), ("participants", "0"),
-     ("participants", "many")],
+    [
+        ("kind", ""),
+        ("date", "2999-01-01"),
+        ("description", "short"),
+        ("participants", "0"),
+        ("participants", "many"),
+    ],
 )
 def test_each_invalid_first_action_field_is_named_and_nothing_stored(
     client: TestClient, session: Session, hub_in_first_action: Hub, field: str, value: str
@@ -89,17 +100,41 @@ def test_onboarding_errors_name_the_contact_field(
 ) -> None:
     hub = factories.hub_in(session, Stage.ONBOARDING, reviewer=staff_member)
     before = row_counts(session)
-    response = post(client, hub, {"contacts-0-name": "Cy", "contacts-0-email": "cy@",
-                                  "contacts-0-phone": "617 555 0199", "process": "one_on_one"})
+    response = post(
+        client,
+        hub,
+        {
+            "contacts-0-name": "Cy",
+            "contacts-0-email": "cy@",
+            "contacts-0-phone": "617 555 0199",
+            "process": "one_on_one",
+        },
+    )
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert 'id="contacts-0-email-error"' in response.text  # type: ignore[attr-defined]
-    response = post(client, hub, {"contacts-0-name": "Cy", "contacts-0-email": "cy@example.org",
-                                  "contacts-0-phone": "617 555 0199", "process": "other"})
+    response = post(
+        client,
+        hub,
+        {
+            "contacts-0-name": "Cy",
+            "contacts-0-email": "cy@example.org",
+            "contacts-0-phone": "617 555 0199",
+            "process": "other",
+        },
+    )
     assert 'id="description-error"' in response.text  # type: ignore[attr-defined]
     assert row_counts(session) == before
-    ok = post(client, hub, {"contacts-0-name": "Cy", "contacts-0-email": "cy@example.org",
-                            "contacts-0-phone": "617 555 0199", "process": "one_on_one",
-                            "consent_to_publish": "yes"})
+    ok = post(
+        client,
+        hub,
+        {
+            "contacts-0-name": "Cy",
+            "contacts-0-email": "cy@example.org",
+            "contacts-0-phone": "617 555 0199",
+            "process": "one_on_one",
+            "consent_to_publish": "yes",
+        },
+    )
     assert ok.status_code == 303  # type: ignore[attr-defined]
 
 
@@ -111,21 +146,31 @@ def test_the_plan_prefills_the_state_rep_and_checks_goal_against_stance(
     assert "Bruce Ayers" in page  # the State Rep of 1st Norfolk
     keenan = factories.house_rep(session)  # any id works for the form; use the Senate list
     target = (utcnow().date() + timedelta(days=90)).isoformat()
-    rep = {"targets-0-role": "state_rep", "targets-0-legislator": "Bruce Ayers",
-           "targets-0-legislator_id": str(keenan.id), "targets-0-stance": "cosponsor",
-           "targets-0-goal": "win_cosponsorship", "targets-0-tactics": "Meetings every month.",
-           "targets-0-target_date": target,
-           "targets-1-role": "state_senator", "targets-1-legislator_id": "",
-           "targets-2-role": "member_of_congress", "targets-2-legislator": "Stephen Lynch",
-           "targets-2-stance": "champion", "targets-2-goal": "join_caucus",
-           "targets-2-tactics": "Join the neighbouring Hubs' delegation.",
-           "targets-2-target_date": target}
+    rep = {
+        "targets-0-role": "state_rep",
+        "targets-0-legislator": "Bruce Ayers",
+        "targets-0-legislator_id": str(keenan.id),
+        "targets-0-stance": "cosponsor",
+        "targets-0-goal": "win_cosponsorship",
+        "targets-0-tactics": "Meetings every month.",
+        "targets-0-target_date": target,
+        "targets-1-role": "state_senator",
+        "targets-1-legislator_id": "",
+        "targets-2-role": "member_of_congress",
+        "targets-2-legislator": "Stephen Lynch",
+        "targets-2-stance": "champion",
+        "targets-2-goal": "join_caucus",
+        "targets-2-tactics": "Join the neighbouring Hubs' delegation.",
+        "targets-2-target_date": target,
+    }
     before = row_counts(session)
     response = post(client, hub, rep)
     assert response.status_code == 422  # type: ignore[attr-defined]
     text = response.text  # type: ignore[attr-defined]
-    assert "does not fit a legislator who is cosponsor" in text.split('id="targets-0-goal-error"')[1]
-    assert "does not fit a legislator who is champion" in text.split('id="targets-2-goal-error"')[1]
+    rep_error = text.split('id="targets-0-goal-error"')[1]
+    congress_error = text.split('id="targets-2-goal-error"')[1]
+    assert "does not fit a legislator who is cosponsor" in rep_error
+    assert "does not fit a legislator who is champion" in congress_error
     assert row_counts(session) == before
     fixed = {**rep, "targets-0-goal": "join_caucus", "targets-2-goal": "persuade_colleagues"}
     assert post(client, hub, fixed).status_code == 303  # type: ignore[attr-defined]
@@ -135,8 +180,9 @@ def test_a_tampered_link_is_refused(client: TestClient, hub_in_first_action: Hub
     url = page_of(hub_in_first_action)
     response = client.get(url[:-3] + "abc")
     assert response.status_code == 404 and "not valid" in response.text
-    response = client.post(f"{url[:-3]}abc/submit",
-                           data={"csrf_token": csrf(client), **first_action_form()})
+    response = client.post(
+        f"{url[:-3]}abc/submit", data={"csrf_token": csrf(client), **first_action_form()}
+    )
     assert response.status_code == 404
 
 
@@ -158,10 +204,16 @@ def test_an_expired_link_is_refused_and_a_fresh_one_can_be_asked_for(
 def test_changes_requested_shows_the_staff_comment(
     client: TestClient, session: Session, hub_in_first_action: Hub, staff_member: StaffMember
 ) -> None:
-    sub = hubs.submit_stage_work(session, hub_in_first_action.id, Stage.FIRST_ACTION,
-                                 factories.first_action(utcnow().date()))
-    reviews.decide(session, sub.id, Decision.REQUEST_CHANGES, staff_id=staff_member.id,
-                   comment="Please add how many signed the petition.")
+    sub = hubs.submit_stage_work(
+        session, hub_in_first_action.id, Stage.FIRST_ACTION, factories.first_action(utcnow().date())
+    )
+    reviews.decide(
+        session,
+        sub.id,
+        Decision.REQUEST_CHANGES,
+        staff_id=staff_member.id,
+        comment="Please add how many signed the petition.",
+    )
     page = client.get(page_of(hub_in_first_action)).text
     assert "The GO! Team asked for changes:" in page
     assert "Please add how many signed the petition." in page

@@ -1,0 +1,176 @@
+"""The directory, coverage and unsubscribe pages; escaping everywhere (SPEC §6, §8)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hubflow.db import session_factory
+from hubflow.settings import get_settings
+from hubflow.tokens import hub_token, unsubscribe_token
+from models.audit import DomainEvent
+from models.base import utcnow
+from models.email import Email, Suppression
+from models.enums import Decision, Stage
+from models.hub import Contact
+from models.services import hubs, reviews
+from models.staff import StaffMember
+from tasks.events import process_event
+from tests import factories
+from tests.web.conftest import csrf
+
+EVIL = "<script>alert(1)</script>"
+
+
+def listed(
+    session: Session,
+    reviewer: StaffMember,
+    name: str,
+    *,
+    consent: bool,
+    district: str = "1st Norfolk",
+    town: str = "Quincy",
+) -> int:
+    hub = factories.hub_in(
+        session,
+        Stage.ONBOARDING,
+        reviewer=reviewer,
+        group_name=name,
+        district=district,
+        towns=[town],
+    )
+    hubs.submit_stage_work(
+        session,
+        hub.id,
+        Stage.ONBOARDING,
+        factories.onboarding(
+            consent_to_publish=consent,
+            contacts=[
+                {"name": "Cy Park", "email": f"cy.{hub.id}@example.org", "phone": "617 555 0199"}
+            ],
+        ),
+    )
+    reviews.decide(
+        session, factories.pending(session, hub).id, Decision.APPROVE, staff_id=reviewer.id
+    )
+    hubs.submit_stage_work(
+        session, hub.id, Stage.STRATEGIC_PLAN, factories.strategic_plan(utcnow().date())
+    )
+    reviews.decide(
+        session, factories.pending(session, hub).id, Decision.APPROVE, staff_id=reviewer.id
+    )
+    return hub.id
+
+
+def test_hubs_json_never_shows_a_contact_without_consent(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    listed(session, staff_member, "Open Hub", consent=True)
+    listed(session, staff_member, "Private Hub", consent=False)
+    hubs = client.get("/hubs.json").json()["hubs"]
+    by_name = {h["name"]: h for h in hubs}
+    assert set(by_name) == {"Open Hub", "Private Hub"}
+    assert [c["name"] for c in by_name["Open Hub"]["contacts"]] == ["Cy Park"]
+    assert by_name["Private Hub"]["contacts"] == []
+    private_emails = session.scalars(select(Contact.email).where(~Contact.consent_to_publish)).all()
+    text = client.get("/hubs.json").text + client.get("/hubs").text
+    assert private_emails and not any(email in text for email in private_emails)
+
+
+def test_the_directory_searches_by_town_and_district(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    listed(session, staff_member, "Quincy M4A", consent=True, town="Quincy")
+    listed(
+        session,
+        staff_member,
+        "Fall River M4A",
+        consent=True,
+        district="10th Bristol",
+        town="Fall River",
+    )
+    assert [h["name"] for h in client.get("/hubs.json?town=fall").json()["hubs"]] == [
+        "Fall River M4A"
+    ]
+    assert [h["name"] for h in client.get("/hubs.json?district=1st Norfolk").json()["hubs"]] == [
+        "Quincy M4A"
+    ]
+    page = client.get("/hubs?town=quincy").text
+    assert "Quincy M4A" in page and "Fall River M4A" not in page
+
+
+def test_coverage_lists_every_house_district(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    listed(session, staff_member, "Quincy M4A", consent=True)
+    page = client.get("/coverage").text
+    assert page.count("<tr><td>") == 160
+    assert "<strong>1</strong> listed" in page and "<strong>159</strong> without a Hub" in page
+
+
+def test_unsubscribing_stops_email_to_that_address(client: TestClient, session: Session) -> None:
+    token = unsubscribe_token("Bo@Example.org")
+    page = client.get(f"/unsubscribe/{token}")
+    assert page.status_code == 200 and "Unsubscribe bo@example.org?" in page.text
+    done = client.post(f"/unsubscribe/{token}")  # one-click: no CSRF token, the link signs it
+    assert "You are unsubscribed" in done.text
+    assert session.scalars(select(Suppression.email)).all() == ["bo@example.org"]
+    assert client.get(f"/unsubscribe/{token[:-2]}xx").status_code == 404
+
+
+def test_a_script_in_a_group_name_is_escaped_on_every_page_and_in_every_email(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub_id = listed(session, staff_member, EVIL, consent=True)
+    other = factories.hub_in(
+        session, Stage.FIRST_ACTION, reviewer=staff_member, group_name=EVIL + " 2"
+    )
+    for event_id in session.scalars(select(DomainEvent.id)).all():
+        process_event(session_factory(), event_id, settings=get_settings(), now=utcnow())
+    session.commit()
+    join = client.post(
+        "/join",
+        data={
+            "csrf_token": csrf(client),
+            "group_name": EVIL + " 3",
+            "kind": "single_issue",
+            "towns": "Quincy",
+            "district": "1st Norfolk",
+            "contact_name": EVIL,
+            "email": "x@example.org",
+            "phone": "617-555-0100",
+            "consent_to_contact": "yes",
+        },
+    ).text
+    login = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf(client, "/staff/login"),
+            "email": staff_member.email,
+            "password": "correct horse battery",
+            "next": "/staff",
+        },
+    )
+    assert login.status_code == 200
+    data = client.get("/hubs.json")
+    assert data.headers["content-type"] == "application/json"  # data, never run as a page
+    assert data.headers["x-content-type-options"] == "nosniff"
+    assert EVIL in [h["name"] for h in data.json()["hubs"]]
+    pages = [
+        join,
+        client.get("/hubs").text,
+        client.get("/coverage").text,
+        client.get(f"/hub/{hub_token(hub_id, 1)}").text,
+        client.get(f"/hub/{hub_token(other.id, 1)}").text,
+        client.get("/staff").text,
+        client.get(f"/staff/hubs/{hub_id}").text,
+    ]
+    for text in pages:
+        assert "<script>alert(1)" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    emails = session.scalars(select(Email).where(Email.hub_id.in_([hub_id, other.id]))).all()
+    assert len(emails) >= 5
+    for email in emails:
+        assert "<script>" not in email.html
+        assert "&lt;script&gt;" in email.html

@@ -1,0 +1,190 @@
+"""The GO! Team console: logged-in only, decisions, Hub actions (SPEC §6, §8)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hubflow.db import session_factory
+from hubflow.settings import get_settings
+from models.audit import DomainEvent
+from models.base import utcnow
+from models.email import Email
+from models.enums import Stage, Status, SubmissionState
+from models.hub import Hub, Submission
+from models.review import ReviewTask
+from models.services import hubs
+from models.staff import StaffMember
+from tasks.events import process_event
+from tests import factories
+from tests.integration.helpers import row_counts
+from tests.web.conftest import PASSWORD, csrf
+
+PAGES = ["/staff", "/staff?mine=1", "/staff/hubs/1", "/staff/reviews/1"]
+ACTIONS = [
+    "/staff/submissions/1/decide",
+    "/staff/hubs/1/pause",
+    "/staff/hubs/1/resume",
+    "/staff/hubs/1/withdraw",
+    "/staff/hubs/1/move-back",
+    "/staff/tasks/1/reassign",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_staff_pages_redirect_to_login_without_a_session(client: TestClient, path: str) -> None:
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/staff/login?next=")
+
+
+@pytest.mark.parametrize("path", ACTIONS)
+def test_staff_actions_answer_401_without_a_session(
+    client: TestClient, session: Session, path: str
+) -> None:
+    before = row_counts(session)
+    response = client.post(path, data={"csrf_token": csrf(client), "decision": "approve"})
+    assert response.status_code == 401
+    assert row_counts(session) == before
+
+
+def test_a_forged_session_cookie_is_not_a_login(client: TestClient) -> None:
+    client.cookies.set("hubflow_staff", "eyJzdGFmZiI6MX0.forged.signature")
+    assert client.get("/staff", follow_redirects=False).status_code == 303
+
+
+def test_a_wrong_password_is_refused(client: TestClient, staff_member: StaffMember) -> None:
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf(client, "/staff/login"),
+            "email": staff_member.email,
+            "password": "wrong password",
+            "next": "/staff",
+        },
+    )
+    assert response.status_code == 401 and "do not match" in response.text
+
+
+def test_login_is_rate_limited(client: TestClient, staff_member: StaffMember) -> None:
+    token = csrf(client, "/staff/login")
+    codes = [
+        client.post(
+            "/staff/login",
+            data={"csrf_token": token, "email": "x@y.org", "password": "nope", "next": "/staff"},
+        ).status_code
+        for _ in range(12)
+    ]
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+
+
+def test_the_session_cookie_is_http_only(client: TestClient, staff_member: StaffMember) -> None:
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf(client, "/staff/login"),
+            "email": staff_member.email,
+            "password": PASSWORD,
+            "next": "/staff",
+        },
+        follow_redirects=False,
+    )
+    cookie = response.headers["set-cookie"]
+    assert "hubflow_staff=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_staff_approve_from_the_queue_and_a_second_decision_is_told_it_was_decided(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = hubs.submit_interest(session, factories.interest_form(group_name="Queue Hub"))
+    page = staff_client.get("/staff").text
+    assert "Queue Hub" in page and "Interest" in page
+    sub = factories.pending(session, hub)
+    token = csrf(staff_client, "/staff")
+    response = staff_client.post(
+        f"/staff/submissions/{sub.id}/decide", data={"csrf_token": token, "decision": "approve"}
+    )
+    assert "Queue Hub: interest approved." in response.text
+    again = staff_client.post(
+        f"/staff/submissions/{sub.id}/decide",
+        data={"csrf_token": token, "decision": "decline", "comment": "no"},
+    )
+    assert f"was already decided (approved) by staff:{staff_member.email}" in again.text
+    session.expire_all()
+    assert session.get(Hub, hub.id).stage is Stage.FIRST_ACTION  # type: ignore[union-attr]
+
+
+def test_request_changes_without_a_comment_is_refused(
+    staff_client: TestClient, session: Session
+) -> None:
+    hub = hubs.submit_interest(session, factories.interest_form())
+    sub = factories.pending(session, hub)
+    response = staff_client.post(
+        f"/staff/submissions/{sub.id}/decide",
+        data={"csrf_token": csrf(staff_client, "/staff"), "decision": "request_changes"},
+    )
+    assert "comment: tell the Hub what to change" in response.text
+    assert session.get(Submission, sub.id).state is SubmissionState.PENDING  # type: ignore[union-attr]
+
+
+def test_a_staff_post_without_csrf_is_refused(staff_client: TestClient, session: Session) -> None:
+    hub = hubs.submit_interest(session, factories.interest_form())
+    sub = factories.pending(session, hub)
+    response = staff_client.post(
+        f"/staff/submissions/{sub.id}/decide", data={"decision": "approve"}
+    )
+    assert response.status_code == 403
+    assert session.get(Submission, sub.id).state is SubmissionState.PENDING  # type: ignore[union-attr]
+
+
+def test_pause_resume_withdraw_from_the_hub_page_with_its_timeline(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member)
+    token = csrf(staff_client, f"/staff/hubs/{hub.id}")
+    page = staff_client.post(
+        f"/staff/hubs/{hub.id}/pause", data={"csrf_token": token, "reason": "summer"}
+    ).text
+    assert "is now paused" in page and "summer" in page
+    page = staff_client.post(
+        f"/staff/hubs/{hub.id}/move-back", data={"csrf_token": token, "reason": ""}
+    ).text
+    assert "reason: say why" in page
+    page = staff_client.post(
+        f"/staff/hubs/{hub.id}/withdraw", data={"csrf_token": token, "reason": "merged"}
+    ).text
+    assert "is now withdrawn" in page
+    assert "email interest_received" in page or "first_action" in page
+    session.expire_all()
+    assert session.get(Hub, hub.id).status is Status.WITHDRAWN  # type: ignore[union-attr]
+
+
+def test_reassigning_a_task_emails_the_new_owner(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+
+    bea = factories.staff(session, name="Bea", email="bea@masscare.org")
+    hub = hubs.submit_interest(session, factories.interest_form())
+
+    def react() -> None:
+        session.commit()  # a fresh read: see what the requests wrote
+        for event_id in session.scalars(
+            select(DomainEvent.id).where(DomainEvent.processed_at.is_(None))
+        ).all():
+            process_event(session_factory(), event_id, settings=get_settings(), now=utcnow())
+        session.commit()  # end this session's read, to see what the reactions wrote
+
+    react()
+    task = session.scalars(select(ReviewTask)).one()
+    response = staff_client.post(
+        f"/staff/tasks/{task.id}/reassign",
+        data={"csrf_token": csrf(staff_client, "/staff"), "staff_id": str(bea.id)},
+    )
+    assert "Task reassigned." in response.text
+    react()
+    kinds = session.execute(select(Email.kind, Email.to_email)).all()
+    assert ("review_assigned", "bea@masscare.org") in [(k.value, t) for k, t in kinds]
+    session.expire_all()
+    assert session.get(ReviewTask, task.id).owner_id == bea.id  # type: ignore[union-attr]
