@@ -166,7 +166,7 @@ def test_reassigning_a_task_emails_the_new_owner(
 ) -> None:
 
     bea = factories.staff(session, name="Bea", email="bea@masscare.org")
-    hub = hubs.submit_interest(session, factories.interest_form())
+    hubs.submit_interest(session, factories.interest_form())
 
     def react() -> None:
         session.commit()  # a fresh read: see what the requests wrote
