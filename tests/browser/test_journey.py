@@ -1,0 +1,186 @@
+"""A new group's whole journey in a real Chromium, with a staff member approving each step
+in the GO! Team console (SPEC §6)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hubflow.email.dispatch import dispatch
+from hubflow.settings import get_settings
+from hubflow.web.security import hash_password
+from models.audit import DomainEvent
+from models.base import utcnow
+from models.services.staff import add_staff
+from tasks.events import process_event
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path, sessions: sessionmaker[Session]) -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HUBFLOW_DATABASE_URL": database_url, "HUBFLOW_BASE_URL": base,
+           "HUBFLOW_OUTBOX_DIR": str(tmp_path / "outbox"), "PYTHONPATH": str(ROOT)}
+    os.environ["HUBFLOW_BASE_URL"] = base
+    get_settings.cache_clear()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "hubflow.web.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: scripts/test installs Debian's chromium package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def react_and_send(sessions: sessionmaker[Session]) -> None:
+    """What Prefect does between two clicks: the reactions, then the outbox."""
+    with sessions() as s:
+        ids = list(s.scalars(select(DomainEvent.id).where(DomainEvent.processed_at.is_(None))
+                             .order_by(DomainEvent.id)))
+    for event_id in ids:
+        process_event(sessions, event_id, settings=get_settings(), now=utcnow())
+    dispatch(sessions)
+
+
+def link_in(outbox: Path, kind: str) -> str:
+    [path] = sorted(outbox.glob(f"*-{kind}.eml"))[-1:]
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()
+    match = re.search(r"http://127\.0\.0\.1:\d+/hub/\S+", text)
+    assert match, text
+    return match.group(0)
+
+
+def approve(staff: Page, base: str, hub: str, step: str) -> None:
+    staff.goto(f"{base}/staff")
+    section = staff.locator("section", has_text=f"{hub}: {step}")
+    section.get_by_role("button", name="Approve").click()
+    expect(staff.get_by_role("status")).to_contain_text(f"{hub}: {step.lower()} approved.")
+
+
+def test_a_new_group_joins_and_becomes_a_listed_hub(
+    server: str, browser: Browser, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with sessions() as s:
+        add_staff(s, name="Ann Lee", email="ann@masscare.org",
+                  password_hash=hash_password("correct horse battery"))
+    outbox, hub_name = tmp_path / "outbox", "Quincy Browser M4A"
+    group = browser.new_page()
+    group.goto(f"{server}/join")
+    group.get_by_label("Group name").fill(hub_name)
+    group.get_by_label("Formed for single-payer advocacy").check()
+    group.get_by_label("Towns").fill("Quincy, Milton")
+    group.get_by_label("Your State Representative district").fill("1st Norfolk")
+    group.get_by_label("Your name").fill("Bo Diaz")
+    group.get_by_label("Your email").fill("bo@example.org")
+    group.get_by_label("Your phone").fill("617-555-0123")
+    group.get_by_label("The GO! Team may contact me about this Hub").check()
+    group.get_by_role("button", name="Send").click()
+    expect(group.get_by_role("heading", level=1)).to_have_text(
+        "Thank you! We have your interest form.")
+    react_and_send(sessions)
+    hub_link = link_in(outbox, "interest_received")
+
+    staff = browser.new_context().new_page()
+    staff.goto(f"{server}/staff")
+    staff.get_by_label("Email").fill("ann@masscare.org")
+    staff.get_by_label("Password").fill("correct horse battery")
+    staff.get_by_role("button", name="Log in").click()
+    expect(staff.get_by_role("heading", name="Review queue")).to_be_visible()
+    approve(staff, server, hub_name, "Interest")
+    react_and_send(sessions)
+
+    today = utcnow().date()
+    group.goto(hub_link)
+    expect(group.get_by_role("heading", name="Report your first action")).to_be_visible()
+    group.get_by_label("What kind of action?").select_option("canvass")
+    group.get_by_label("When did it happen?").fill((today - timedelta(days=3)).isoformat())
+    group.get_by_label("What happened?").fill("We canvassed Wollaston and met 80 neighbours.")
+    group.get_by_label("How many people took part?").fill("7")
+    group.get_by_role("button", name="Send to the GO! Team").click()
+    expect(group.get_by_role("status")).to_contain_text("Sent!")
+    react_and_send(sessions)
+    approve(staff, server, hub_name, "First action")
+    react_and_send(sessions)
+
+    group.goto(hub_link)
+    expect(group.get_by_role("heading", name="Set up on-boarding")).to_be_visible()
+    group.locator("#contacts-0-name").fill("Cy Park")
+    group.locator("#contacts-0-email").fill("cy@example.org")
+    group.locator("#contacts-0-phone").fill("617 555 0199")
+    group.get_by_role("radio", name="A monthly meeting").check()
+    group.get_by_label("Meeting schedule (for a monthly meeting)").fill(
+        "First Tuesday, 7pm, Thomas Crane Library")
+    group.get_by_label("Publish these contacts in the public Hub directory").check()
+    group.get_by_role("button", name="Send to the GO! Team").click()
+    expect(group.get_by_role("status")).to_contain_text("Sent!")
+    react_and_send(sessions)
+    approve(staff, server, hub_name, "Onboarding")
+    react_and_send(sessions)
+
+    group.goto(hub_link)
+    expect(group.get_by_role("heading", name="Your strategic plan")).to_be_visible()
+    expect(group.get_by_text("Bruce Ayers")).to_be_visible()  # its State Rep, pre-filled
+    group.locator("#targets-0-stance").select_option("not_cosponsor")
+    group.locator("#targets-0-goal").select_option("win_cosponsorship")
+    group.locator("#targets-0-tactics").fill("Monthly constituent meetings, a town hall.")
+    group.locator("#targets-0-target_date").fill((today + timedelta(days=90)).isoformat())
+    group.get_by_role("button", name="Send to the GO! Team").click()
+    expect(group.get_by_role("status")).to_contain_text("Sent!")
+    react_and_send(sessions)
+    approve(staff, server, hub_name, "Strategic plan")
+    react_and_send(sessions)
+    assert any(outbox.glob("*-listed_welcome.eml"))
+
+    group.goto(f"{server}/hubs?town=quincy")
+    listing = group.locator("section", has_text=hub_name)
+    expect(listing).to_contain_text("Cy Park")
+    group.goto(f"{server}/coverage")
+    expect(group.locator("tr", has_text="1st Norfolk")).to_contain_text("Listed")
+    expect(group.locator("tr", has_text="1st Norfolk")).to_contain_text(hub_name)
