@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # SQLite has one writer at a time. Writers in this process queue on a lock here rather
+    # than in SQLite's busy handler, which sleeps in steps of milliseconds.
+    writer = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # A writer takes the lock up front; readers never block anyone under WAL.
-        write = conn.get_execution_options().get("hubflow_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if not conn.get_execution_options().get("hubflow_write"):
+            conn.exec_driver_sql("BEGIN")
+            return
+        if not writer.acquire(timeout=30):
+            raise TimeoutError("no SQLite write lock within 30 s")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writer.release()
+            raise
+        conn.info["hubflow_writer"] = True
+
+    def _end(conn: Any, finish: str) -> None:
+        if conn.info.pop("hubflow_writer", False):
+            try:  # finish the transaction before the next writer may begin
+                getattr(conn.connection.dbapi_connection, finish)()
+            finally:
+                writer.release()
+
+    event.listen(engine, "commit", lambda conn: _end(conn, "commit"))
+    event.listen(engine, "rollback", lambda conn: _end(conn, "rollback"))
 
     return engine
 

@@ -20,19 +20,6 @@ def create_app() -> FastAPI:
     app.include_router(hub.router)
     app.include_router(staff.router)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'none'; "
-            "form-action 'self'; frame-ancestors 'none'",
-        )
-        return response
-
     @app.get("/")
     def home() -> RedirectResponse:
         return RedirectResponse("/join", status_code=303)
@@ -65,4 +52,38 @@ def create_app() -> FastAPI:
     def not_logged_in(request: Request, exc: staff.NotLoggedIn) -> Response:
         return PlainTextResponse("Log in as GO! Team staff first.", status_code=401)
 
-    return app
+    return SecurityHeaders(app)  # type: ignore[return-value]
+
+
+HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'none'; "
+        b"form-action 'self'; frame-ancestors 'none'",
+    ),
+]
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware adding the security headers to every HTTP response."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def __getattr__(self, name: str) -> Any:  # e.g. `.routes`, `.state` for callers
+        return getattr(self.app, name)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

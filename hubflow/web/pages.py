@@ -16,6 +16,7 @@ from hubflow.web import security
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.undefined = StrictUndefined
+templates.env.auto_reload = False  # the templates ship with the code
 templates.env.filters["longdate"] = longdate
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -81,13 +81,17 @@ def staff_by_email(session: Session, email: str) -> StaffMember:
 
 def emit(
     session: Session, type_: EventType, hub: Hub | None, now: datetime, **payload: Any
-) -> DomainEvent:
-    """Append a domain event to the outbox, in the caller's transaction."""
-    event = DomainEvent(
-        type=type_.value, hub_id=hub.id if hub else None, payload=payload, occurred_at=now
+) -> None:
+    """Append a domain event to the outbox, in the caller's transaction.
+
+    Events and audit rows are append-only: plain INSERTs, not objects for the session
+    to track (which costs more than the rest of a typical service together).
+    """
+    session.execute(
+        insert(DomainEvent).values(
+            type=type_.value, hub_id=hub.id if hub else None, payload=payload, occurred_at=now
+        )
     )
-    session.add(event)
-    return event
 
 
 def move(
@@ -101,36 +105,45 @@ def move(
     now: datetime,
     policy: Policy,
     initial: bool = False,
-) -> StageChange | None:
+) -> bool:
     """Put `hub` in `stage`/`status`, with its audit row; entering a stage starts its clock.
 
-    `initial` records a new Hub's first stage. The Hub must have been flushed (have an id).
+    `initial` records a new Hub's first stage, which `enter` already set on it before its
+    first flush. The Hub must have been flushed (have an id).
     """
     if not initial and hub.stage is stage and hub.status is status:
-        return None
-    change = StageChange(
-        hub_id=hub.id,
-        at=now,
-        actor=actor.label,
-        staff_id=actor.staff_id,
-        from_stage=None if initial else hub.stage,
-        to_stage=stage,
-        from_status=None if initial else hub.status,
-        to_status=status,
-        reason=reason,
-    )
+        return False
+    change = {
+        "hub_id": hub.id,
+        "at": now,
+        "actor": actor.label,
+        "staff_id": actor.staff_id,
+        "from_stage": None if initial else hub.stage,
+        "to_stage": stage,
+        "from_status": None if initial else hub.status,
+        "to_status": status,
+        "reason": reason,
+    }
     entered = initial or hub.stage is not stage
-    hub.stage, hub.status = stage, status
+    if not initial:
+        hub.stage, hub.status = stage, status
+        if entered:
+            enter(hub, stage, now=now, policy=policy)
     if entered:
-        hub.stage_entered_at = now
-        hub.stage_due_date = policy.due_date(stage, now)
-        hub.paused_days_left = None
-        hub.listed_at = now if stage is Stage.LISTED else None
         emit(session, EventType.STAGE_ENTERED, hub, now, stage=stage.value)
         if stage is Stage.LISTED:
             emit(session, EventType.LISTED, hub, now)
-    session.add(change)
-    return change
+    session.execute(insert(StageChange).values(**change))
+    return True
+
+
+def enter(hub: Hub, stage: Stage, *, now: datetime, policy: Policy) -> None:
+    """The stage's clock starts: entered now, due after the policy's days."""
+    hub.stage = stage
+    hub.stage_entered_at = now
+    hub.stage_due_date = policy.due_date(stage, now)
+    hub.paused_days_left = None
+    hub.listed_at = now if stage is Stage.LISTED else None
 
 
 # Tells the engine this transaction will write, so SQLite opens it IMMEDIATE (taking the

@@ -28,12 +28,22 @@ from models.names import name_key
 from models.plan import PlanTarget
 from models.policy import Policy
 from models.review import ReviewTask
-from models.services.common import Actor, clock, current_policy, emit, load_hub, move, transaction
+from models.services.common import (
+    Actor,
+    clock,
+    current_policy,
+    emit,
+    enter,
+    load_hub,
+    move,
+    transaction,
+)
 from models.services.legislators import LegislatorIndex
 from models.services.review_tasks import close_check_ins
 
 
 def find_house_district(session: Session, name: str) -> District:
+    """The House district by its name, any case (a form's most common lookup)."""
     district = session.scalar(
         select(District).where(
             District.chamber == Chamber.HOUSE, func.lower(District.name) == name.strip().lower()
@@ -100,19 +110,18 @@ def _create_hub(
             created_at=now,
         )
     )
-    session.add(hub)
-    session.flush()
-    actor = actor or Actor.hub(hub.id)
+    actor = actor or Actor(f"applicant:{str(form.email).lower()}")
     submission = Submission(
-        hub_id=hub.id,
+        hub=hub,
         stage=Stage.INTEREST,
         version=1,
         payload=form.model_dump(mode="json"),
         submitted_by=actor.label,
         submitted_at=now,
     )
-    session.add(submission)
-    session.flush()
+    enter(hub, Stage.INTEREST, now=now, policy=policy)
+    session.add_all([hub, submission])
+    session.flush()  # one round trip for the Hub, its contact and its interest form
     move(
         session,
         hub,

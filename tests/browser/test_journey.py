@@ -32,9 +32,15 @@ from tasks.events import process_event
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -47,14 +53,31 @@ def free_port() -> int:
 def server(database_url: str, tmp_path: Path, sessions: sessionmaker[Session]) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "HUBFLOW_DATABASE_URL": database_url, "HUBFLOW_BASE_URL": base,
-           "HUBFLOW_OUTBOX_DIR": str(tmp_path / "outbox"), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "HUBFLOW_DATABASE_URL": database_url,
+        "HUBFLOW_BASE_URL": base,
+        "HUBFLOW_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "PYTHONPATH": str(ROOT),
+    }
     os.environ["HUBFLOW_BASE_URL"] = base
     get_settings.cache_clear()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "hubflow.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "hubflow.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=tmp_path,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -81,8 +104,13 @@ def browser() -> Iterator[Browser]:
 def react_and_send(sessions: sessionmaker[Session]) -> None:
     """What Prefect does between two clicks: the reactions, then the outbox."""
     with sessions() as s:
-        ids = list(s.scalars(select(DomainEvent.id).where(DomainEvent.processed_at.is_(None))
-                             .order_by(DomainEvent.id)))
+        ids = list(
+            s.scalars(
+                select(DomainEvent.id)
+                .where(DomainEvent.processed_at.is_(None))
+                .order_by(DomainEvent.id)
+            )
+        )
     for event_id in ids:
         process_event(sessions, event_id, settings=get_settings(), now=utcnow())
     dispatch(sessions)
@@ -108,8 +136,12 @@ def test_a_new_group_joins_and_becomes_a_listed_hub(
     server: str, browser: Browser, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
     with sessions() as s:
-        add_staff(s, name="Ann Lee", email="ann@masscare.org",
-                  password_hash=hash_password("correct horse battery"))
+        add_staff(
+            s,
+            name="Ann Lee",
+            email="ann@masscare.org",
+            password_hash=hash_password("correct horse battery"),
+        )
     outbox, hub_name = tmp_path / "outbox", "Quincy Browser M4A"
     group = browser.new_page()
     group.goto(f"{server}/join")
@@ -123,7 +155,8 @@ def test_a_new_group_joins_and_becomes_a_listed_hub(
     group.get_by_label("The GO! Team may contact me about this Hub").check()
     group.get_by_role("button", name="Send").click()
     expect(group.get_by_role("heading", level=1)).to_have_text(
-        "Thank you! We have your interest form.")
+        "Thank you! We have your interest form."
+    )
     react_and_send(sessions)
     hub_link = link_in(outbox, "interest_received")
 
@@ -156,7 +189,8 @@ def test_a_new_group_joins_and_becomes_a_listed_hub(
     group.locator("#contacts-0-phone").fill("617 555 0199")
     group.get_by_role("radio", name="A monthly meeting").check()
     group.get_by_label("Meeting schedule (for a monthly meeting)").fill(
-        "First Tuesday, 7pm, Thomas Crane Library")
+        "First Tuesday, 7pm, Thomas Crane Library"
+    )
     group.get_by_label("Publish these contacts in the public Hub directory").check()
     group.get_by_role("button", name="Send to the GO! Team").click()
     expect(group.get_by_role("status")).to_contain_text("Sent!")

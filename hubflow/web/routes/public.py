@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
@@ -16,7 +19,6 @@ from models.email import SuppressionReason
 from models.enums import Chamber
 from models.errors import InvalidInput
 from models.legislature import District
-from models.services.common import Actor
 from models.services.coverage import coverage
 from models.services.directory import directory
 from models.services.hubs import submit_interest
@@ -58,12 +60,10 @@ async def join(request: Request) -> Response:
             request, "Too many requests", "Please wait a minute and try again.", status=429
         )
     values = await read_form(request)
-    form = {name: values.get(name, "") for name in JOIN_FIELDS}
-    form["consent_to_contact"] = checked(values, "consent_to_contact")  # type: ignore[assignment]
+    form: dict[str, Any] = {name: values.get(name, "") for name in JOIN_FIELDS}
+    form["consent_to_contact"] = checked(values, "consent_to_contact")
     try:
-        with session_factory()() as session:
-            hub = submit_interest(session, form, actor=Actor.system("web"))
-            district = hub.district.name
+        hub_name, district = await run_in_threadpool(_record_interest, form)
     except InvalidInput as exc:
         return page(
             request,
@@ -75,12 +75,19 @@ async def join(request: Request) -> Response:
         request,
         "join_done.html",
         {
-            "hub_name": hub.name,
+            "hub_name": hub_name,
             "district": district,
             "email": form["email"],
             "intro_days": get_settings().policy.review_due_days,
         },
     )
+
+
+def _record_interest(form: dict[str, Any]) -> tuple[str, str]:
+    """The database part of a /join post, off the event loop."""
+    with session_factory()() as session:
+        hub = submit_interest(session, form)
+        return hub.name, hub.district.name
 
 
 @router.get("/hubs")
