@@ -14,6 +14,7 @@ from models.base import utcnow
 from models.email import Email
 from models.enums import Stage, Status, SubmissionState
 from models.hub import Hub, Submission
+from models.legislature import Legislator, StanceChange
 from models.review import ReviewTask
 from models.services import hubs
 from models.staff import StaffMember
@@ -22,7 +23,7 @@ from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import PASSWORD, csrf
 
-PAGES = ["/staff", "/staff?mine=1", "/staff/hubs/1", "/staff/reviews/1"]
+PAGES = ["/staff", "/staff?mine=1", "/staff/hubs/1", "/staff/reviews/1", "/staff/legislators"]
 ACTIONS = [
     "/staff/submissions/1/decide",
     "/staff/hubs/1/pause",
@@ -188,3 +189,24 @@ def test_reassigning_a_task_emails_the_new_owner(
     assert ("review_assigned", "bea@masscare.org") in [(k.value, t) for k, t in kinds]
     session.expire_all()
     assert session.get(ReviewTask, task.id).owner_id == bea.id  # type: ignore[union-attr]
+
+
+def test_staff_set_a_stance_on_the_legislators_page_with_its_history(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    page = staff_client.get("/staff/legislators?hcf=1").text
+    assert page.count('action="/staff/legislators/') == 20 and "chair" in page
+    lawn = session.scalars(select(Legislator).where(Legislator.name == "John Lawn")).one()
+    response = staff_client.post(f"/staff/legislators/{lawn.id}/stance", data={
+        "csrf_token": csrf(staff_client, "/staff/legislators"), "stance": "cosponsor",
+        "reason": "co-sponsored H.1239"})
+    assert "John Lawn: cosponsor." in response.text
+    session.commit()  # a fresh read
+    [change] = session.scalars(select(StanceChange)).all()
+    assert (change.to_stance.value, change.reason, change.actor) == (
+        "cosponsor", "co-sponsored H.1239", f"staff:{staff_member.email}")
+    bad = staff_client.post(f"/staff/legislators/{lawn.id}/stance", data={
+        "csrf_token": csrf(staff_client, "/staff/legislators"), "stance": "lukewarm"})
+    assert "stance: &#39;lukewarm&#39; is not one of" in bad.text
+    assert staff_client.post(f"/staff/legislators/{lawn.id}/stance",
+                             data={"stance": "champion"}).status_code == 403

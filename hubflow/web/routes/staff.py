@@ -14,6 +14,7 @@ from hubflow.settings import get_settings
 from hubflow.web import security
 from hubflow.web.forms import read_form
 from hubflow.web.pages import page, redirect
+from hubflow.web.routes.hub import LABELS
 from models.audit import StageChange
 from models.base import utcnow
 from models.email import Email
@@ -22,11 +23,13 @@ from models.errors import HubflowError
 from models.hub import Hub
 from models.review import ReviewTask
 from models.services import hubs as hub_services
-from models.services import queries
+from models.services import legislators, queries
 from models.services.common import Actor
 from models.services.review_tasks import reassign
 from models.services.reviews import decide, pending_submissions
 from models.staff import StaffMember
+
+STANCES = LABELS["stances"]
 
 router = APIRouter(prefix="/staff")
 
@@ -278,6 +281,47 @@ async def reassign_task(request: Request, task_id: int) -> Response:
         except (HubflowError, ValueError) as exc:
             return redirect(_back(request), flash=str(exc), bad=True)
         return redirect(f"/staff/hubs/{task.hub_id}", flash="Task reassigned.")
+
+
+@router.get("/legislators")
+def legislators_page(request: Request, chamber: str = "", hcf: str = "") -> Response:
+    with session_factory()() as session:
+        me = staff_for(request, session)
+        found = legislators.list_legislators(
+            session,
+            chamber=chamber or None,
+            committee=legislators.HCF_COMMITTEE if hcf else None,
+        )
+        return page(
+            request,
+            "staff_legislators.html",
+            {
+                "legislators": found,
+                "chamber": chamber,
+                "hcf": bool(hcf),
+                "roles": {leg.id: legislators.committee_role(leg) for leg in found},
+                "stances": STANCES,
+            },
+            staff=me,
+        )
+
+
+@router.post("/legislators/{legislator_id}/stance")
+async def set_stance(request: Request, legislator_id: int) -> Response:
+    values = await read_form(request)
+    with session_factory()() as session:
+        me = staff_for(request, session, action=True)
+        try:
+            leg = legislators.set_stance(
+                session,
+                legislator_id,
+                values.get("stance", ""),
+                actor=Actor.staff(me),
+                reason=values.get("reason", ""),
+            )
+        except HubflowError as exc:
+            return redirect("/staff/legislators", flash=str(exc), bad=True)
+        return redirect("/staff/legislators", flash=f"{leg.name}: {leg.stance.value}.")
 
 
 def _back(request: Request) -> str:
