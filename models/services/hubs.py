@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -313,6 +314,59 @@ def move_back(
         return hub
 
 
+ClockChange = Callable[[Session, Hub, datetime, Policy], None]
+
+
+def _change_status(
+    session: Session,
+    hub_id: int,
+    action: Action,
+    event: EventType,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime | None,
+    policy: Policy | None,
+    clock_change: ClockChange,
+) -> Hub:
+    """Pause, resume and withdraw: the rule, the clock, the audit row and the event."""
+    now, policy = clock(now), current_policy(policy)
+    reason = reason.strip()
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        outcome = check(action, hub.state())
+        clock_change(session, hub, now, policy)
+        move(
+            session,
+            hub,
+            stage=outcome.stage,
+            status=outcome.status,
+            actor=actor,
+            reason=reason,
+            now=now,
+            policy=policy,
+        )
+        emit(session, event, hub, now, reason=reason)
+        return hub
+
+
+def _stop_clock(session: Session, hub: Hub, now: datetime, policy: Policy) -> None:
+    if hub.stage_due_date is not None:
+        hub.paused_days_left = max(0, (hub.stage_due_date - policy.today(now)).days)
+    hub.stage_due_date = None
+
+
+def _restart_clock(session: Session, hub: Hub, now: datetime, policy: Policy) -> None:
+    if hub.paused_days_left is not None:
+        hub.stage_due_date = policy.today(now) + timedelta(days=hub.paused_days_left)
+    hub.paused_days_left = None
+
+
+def _end_clock(session: Session, hub: Hub, now: datetime, policy: Policy) -> None:
+    _close_open_work(session, hub, now=now, why="the Hub withdrew")
+    hub.stage_due_date, hub.paused_days_left = None, None
+
+
 def pause(
     session: Session,
     hub_id: int,
@@ -323,25 +377,17 @@ def pause(
     policy: Policy | None = None,
 ) -> Hub:
     """Staff pause a Hub: its clock stops with the days it had left."""
-    now, policy = clock(now), current_policy(policy)
-    with transaction(session):
-        hub = load_hub(session, hub_id)
-        outcome = check(Action.PAUSE, hub.state())
-        if hub.stage_due_date is not None:
-            hub.paused_days_left = max(0, (hub.stage_due_date - policy.today(now)).days)
-        hub.stage_due_date = None
-        move(
-            session,
-            hub,
-            stage=outcome.stage,
-            status=outcome.status,
-            actor=actor,
-            reason=reason.strip(),
-            now=now,
-            policy=policy,
-        )
-        emit(session, EventType.PAUSED, hub, now, reason=reason.strip())
-        return hub
+    return _change_status(
+        session,
+        hub_id,
+        Action.PAUSE,
+        EventType.PAUSED,
+        actor=actor,
+        reason=reason,
+        now=now,
+        policy=policy,
+        clock_change=_stop_clock,
+    )
 
 
 def resume(
@@ -354,25 +400,17 @@ def resume(
     policy: Policy | None = None,
 ) -> Hub:
     """Restart a paused Hub's clock with the days it had left."""
-    now, policy = clock(now), current_policy(policy)
-    with transaction(session):
-        hub = load_hub(session, hub_id)
-        outcome = check(Action.RESUME, hub.state())
-        if hub.paused_days_left is not None:
-            hub.stage_due_date = policy.today(now) + timedelta(days=hub.paused_days_left)
-        hub.paused_days_left = None
-        move(
-            session,
-            hub,
-            stage=outcome.stage,
-            status=outcome.status,
-            actor=actor,
-            reason=reason.strip(),
-            now=now,
-            policy=policy,
-        )
-        emit(session, EventType.RESUMED, hub, now)
-        return hub
+    return _change_status(
+        session,
+        hub_id,
+        Action.RESUME,
+        EventType.RESUMED,
+        actor=actor,
+        reason=reason,
+        now=now,
+        policy=policy,
+        clock_change=_restart_clock,
+    )
 
 
 def withdraw(
@@ -385,21 +423,14 @@ def withdraw(
     policy: Policy | None = None,
 ) -> Hub:
     """The Hub steps away (or staff record that it did); nothing more is sent to it."""
-    now, policy = clock(now), current_policy(policy)
-    with transaction(session):
-        hub = load_hub(session, hub_id)
-        outcome = check(Action.WITHDRAW, hub.state())
-        _close_open_work(session, hub, now=now, why="the Hub withdrew")
-        hub.stage_due_date, hub.paused_days_left = None, None
-        move(
-            session,
-            hub,
-            stage=outcome.stage,
-            status=outcome.status,
-            actor=actor,
-            reason=reason.strip(),
-            now=now,
-            policy=policy,
-        )
-        emit(session, EventType.WITHDRAWN, hub, now, reason=reason.strip())
-        return hub
+    return _change_status(
+        session,
+        hub_id,
+        Action.WITHDRAW,
+        EventType.WITHDRAWN,
+        actor=actor,
+        reason=reason,
+        now=now,
+        policy=policy,
+        clock_change=_end_clock,
+    )
