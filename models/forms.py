@@ -206,15 +206,42 @@ def _errors_by_field(exc: ValidationError, prefix: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     for err in exc.errors():
         loc = [str(part) for part in err["loc"]]
-        message = err["msg"].removeprefix("Value error, ")
         cause = (err.get("ctx") or {}).get("error")
         if isinstance(cause, _FieldError):
             loc.append(cause.field)
-        if err["type"] == "extra_forbidden":
-            message = "unknown field"
         field = prefix + (".".join(loc) or "payload")
-        errors.setdefault(field, message)
+        errors.setdefault(field, _plain(err))
     return errors
+
+
+def _plain(err: Any) -> str:
+    """Pydantic's message, said the way a volunteer filling in a form would want it."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return "this is required"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "add at least one"
+    messages = {
+        "string_too_short": "use at least {min_length} characters",
+        "string_too_long": "use at most {max_length} characters",
+        "too_short": "add at least {min_length}",
+        "too_long": "add at most {max_length}",
+        "enum": "choose one of: {expected}",
+        "greater_than_equal": "must be at least {ge}",
+        "less_than_equal": "must be at most {le}",
+        "int_parsing": "enter a whole number",
+        "int_from_float": "enter a whole number",
+        "date_parsing": "enter a date as YYYY-MM-DD",
+        "date_from_datetime_parsing": "enter a date as YYYY-MM-DD",
+        "bool_parsing": "choose yes or no",
+        "extra_forbidden": "unknown field",
+    }
+    if kind in messages:
+        return messages[kind].format(**{k: str(v) for k, v in ctx.items()})
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if "email address" in message:
+        return "enter a valid email address, e.g. name@example.org"
+    return message
 
 
 def parse_evidence(stage: Stage, payload: Any, *, today: dt.date) -> BaseModel:

@@ -39,8 +39,8 @@ def test_a_first_action_on_the_day_itself_is_accepted() -> None:
     ("field", "value", "message"),
     [
         ("kind", "rally", "canvass"),
-        ("participants", 0, "greater than or equal to 1"),
-        ("description", "short", "at least 10"),
+        ("participants", 0, "must be at least 1"),
+        ("description", "short", "use at least 10 characters"),
         ("date", "yesterday", "date"),
     ],
 )

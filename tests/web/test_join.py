@@ -34,11 +34,11 @@ def test_joining_shows_what_happens_next_and_creates_one_hub(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("group_name", "x", "at least 2 characters"),
+        ("group_name", "x", "use at least 2 characters"),
         ("kind", "party", "single_issue"),
-        ("towns", " , ", "at least 1 item"),
+        ("towns", " , ", "add at least one"),
         ("district", "99th Nowhere", "is not a Massachusetts State Rep district"),
-        ("contact_name", "", "at least 1 character"),
+        ("contact_name", "", "this is required"),
         ("email", "bo.example.org", "valid email address"),
         ("phone", "12", "10 to 15 digits"),
         ("consent_to_contact", "", "agree to be contacted"),
