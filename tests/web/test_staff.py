@@ -197,16 +197,30 @@ def test_staff_set_a_stance_on_the_legislators_page_with_its_history(
     page = staff_client.get("/staff/legislators?hcf=1").text
     assert page.count('action="/staff/legislators/') == 20 and "chair" in page
     lawn = session.scalars(select(Legislator).where(Legislator.name == "John Lawn")).one()
-    response = staff_client.post(f"/staff/legislators/{lawn.id}/stance", data={
-        "csrf_token": csrf(staff_client, "/staff/legislators"), "stance": "cosponsor",
-        "reason": "co-sponsored H.1239"})
+    response = staff_client.post(
+        f"/staff/legislators/{lawn.id}/stance",
+        data={
+            "csrf_token": csrf(staff_client, "/staff/legislators"),
+            "stance": "cosponsor",
+            "reason": "co-sponsored H.1239",
+        },
+    )
     assert "John Lawn: cosponsor." in response.text
     session.commit()  # a fresh read
     [change] = session.scalars(select(StanceChange)).all()
     assert (change.to_stance.value, change.reason, change.actor) == (
-        "cosponsor", "co-sponsored H.1239", f"staff:{staff_member.email}")
-    bad = staff_client.post(f"/staff/legislators/{lawn.id}/stance", data={
-        "csrf_token": csrf(staff_client, "/staff/legislators"), "stance": "lukewarm"})
+        "cosponsor",
+        "co-sponsored H.1239",
+        f"staff:{staff_member.email}",
+    )
+    bad = staff_client.post(
+        f"/staff/legislators/{lawn.id}/stance",
+        data={"csrf_token": csrf(staff_client, "/staff/legislators"), "stance": "lukewarm"},
+    )
     assert "stance: &#39;lukewarm&#39; is not one of" in bad.text
-    assert staff_client.post(f"/staff/legislators/{lawn.id}/stance",
-                             data={"stance": "champion"}).status_code == 403
+    assert (
+        staff_client.post(
+            f"/staff/legislators/{lawn.id}/stance", data={"stance": "champion"}
+        ).status_code
+        == 403
+    )
