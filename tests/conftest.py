@@ -19,8 +19,8 @@ from models.services.legislature import import_legislature
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE = SHARED / "reference"
+# Loaded once per run and kept between tests (stance changes are not: they are emptied).
 LEGISLATURE_TABLES = (
-    "stance_changes",
     "committee_memberships",
     "committees",
     "legislators",
