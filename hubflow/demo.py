@@ -71,7 +71,9 @@ def run(folder: Path) -> None:
     from models.audit import DomainEvent
     from models.email import Email
     from models.enums import Decision
+    from models.hub import Submission
     from models.services import hubs, reviews
+    from models.services.common import Actor
     from models.services.legislature import import_legislature
     from models.services.staff import add_staff
     from tasks.events import process_event
@@ -125,8 +127,8 @@ def run(folder: Path) -> None:
     def decide(name: str, decision: Decision, comment: str = "") -> None:
         with sessions() as session:
             sub = session.scalar(
-                select(reviews.Submission).where(
-                    reviews.Submission.hub_id == ids[name], reviews.Submission.state == "pending"
+                select(Submission).where(
+                    Submission.hub_id == ids[name], Submission.state == "pending"
                 )
             )
             assert sub is not None
@@ -173,7 +175,7 @@ def run(folder: Path) -> None:
         hubs.withdraw(
             session,
             ids["Lowell Health Now"],
-            actor=hubs.Actor.hub(ids["Lowell Health Now"]),
+            actor=Actor.hub(ids["Lowell Health Now"]),
             reason="the group merged with another",
             now=now,
         )
