@@ -1,4 +1,4 @@
-"""One Prefect test harness (a temporary server in this process) for all flow tests."""
+"""One Prefect test harness (a temporary server in this process) for the flow tests."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def prefect_harness() -> Iterator[None]:
+    """Torn down with this package: later tests talk to real Prefect servers of their own."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from prefect.testing.utilities import prefect_test_harness
 
