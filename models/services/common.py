@@ -79,6 +79,12 @@ def staff_by_email(session: Session, email: str) -> StaffMember:
     return member
 
 
+# Built once: executed with parameters, they compile once (a fresh .values() each time
+# costs more than the insert).
+_INSERT_EVENT = insert(DomainEvent.__table__)  # type: ignore[arg-type]
+_INSERT_CHANGE = insert(StageChange.__table__)  # type: ignore[arg-type]
+
+
 def emit(
     session: Session, type_: EventType, hub: Hub | None, now: datetime, **payload: Any
 ) -> None:
@@ -88,9 +94,13 @@ def emit(
     to track (which costs more than the rest of a typical service together).
     """
     session.execute(
-        insert(DomainEvent).values(
-            type=type_.value, hub_id=hub.id if hub else None, payload=payload, occurred_at=now
-        )
+        _INSERT_EVENT,
+        {
+            "type": type_.value,
+            "hub_id": hub.id if hub else None,
+            "payload": payload,
+            "occurred_at": now,
+        },
     )
 
 
@@ -133,7 +143,7 @@ def move(
         emit(session, EventType.STAGE_ENTERED, hub, now, stage=stage.value)
         if stage is Stage.LISTED:
             emit(session, EventType.LISTED, hub, now)
-    session.execute(insert(StageChange).values(**change))
+    session.execute(_INSERT_CHANGE, change)
     return True
 
 
