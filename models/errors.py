@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
 
 
 class HubflowError(Exception):
@@ -47,3 +49,15 @@ class AlreadyDecided(HubflowError):
 
 class ConcurrentUpdate(HubflowError):
     """Someone else changed the same record first; reload and try again."""
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(enum: type[E], value: str, field: str) -> E:
+    """`value` as a member of `enum`, or InvalidInput naming the field and the choices."""
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        raise InvalidInput.one(field, f"{value!r} is not one of {choices}") from None

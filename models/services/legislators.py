@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.enums import Chamber, Stance
-from models.errors import InvalidInput, NotFound
+from models.errors import NotFound, choice
 from models.events import EventType
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.names import name_key, short_key
@@ -62,7 +62,7 @@ def set_stance(
     now: datetime | None = None,
 ) -> Legislator:
     """Record a legislator's new stance, with who, when and why."""
-    stance = _stance(stance)
+    stance = choice(Stance, stance, "stance")
     now = clock(now)
     with transaction(session):
         legislator = session.get(Legislator, legislator_id, with_for_update=True)
@@ -70,14 +70,6 @@ def set_stance(
             raise NotFound("legislator", legislator_id)
         _change(session, legislator, stance, actor=actor, reason=reason.strip(), now=now)
         return legislator
-
-
-def _stance(value: Stance | str) -> Stance:
-    try:
-        return Stance(value)
-    except ValueError:
-        choices = ", ".join(s.value for s in Stance)
-        raise InvalidInput.one("stance", f"{value!r} is not one of {choices}") from None
 
 
 def _change(
@@ -167,12 +159,9 @@ def list_legislators(
         )
     )
     if chamber is not None:
-        try:
-            stmt = stmt.where(Legislator.chamber == Chamber(chamber))
-        except ValueError:
-            raise InvalidInput.one("chamber", f"{chamber!r} is not house or senate") from None
+        stmt = stmt.where(Legislator.chamber == choice(Chamber, chamber, "chamber"))
     if stance is not None:
-        stmt = stmt.where(Legislator.stance == _stance(stance))
+        stmt = stmt.where(Legislator.stance == choice(Stance, stance, "stance"))
     if committee is not None:
         stmt = stmt.where(
             Legislator.memberships.any(

@@ -10,29 +10,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.audit import StageChange
 from models.enums import Chamber, Stage, Status
-from models.errors import InvalidInput, NotFound
+from models.errors import NotFound, choice
 from models.hub import Hub, Submission
 from models.legislature import CommitteeMembership, District, Legislator
 from models.review import ReviewTask
 
 
-def _enum_or_error(enum: Any, value: str | None, field: str) -> Any:
-    if value is None:
-        return None
-    try:
-        return enum(value)
-    except ValueError:
-        choices = ", ".join(m.value for m in enum)
-        raise InvalidInput.one(field, f"{value!r} is not one of {choices}") from None
+def _optional(enum: Any, value: str | None, field: str) -> Any:
+    return None if value is None else choice(enum, value, field)
 
 
 def list_hubs(
     session: Session, *, stage: str | None = None, status: str | None = None
 ) -> list[Hub]:
     stmt = select(Hub).options(selectinload(Hub.district)).order_by(Hub.id)
-    if (st := _enum_or_error(Stage, stage, "stage")) is not None:
+    if (st := _optional(Stage, stage, "stage")) is not None:
         stmt = stmt.where(Hub.stage == st)
-    if (stat := _enum_or_error(Status, status, "status")) is not None:
+    if (stat := _optional(Status, status, "status")) is not None:
         stmt = stmt.where(Hub.status == stat)
     return list(session.scalars(stmt))
 
@@ -75,13 +69,13 @@ def hub_detail(session: Session, hub_id: int) -> HubDetail:
 
 def list_districts(session: Session, *, chamber: str | None = None) -> list[District]:
     stmt = select(District).options(selectinload(District.legislators))
-    if (ch := _enum_or_error(Chamber, chamber, "chamber")) is not None:
+    if (ch := _optional(Chamber, chamber, "chamber")) is not None:
         stmt = stmt.where(District.chamber == ch)
     return list(session.scalars(stmt.order_by(District.chamber, District.name)))
 
 
 def parse_chamber(chamber: str | None) -> Chamber | None:
-    result: Chamber | None = _enum_or_error(Chamber, chamber, "chamber")
+    result: Chamber | None = _optional(Chamber, chamber, "chamber")
     return result
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.enums import ContactRole, Decision, ReviewState, Stage, Status, SubmissionState
-from models.errors import AlreadyDecided, InvalidInput, NotFound
+from models.errors import AlreadyDecided, InvalidInput, NotFound, choice
 from models.events import EventType
 from models.forms import OnboardingSetup
 from models.hub import Contact, Hub, Submission
@@ -44,7 +44,7 @@ def decide(
     policy: Policy | None = None,
 ) -> Submission:
     """Decide a waiting submission; the first decision wins, later ones get AlreadyDecided."""
-    decision = _parse_decision(decision)
+    decision = choice(Decision, decision, "decision")
     comment = (comment or "").strip()
     if decision.needs_comment() and not comment:
         raise InvalidInput.one("comment", "tell the Hub what to change or why it was declined")
@@ -88,14 +88,6 @@ def decide(
             policy=policy,
         )
         return submission
-
-
-def _parse_decision(decision: Decision | str) -> Decision:
-    try:
-        return Decision(decision)
-    except ValueError:
-        choices = ", ".join(d.value for d in Decision)
-        raise InvalidInput.one("decision", f"choose one of {choices}") from None
 
 
 def _claim(
