@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from tests.integration.test_cli import ADD
+
 ROOT = Path(__file__).resolve().parents[2]
 HUBFLOW = [sys.executable, "-m", "hubflow.cli.main"]
 
@@ -93,25 +95,7 @@ def test_serve_takes_a_phoned_in_hub_through_its_first_emails_and_stops_cleanly(
     try:
         wait_for(lambda: healthy(f"http://127.0.0.1:{web}/healthz"), timeout=150)
         outbox = tmp_path / "outbox"
-        cli(
-            "hubs",
-            "add",
-            "--name",
-            "South Shore M4A",
-            "--kind",
-            "single_issue",
-            "--towns",
-            "Quincy",
-            "--district",
-            "1st Norfolk",
-            "--contact-name",
-            "Bo Diaz",
-            "--email",
-            "bo@example.org",
-            "--phone",
-            "617-555-0123",
-            "--consent",
-        )
+        cli(*ADD)  # a Hub phoned in, as `hubflow hubs add` records it
         took = wait_for(lambda: any(outbox.glob("*-interest_received.eml")), timeout=30)
         print(f"interest-received email in the outbox {took:.1f}s after `hubs add`")
         cli("reviews", "approve", "1", "--staff", "ann@masscare.org")

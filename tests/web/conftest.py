@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.web import security
@@ -38,17 +39,22 @@ def staff_member(session: Session) -> StaffMember:
     return set_password_hash(session, member.email, security.hash_password(PASSWORD))
 
 
-@pytest.fixture
-def staff_client(client: TestClient, staff_member: StaffMember) -> TestClient:
-    response = client.post(
+def log_in(client: TestClient, email: str, password: str = PASSWORD) -> Response:
+    """Post the login form as a browser would; the response is not followed."""
+    return client.post(
         "/staff/login",
         data={
             "csrf_token": csrf(client, "/staff/login"),
-            "email": staff_member.email,
-            "password": PASSWORD,
+            "email": email,
+            "password": password,
             "next": "/staff",
         },
         follow_redirects=False,
     )
+
+
+@pytest.fixture
+def staff_client(client: TestClient, staff_member: StaffMember) -> TestClient:
+    response = log_in(client, staff_member.email)
     assert response.status_code == 303, response.text
     return client

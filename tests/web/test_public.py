@@ -18,7 +18,7 @@ from models.services import hubs, reviews
 from models.staff import StaffMember
 from tasks.events import process_event
 from tests import factories
-from tests.web.conftest import csrf
+from tests.web.conftest import csrf, log_in
 
 EVIL = "<script>alert(1)</script>"
 
@@ -143,16 +143,7 @@ def test_a_script_in_a_group_name_is_escaped_on_every_page_and_in_every_email(
             "consent_to_contact": "yes",
         },
     ).text
-    login = client.post(
-        "/staff/login",
-        data={
-            "csrf_token": csrf(client, "/staff/login"),
-            "email": staff_member.email,
-            "password": "correct horse battery",
-            "next": "/staff",
-        },
-    )
-    assert login.status_code == 200
+    assert log_in(client, staff_member.email).status_code == 303
     data = client.get("/hubs.json")
     assert data.headers["content-type"] == "application/json"  # data, never run as a page
     assert data.headers["x-content-type-options"] == "nosniff"

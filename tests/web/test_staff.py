@@ -21,7 +21,7 @@ from models.staff import StaffMember
 from tasks.events import process_event
 from tests import factories
 from tests.integration.helpers import row_counts
-from tests.web.conftest import PASSWORD, csrf
+from tests.web.conftest import csrf, log_in
 
 PAGES = ["/staff", "/staff?mine=1", "/staff/hubs/1", "/staff/reviews/1", "/staff/legislators"]
 ACTIONS = [
@@ -82,17 +82,7 @@ def test_login_is_rate_limited(client: TestClient, staff_member: StaffMember) ->
 
 
 def test_the_session_cookie_is_http_only(client: TestClient, staff_member: StaffMember) -> None:
-    response = client.post(
-        "/staff/login",
-        data={
-            "csrf_token": csrf(client, "/staff/login"),
-            "email": staff_member.email,
-            "password": PASSWORD,
-            "next": "/staff",
-        },
-        follow_redirects=False,
-    )
-    cookie = response.headers["set-cookie"]
+    cookie = log_in(client, staff_member.email).headers["set-cookie"]
     assert "hubflow_staff=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
 
 
