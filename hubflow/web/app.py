@@ -11,7 +11,7 @@ from sqlalchemy import text
 from hubflow.db import get_engine
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import message
-from hubflow.web.routes import hub, public, staff
+from hubflow.web.routes import hub, public, staff, webhooks
 
 
 def create_app() -> FastAPI:
@@ -19,6 +19,7 @@ def create_app() -> FastAPI:
     app.include_router(public.router)
     app.include_router(hub.router)
     app.include_router(staff.router)
+    app.include_router(webhooks.router)
 
     @app.get("/")
     def home() -> RedirectResponse:
