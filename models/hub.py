@@ -53,10 +53,6 @@ class Hub(Base):
     def state(self, *, waiting_for_staff: bool = False) -> HubState:
         return HubState(self.stage, self.status, waiting_for_staff)
 
-    @property
-    def primary_contacts(self) -> list[Contact]:
-        return [c for c in self.contacts if c.role is ContactRole.PRIMARY]
-
 
 class Contact(Base):
     __tablename__ = "contacts"

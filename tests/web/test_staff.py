@@ -147,7 +147,11 @@ def test_pause_resume_withdraw_from_the_hub_page_with_its_timeline(
         f"/staff/hubs/{hub.id}/withdraw", data={"csrf_token": token, "reason": "merged"}
     ).text
     assert "is now withdrawn" in page
-    assert "email interest_received" in page or "first_action" in page
+    # the timeline shows each change with who made it and why
+    assert "first_action/active -&gt; first_action/paused by staff:ann@masscare.org: summer" in page
+    assert (
+        "first_action/paused -&gt; first_action/withdrawn by staff:ann@masscare.org: merged" in page
+    )
     session.expire_all()
     assert session.get(Hub, hub.id).status is Status.WITHDRAWN  # type: ignore[union-attr]
 
