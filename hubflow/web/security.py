@@ -11,9 +11,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from hubflow.settings import Settings, get_settings
 
@@ -111,14 +111,20 @@ def check_password(stored: str | None, password: str) -> bool:
         return False
 
 
-# Rate limits, per client address, in this process.
+# Rate limits, per client address, in this process. A sliding window counter: two
+# counters per address, however high the limit.
 _storage = MemoryStorage()
-_limiter = MovingWindowRateLimiter(_storage)
+_limiter = SlidingWindowCounterRateLimiter(_storage)
+
+
+@lru_cache(maxsize=16)
+def _rate(rate: str) -> RateLimitItem:
+    return parse(rate)
 
 
 def allowed(request: Request, *, scope: str, rate: str) -> bool:
     client = request.client.host if request.client else "unknown"
-    return _limiter.hit(parse(rate), scope, client)
+    return _limiter.hit(_rate(rate), scope, client)
 
 
 def reset_rate_limits() -> None:

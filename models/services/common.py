@@ -85,6 +85,36 @@ _INSERT_EVENT = insert(DomainEvent.__table__)  # type: ignore[arg-type]
 _INSERT_CHANGE = insert(StageChange.__table__)  # type: ignore[arg-type]
 
 
+def event_row(
+    type_: EventType, hub_id: int | None, now: datetime, **payload: Any
+) -> dict[str, Any]:
+    """The domain_events row for one event (see `emit`)."""
+    return {"type": type_.value, "hub_id": hub_id, "payload": payload, "occurred_at": now}
+
+
+def change_row(
+    hub_id: int,
+    *,
+    actor: Actor,
+    now: datetime,
+    to: tuple[Stage, Status],
+    from_: tuple[Stage, Status] | None,
+    reason: str,
+) -> dict[str, Any]:
+    """The stage_changes row for one change of stage or status (see `move`)."""
+    return {
+        "hub_id": hub_id,
+        "at": now,
+        "actor": actor.label,
+        "staff_id": actor.staff_id,
+        "from_stage": from_[0] if from_ else None,
+        "to_stage": to[0],
+        "from_status": from_[1] if from_ else None,
+        "to_status": to[1],
+        "reason": reason,
+    }
+
+
 def emit(
     session: Session, type_: EventType, hub: Hub | None, now: datetime, **payload: Any
 ) -> None:
@@ -93,15 +123,17 @@ def emit(
     Events and audit rows are append-only: plain INSERTs, not objects for the session
     to track (which costs more than the rest of a typical service together).
     """
-    session.execute(
-        _INSERT_EVENT,
-        {
-            "type": type_.value,
-            "hub_id": hub.id if hub else None,
-            "payload": payload,
-            "occurred_at": now,
-        },
-    )
+    session.execute(_INSERT_EVENT, event_row(type_, hub.id if hub else None, now, **payload))
+
+
+def append_audit(
+    session: Session, *, changes: list[dict[str, Any]], events: list[dict[str, Any]]
+) -> None:
+    """Many audit rows and events at once (rows from `change_row` and `event_row`)."""
+    if changes:
+        session.execute(_INSERT_CHANGE, changes)
+    if events:
+        session.execute(_INSERT_EVENT, events)
 
 
 def move(
@@ -123,17 +155,14 @@ def move(
     """
     if not initial and hub.stage is stage and hub.status is status:
         return False
-    change = {
-        "hub_id": hub.id,
-        "at": now,
-        "actor": actor.label,
-        "staff_id": actor.staff_id,
-        "from_stage": None if initial else hub.stage,
-        "to_stage": stage,
-        "from_status": None if initial else hub.status,
-        "to_status": status,
-        "reason": reason,
-    }
+    change = change_row(
+        hub.id,
+        actor=actor,
+        now=now,
+        to=(stage, status),
+        from_=None if initial else (hub.stage, hub.status),
+        reason=reason,
+    )
     entered = initial or hub.stage is not stage
     if not initial:
         hub.stage, hub.status = stage, status
@@ -147,13 +176,21 @@ def move(
     return True
 
 
+def stage_entry(stage: Stage, *, now: datetime, policy: Policy) -> dict[str, Any]:
+    """A Hub's clock columns on entering `stage`: entered now, due after the policy's days."""
+    return {
+        "stage": stage,
+        "stage_entered_at": now,
+        "stage_due_date": policy.due_date(stage, now),
+        "paused_days_left": None,
+        "listed_at": now if stage is Stage.LISTED else None,
+    }
+
+
 def enter(hub: Hub, stage: Stage, *, now: datetime, policy: Policy) -> None:
-    """The stage's clock starts: entered now, due after the policy's days."""
-    hub.stage = stage
-    hub.stage_entered_at = now
-    hub.stage_due_date = policy.due_date(stage, now)
-    hub.paused_days_left = None
-    hub.listed_at = now if stage is Stage.LISTED else None
+    """The stage's clock starts (see `stage_entry`)."""
+    for column, value in stage_entry(stage, now=now, policy=policy).items():
+        setattr(hub, column, value)
 
 
 # Tells the engine this transaction will write, so SQLite opens it IMMEDIATE (taking the

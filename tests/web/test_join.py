@@ -85,3 +85,23 @@ def test_the_form_lists_the_160_districts_and_keeps_values_on_error(client: Test
     assert page.count("<option value=") == 160 and '<option value="10th Bristol">' in page
     response = client.post("/join", data=form(client, email="nope", towns="Quincy, Milton"))
     assert 'value="Quincy, Milton"' in response.text
+
+
+def test_posts_at_once_each_get_their_own_answer(client: TestClient, session: Session) -> None:
+    """Posts that arrive together share a transaction (group commit); each still gets its
+    own page, a double click still makes one Hub, and a bad form fails alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    posts = [form(client, group_name=f"Together Hub {i}") for i in range(12)]
+    posts += [posts[0], posts[1], form(client, group_name="Bad Hub", district="99th Nowhere")]
+    with ThreadPoolExecutor(len(posts)) as pool:
+        responses = list(pool.map(lambda data: client.post("/join", data=data), posts))
+
+    for data, response in zip(posts[:14], responses, strict=False):
+        assert response.status_code == 200, response.text
+        assert f"<strong>{data['group_name']}</strong>" in response.text
+    assert responses[-1].status_code == 422
+    assert "not a Massachusetts State Rep district" in responses[-1].text
+    counts = row_counts(session)
+    assert (counts["hubs"], counts["contacts"], counts["submissions"]) == (12, 12, 12)
+    assert (counts["stage_changes"], counts["domain_events"]) == (12, 24)

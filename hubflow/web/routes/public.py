@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
+from hubflow.batching import Batcher
 from hubflow.db import session_factory
 from hubflow.settings import get_settings
 from hubflow.tokens import LinkRefused, read_unsubscribe_token
@@ -21,7 +21,7 @@ from models.errors import InvalidInput
 from models.legislature import District
 from models.services.coverage import coverage
 from models.services.directory import directory
-from models.services.hubs import submit_interest
+from models.services.hubs import Interest, record_interests
 from models.services.suppressions import suppress
 
 router = APIRouter()
@@ -62,32 +62,36 @@ async def join(request: Request) -> Response:
     values = await read_form(request)
     form: dict[str, Any] = {name: values.get(name, "") for name in JOIN_FIELDS}
     form["consent_to_contact"] = checked(values, "consent_to_contact")
-    try:
-        hub_name, district = await run_in_threadpool(_record_interest, form)
-    except InvalidInput as exc:
+    outcome = await _interests.run(form)
+    if isinstance(outcome, InvalidInput):
         return page(
             request,
             "join.html",
-            {"errors": exc.errors, "values": values, "districts": house_districts()},
+            {"errors": outcome.errors, "values": values, "districts": house_districts()},
             status=422,
         )
     return page(
         request,
         "join_done.html",
         {
-            "hub_name": hub_name,
-            "district": district,
+            "hub_name": outcome.hub_name,
+            "district": outcome.district,
             "email": form["email"],
             "intro_days": get_settings().policy.review_due_days,
         },
     )
 
 
-def _record_interest(form: dict[str, Any]) -> tuple[str, str]:
-    """The database part of a /join post, off the event loop."""
+def _record_interests(forms: list[dict[str, Any]]) -> list[Interest | InvalidInput]:
+    """The database part of /join posts, off the event loop: the posts that arrived while
+    the previous transaction ran share the next one (see hubflow.batching)."""
     with session_factory()() as session:
-        hub = submit_interest(session, form)
-        return hub.name, hub.district.name
+        return record_interests(session, forms)
+
+
+_interests: Batcher[dict[str, Any], Interest | InvalidInput] = Batcher(
+    _record_interests, name="join"
+)
 
 
 @router.get("/hubs")

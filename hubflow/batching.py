@@ -1,0 +1,92 @@
+"""Group commit: requests that arrive while a transaction runs share the next one.
+
+A web request hands its item to a `Batcher` and awaits the outcome. One thread takes
+everything queued so far (up to `max_batch`), hands it to `handle` in one call — one
+transaction for all of them — and resolves each request with its own outcome. Nothing is
+held back to wait for company: a lone request is handled at once; under load, batches
+grow by themselves while the previous transaction commits. Each request still returns
+only after its own rows are committed. If a batch fails as a whole, each of its items is
+tried alone, so that one bad item fails only its own request.
+
+The thread starts on the first item and ends after `idle_seconds` without work, so an
+application that is created and dropped (tests) leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Batcher(Generic[T, R]):
+    def __init__(
+        self,
+        handle: Callable[[list[T]], Sequence[R]],
+        *,
+        max_batch: int = 64,
+        idle_seconds: float = 5.0,
+        name: str = "batcher",
+    ) -> None:
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+        self._handle = handle
+        self._max_batch = max_batch
+        self._idle_seconds = idle_seconds
+        self._name = name
+        self._queue: deque[tuple[T, Future[R]]] = deque()
+        self._wake = threading.Condition()
+        self._running = False
+
+    def submit(self, item: T) -> Future[R]:
+        """Queue `item`; the future resolves with its outcome or the batch's error."""
+        future: Future[R] = Future()
+        with self._wake:
+            self._queue.append((item, future))
+            if self._running:
+                self._wake.notify()
+            else:
+                self._running = True
+                threading.Thread(target=self._run, name=self._name, daemon=True).start()
+        return future
+
+    async def run(self, item: T) -> R:
+        """`submit` for a coroutine: awaits the outcome without blocking the event loop."""
+        return await asyncio.wrap_future(self.submit(item))
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                if not self._queue:
+                    self._wake.wait(timeout=self._idle_seconds)
+                if not self._queue:
+                    self._running = False
+                    return
+                size = min(len(self._queue), self._max_batch)
+                batch = [self._queue.popleft() for _ in range(size)]
+            self._process(batch)
+
+    def _process(self, batch: list[tuple[T, Future[R]]]) -> None:
+        try:
+            outcomes = self._handle([item for item, _ in batch])
+            if len(outcomes) != len(batch):
+                raise RuntimeError(f"{self._name}: {len(outcomes)} outcomes for {len(batch)} items")
+        except Exception as exc:
+            if len(batch) > 1:  # one bad item must not fail the others: each on its own
+                for one in batch:
+                    self._process([one])
+            else:
+                batch[0][1].set_exception(exc)
+            return
+        except BaseException as exc:
+            for _, future in batch:
+                future.set_exception(exc)
+            raise
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            future.set_result(outcome)
