@@ -6,7 +6,8 @@ transaction for all of them — and resolves each request with its own outcome. 
 held back to wait for company: a lone request is handled at once; under load, batches
 grow by themselves while the previous transaction commits. Each request still returns
 only after its own rows are committed. If a batch fails as a whole, each of its items is
-tried alone, so that one bad item fails only its own request.
+tried alone, so that one bad item fails only its own request — unless `retry_alone` says
+the error is not an item's fault (the database is down: every item would wait for it again).
 
 The thread starts on the first item and ends after `idle_seconds` without work, so an
 application that is created and dropped (tests) leaves nothing running.
@@ -33,6 +34,7 @@ class Batcher(Generic[T, R]):
         max_batch: int = 64,
         idle_seconds: float = 5.0,
         name: str = "batcher",
+        retry_alone: Callable[[Exception], bool] = lambda exc: True,
     ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
@@ -40,6 +42,7 @@ class Batcher(Generic[T, R]):
         self._max_batch = max_batch
         self._idle_seconds = idle_seconds
         self._name = name
+        self._retry_alone = retry_alone
         self._queue: deque[tuple[T, Future[R]]] = deque()
         self._wake = threading.Condition()
         self._running = False
@@ -77,16 +80,16 @@ class Batcher(Generic[T, R]):
             outcomes = self._handle([item for item, _ in batch])
             if len(outcomes) != len(batch):
                 raise RuntimeError(f"{self._name}: {len(outcomes)} outcomes for {len(batch)} items")
-        except Exception as exc:
-            if len(batch) > 1:  # one bad item must not fail the others: each on its own
+        except BaseException as exc:
+            if len(batch) > 1 and isinstance(exc, Exception) and self._retry_alone(exc):
+                # one bad item must not fail the others: each on its own
                 for one in batch:
                     self._process([one])
-            else:
-                batch[0][1].set_exception(exc)
-            return
-        except BaseException as exc:
+                return
             for _, future in batch:
                 future.set_exception(exc)
-            raise
+            if not isinstance(exc, Exception):
+                raise
+            return
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             future.set_result(outcome)

@@ -130,9 +130,9 @@ def serve(*, host: str, port: int, prefect_port: int, home: Path) -> None:
 def _run_web(*, host: str, port: int) -> None:
     import uvicorn
 
-    from hubflow.web.app import create_app
+    from hubflow.web.app import server_app
 
     config = uvicorn.Config(
-        create_app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
+        server_app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
     )
     uvicorn.Server(config).run()

@@ -64,6 +64,27 @@ def test_a_failing_batch_fails_only_the_bad_item() -> None:
     assert handler.batches == [[1], [2, -3, 4], [2], [-3], [4]]
 
 
+def test_an_error_that_is_no_items_fault_fails_the_batch_at_once() -> None:
+    calls: list[list[int]] = []
+    inside, release = threading.Event(), threading.Event()
+
+    def database_down(items: list[int]) -> list[int]:
+        calls.append(items)
+        inside.set()
+        assert release.wait(5)
+        raise ConnectionError("the database is down")
+
+    batcher = Batcher(database_down, retry_alone=lambda exc: not isinstance(exc, ConnectionError))
+    first = batcher.submit(0)
+    assert inside.wait(5)
+    rest = [batcher.submit(i) for i in (1, 2, 3)]
+    release.set()
+    for future in [first, *rest]:
+        with pytest.raises(ConnectionError):
+            future.result(5)
+    assert calls == [[0], [1, 2, 3]]  # not tried again one by one
+
+
 def test_a_handler_giving_the_wrong_number_of_outcomes_fails_the_request() -> None:
     batcher: Batcher[int, int] = Batcher(lambda items: [])
     with pytest.raises(RuntimeError, match="0 outcomes for 1 items"):

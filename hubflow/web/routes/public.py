@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from hubflow.batching import Batcher
 from hubflow.db import session_factory
@@ -89,8 +90,16 @@ def _record_interests(forms: list[dict[str, Any]]) -> list[Interest | InvalidInp
         return record_interests(session, forms)
 
 
+def _a_form_may_be_at_fault(exc: Exception) -> bool:
+    """Whether a failed batch is worth trying form by form: not when the database itself
+    is unreachable or locked, which every form would wait for again."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return False
+    return not isinstance(exc, OperationalError | InterfaceError | TimeoutError)
+
+
 _interests: Batcher[dict[str, Any], Interest | InvalidInput] = Batcher(
-    _record_interests, name="join"
+    _record_interests, name="join", retry_alone=_a_form_may_be_at_fault
 )
 
 
