@@ -72,10 +72,9 @@ def submit_interest(
     policy: Policy | None = None,
 ) -> Hub:
     """Record an interest form (or one taken by phone); the same form twice gives one Hub."""
-    [outcome] = record_interests(session, [data], actor=actor, now=now, policy=policy)
+    [outcome], [hub] = _record(session, [data], actor=actor, now=now, policy=policy, load=True)
     if isinstance(outcome, InvalidInput):
         raise outcome
-    hub = session.get(Hub, outcome.hub_id)
     assert hub is not None
     return hub
 
@@ -95,6 +94,20 @@ def record_interests(
     email) give one Hub, within the batch as across time; a withdrawn or declined group
     may apply again. Everything is Core INSERTs, several rows per statement.
     """
+    return _record(session, forms, actor=actor, now=now, policy=policy, load=False)[0]
+
+
+def _record(
+    session: Session,
+    forms: Sequence[dict[str, Any] | InterestForm],
+    *,
+    actor: Actor | None,
+    now: datetime | None,
+    policy: Policy | None,
+    load: bool,
+) -> tuple[list[Interest | InvalidInput], list[Hub | None]]:
+    """`record_interests`, and with `load` each new or found Hub (loaded in the same
+    transaction, so that none is left open on the caller's session)."""
     parsed: list[InterestForm | InvalidInput] = []
     for data in forms:
         try:
@@ -105,7 +118,12 @@ def record_interests(
     for attempt in range(3):
         try:
             with transaction(session):
-                return _record_interests(session, parsed, actor=actor, now=now, policy=policy)
+                outcomes = _record_interests(session, parsed, actor=actor, now=now, policy=policy)
+                loaded = [
+                    session.get(Hub, o.hub_id) if load and isinstance(o, Interest) else None
+                    for o in outcomes
+                ]
+                return outcomes, loaded
         except IntegrityError:
             # Another process created one of these Hubs between our look-up and our
             # insert; looking again finds it.
