@@ -9,8 +9,8 @@ only after its own rows are committed. If a batch fails as a whole, each of its 
 tried alone, so that one bad item fails only its own request — unless `retry_alone` says
 the error is not an item's fault (the database is down: every item would wait for it again).
 
-The thread starts on the first item and ends after `idle_seconds` without work, so an
-application that is created and dropped (tests) leaves nothing running.
+The thread starts on the first item and ends after `idle_seconds` without work (or at
+`close`), so an application that is created and dropped (tests) leaves nothing running.
 """
 
 from __future__ import annotations
@@ -45,19 +45,30 @@ class Batcher(Generic[T, R]):
         self._retry_alone = retry_alone
         self._queue: deque[tuple[T, Future[R]]] = deque()
         self._wake = threading.Condition()
-        self._running = False
+        self._thread: threading.Thread | None = None
+        self._closing = False
 
     def submit(self, item: T) -> Future[R]:
         """Queue `item`; the future resolves with its outcome or the batch's error."""
         future: Future[R] = Future()
         with self._wake:
             self._queue.append((item, future))
-            if self._running:
+            if self._thread is not None:
                 self._wake.notify()
             else:
-                self._running = True
-                threading.Thread(target=self._run, name=self._name, daemon=True).start()
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
         return future
+
+    def close(self) -> None:
+        """Finish what is queued and end the thread now, not after `idle_seconds` (a later
+        `submit` starts another)."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+            thread = self._thread
+        if thread is not None:
+            thread.join()
 
     async def run(self, item: T) -> R:
         """`submit` for a coroutine: awaits the outcome without blocking the event loop."""
@@ -66,10 +77,10 @@ class Batcher(Generic[T, R]):
     def _run(self) -> None:
         while True:
             with self._wake:
-                if not self._queue:
+                if not self._queue and not self._closing:
                     self._wake.wait(timeout=self._idle_seconds)
                 if not self._queue:
-                    self._running = False
+                    self._thread, self._closing = None, False
                     return
                 size = min(len(self._queue), self._max_batch)
                 batch = [self._queue.popleft() for _ in range(size)]

@@ -9,6 +9,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.settings import get_settings
@@ -69,6 +70,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     event.listen(engine, "rollback", lambda conn: _end(conn, "rollback"))
 
     return engine
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database itself is out of reach or locked (not that a row
+    or a value was wrong): trying each item of a failed batch again would only wait again."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | TimeoutError)
 
 
 _engines: dict[str, Engine] = {}

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import random
 import socket
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hubflow.batching import Batcher
+from hubflow.db import unavailable
 from hubflow.email.backends import (
     EmailBackend,
     Failed,
@@ -223,54 +224,6 @@ def _values_for(
     }, "retrying"
 
 
-class _GroupCommit:
-    """Results from all sending threads, written together: one transaction for many emails.
-
-    A thread waits until its result is committed before it sends again, so at any moment
-    each thread has at most one email sent-but-unrecorded: the crash bound stays the
-    concurrency.
-    """
-
-    def __init__(self, write: Callable[[list[tuple[int, SendResult]]], list[str]]) -> None:
-        self.write = write
-        self.queue: queue.SimpleQueue[tuple[int, SendResult, Future[str]] | None] = (
-            queue.SimpleQueue()
-        )
-        self.thread = threading.Thread(target=self._run, name="dispatch-record", daemon=True)
-        self.thread.start()
-
-    def record(self, email_id: int, result: SendResult) -> str:
-        done: Future[str] = Future()
-        self.queue.put((email_id, result, done))
-        return done.result()
-
-    def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
-
-    def _run(self) -> None:
-        while (first := self.queue.get()) is not None:
-            batch, stop = [first], False
-            while len(batch) < 256:
-                try:
-                    item = self.queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                batch.append(item)
-            try:
-                outcomes = self.write([(email_id, result) for email_id, result, _ in batch])
-                for (_, _, done), outcome in zip(batch, outcomes, strict=True):
-                    done.set_result(outcome)
-            except Exception as exc:
-                for _, _, done in batch:
-                    done.set_exception(exc)
-            if stop:
-                return
-
-
 def dispatch(
     sessions: sessionmaker[Session],
     *,
@@ -293,12 +246,19 @@ def dispatch(
         except Exception as exc:  # a bug or an unexpected fault: keep it, retry it later
             log.exception("email %s: backend raised", message.id)
             result = Retry(f"unexpected error: {exc!r}")
-        return recorder.record(message.id, result)
+        return recorder.submit((message.id, result)).result()
 
     release_stale(sessions, lease=lease, now=clock())
     budget = _Budget(limit)
-    recorder = _GroupCommit(
-        lambda results: record(sessions, results, worker=worker, settings=settings, now=clock())
+    # Results from all sending threads are written together: one transaction for many
+    # emails. A thread waits until its result is committed before it sends again, so at
+    # any moment each thread has at most one email sent-but-unrecorded: the crash bound
+    # stays the concurrency.
+    recorder: Batcher[tuple[int, SendResult], str] = Batcher(
+        lambda results: record(sessions, results, worker=worker, settings=settings, now=clock()),
+        max_batch=256,
+        name="dispatch-record",
+        retry_alone=lambda exc: not unavailable(exc),
     )
 
     def work() -> Counter[str]:

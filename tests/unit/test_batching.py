@@ -120,3 +120,21 @@ def test_run_awaits_the_outcome_without_blocking_the_event_loop() -> None:
 def test_max_batch_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_batch"):
         Batcher(Recorder(), max_batch=0)
+
+
+def test_close_finishes_what_is_queued_and_ends_the_thread() -> None:
+    handler = Recorder()
+    handler.release.clear()
+    batcher = Batcher(handler, idle_seconds=60, name="close-test")
+    first = batcher.submit(1)
+    assert handler.inside.wait(5)
+    second = batcher.submit(2)
+    closing = threading.Thread(target=batcher.close)
+    closing.start()
+    handler.release.set()
+    closing.join(5)
+    assert not closing.is_alive()
+    assert (first.result(0), second.result(0)) == (10, 20)
+    assert not any(t.name == "close-test" for t in threading.enumerate())
+    assert batcher.submit(3).result(5) == 30  # and it starts again
+    batcher.close()

@@ -107,13 +107,12 @@ def test_posts_at_once_each_get_their_own_answer(client: TestClient, session: Se
     assert (counts["stage_changes"], counts["domain_events"]) == (12, 24)
 
 
-def test_a_failed_batch_is_retried_form_by_form_only_when_a_form_may_be_at_fault() -> None:
+def test_a_failed_batch_is_retried_form_by_form_only_when_the_database_is_there() -> None:
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-    from hubflow.web.routes.public import _a_form_may_be_at_fault
+    from hubflow.db import unavailable
 
-    locked = OperationalError("INSERT", {}, Exception("database is locked"))
-    assert not _a_form_may_be_at_fault(locked)
-    assert not _a_form_may_be_at_fault(TimeoutError("no SQLite write lock within 30 s"))
-    assert _a_form_may_be_at_fault(DataError("INSERT", {}, Exception("value too long")))
-    assert _a_form_may_be_at_fault(IntegrityError("INSERT", {}, Exception("duplicate key")))
+    assert unavailable(OperationalError("INSERT", {}, Exception("database is locked")))
+    assert unavailable(TimeoutError("no SQLite write lock within 30 s"))
+    assert not unavailable(DataError("INSERT", {}, Exception("value too long")))
+    assert not unavailable(IntegrityError("INSERT", {}, Exception("duplicate key")))

@@ -7,10 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from hubflow.batching import Batcher
-from hubflow.db import session_factory
+from hubflow.db import session_factory, unavailable
 from hubflow.settings import get_settings
 from hubflow.tokens import LinkRefused, read_unsubscribe_token
 from hubflow.web import security
@@ -90,16 +89,11 @@ def _record_interests(forms: list[dict[str, Any]]) -> list[Interest | InvalidInp
         return record_interests(session, forms)
 
 
-def _a_form_may_be_at_fault(exc: Exception) -> bool:
-    """Whether a failed batch is worth trying form by form: not when the database itself
-    is unreachable or locked, which every form would wait for again."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return False
-    return not isinstance(exc, OperationalError | InterfaceError | TimeoutError)
-
-
 _interests: Batcher[dict[str, Any], Interest | InvalidInput] = Batcher(
-    _record_interests, name="join", retry_alone=_a_form_may_be_at_fault
+    # A failed batch is tried form by form, but not when the database is out of reach.
+    _record_interests,
+    name="join",
+    retry_alone=lambda exc: not unavailable(exc),
 )
 
 
