@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,14 +247,18 @@ def run_sweep(
     now: Any = None,
     dry_run: bool = False,
     settings: Settings | None = None,
+    phase: Callable[[str], None] = lambda what: None,
 ) -> SweepReport:
-    """Plan, then (unless a dry run) apply: the whole sweep without Prefect."""
+    """Plan, then (unless a dry run) apply: the whole sweep without Prefect. `phase` hears
+    what is being done, for a progress display."""
     sessions, settings = sessions or session_factory(), settings or get_settings()
+    phase("finding what is due")
     p = make_plan(sessions, settings=settings, now=now or utcnow())
     if dry_run:
         return SweepReport(
             emails=planned_emails(p), stalled=[s.hub.id for s in p.stall], held_back=p.held_back
         )
+    phase(f"queuing {len(planned_emails(p)):,} emails")
     return apply(sessions, p, settings=settings)
 
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import typer
 
 from hubflow.cli import views
-from hubflow.cli.output import console, emit_json, reported, table
+from hubflow.cli.output import console, emit_json, progress, reported, table
 from hubflow.cosponsors import read_cosponsors
 from hubflow.db import session_factory, upgrade
 from hubflow.email import queries as emails
-from hubflow.email.dispatch import dispatch
+from hubflow.email.dispatch import dispatch, due_count
 from hubflow.openstates import bundled, read_path
 from hubflow.settings import get_settings
 from models.enums import Decision, HubKind
@@ -345,8 +345,12 @@ def outbox_list(
 @outbox_app.command("dispatch")
 def outbox_dispatch(limit: int | None = typer.Option(None, "--limit", min=1)) -> None:
     """Send the emails that are due, through the configured backend."""
+    sessions = session_factory()
     with reported():
-        report = dispatch(session_factory(), limit=limit)
+        due = due_count(sessions)
+        total = min(due, limit) if limit is not None else due
+        with progress("sending", total) as bar:
+            report = dispatch(sessions, limit=limit, progress=lambda _: bar.advance())
     console.print(str(report))
 
 
@@ -462,7 +466,8 @@ def sweep_command(
 
     with reported():
         when = parse_now(now)
-        report = run_sweep(now=when, dry_run=dry_run)
+        with progress("finding what is due") as bar:
+            report = run_sweep(now=when, dry_run=dry_run, phase=bar.describe)
     rows = [
         {"kind": e.kind, "to": e.to, "hub_id": e.hub_id, "detail": e.detail} for e in report.emails
     ]

@@ -11,6 +11,16 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from models.errors import HubflowError, InvalidInput
@@ -54,6 +64,38 @@ def _cell(value: Any) -> str:
 def fail(message: str, code: int = 2) -> NoReturn:
     err_console.print(f"[red]error:[/red] {message}", highlight=False)
     raise typer.Exit(code)
+
+
+class Bar:
+    """What long work tells its progress bar."""
+
+    def __init__(self, progress: Progress, task: TaskID) -> None:
+        self._progress, self._task = progress, task
+
+    def advance(self) -> None:
+        """One more piece done (safe from any thread)."""
+        self._progress.advance(self._task)
+
+    def describe(self, text: str) -> None:
+        """What is being done now."""
+        self._progress.update(self._task, description=text)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Bar]:
+    """A progress bar on stderr while long work runs (a spinner when the amount of work is
+    not known). Only on a terminal: piped and --json output stays clean."""
+    columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    with Progress(
+        *columns,
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        yield Bar(bar, bar.add_task(description, total=total))
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.batching import Batcher
@@ -69,6 +69,20 @@ def release_stale(sessions: sessionmaker[Session], *, lease: timedelta, now: dat
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Waiting to be sent, and not waiting for a retry's time."""
+    return (
+        Email.state == EmailState.PENDING,
+        or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
+    )
+
+
+def due_count(sessions: sessionmaker[Session], *, now: datetime | None = None) -> int:
+    """How many emails a dispatch would send now."""
+    with sessions() as session:
+        return session.scalar(select(func.count()).where(*_due(now or utcnow()))) or 0
+
+
 def claim(
     sessions: sessionmaker[Session], *, worker: str, limit: int, now: datetime
 ) -> list[Outgoing]:
@@ -77,10 +91,7 @@ def claim(
         ids = list(
             session.scalars(
                 select(Email.id)
-                .where(
-                    Email.state == EmailState.PENDING,
-                    or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
-                )
+                .where(*_due(now))
                 .order_by(Email.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -232,8 +243,12 @@ def dispatch(
     limit: int | None = None,
     concurrency: int | None = None,
     clock: Callable[[], datetime] = utcnow,
+    progress: Callable[[str], None] | None = None,
 ) -> DispatchReport:
-    """Send every email due now (or `limit` of them); retries wait for their time."""
+    """Send every email due now (or `limit` of them); retries wait for their time.
+
+    `progress`, if given, hears each email's outcome as it is recorded (from the
+    sending threads)."""
     settings = settings or get_settings()
     backend = backend or get_backend(settings)
     concurrency = concurrency or settings.dispatch_concurrency
@@ -246,7 +261,10 @@ def dispatch(
         except Exception as exc:  # a bug or an unexpected fault: keep it, retry it later
             log.exception("email %s: backend raised", message.id)
             result = Retry(f"unexpected error: {exc!r}")
-        return recorder.submit((message.id, result)).result()
+        outcome = recorder.submit((message.id, result)).result()
+        if progress is not None:
+            progress(outcome)
+        return outcome
 
     release_stale(sessions, lease=lease, now=clock())
     budget = _Budget(limit)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.email.backends import OutboxBackend, RecordingBackend, Retry, SendGridBackend
-from hubflow.email.dispatch import backoff, dispatch
+from hubflow.email.dispatch import backoff, dispatch, due_count
 from hubflow.email.fake_sendgrid import FakeSendGrid
 from hubflow.email.outbox import Recipient, queue_email
 from hubflow.settings import Settings, get_settings
@@ -94,8 +94,15 @@ def test_the_outbox_backend_writes_an_eml_a_person_can_open(
             to=BO,
             context=context(MessageKind.CHANGES_REQUESTED, name=EVIL),
         )
-    report = dispatch(sessions, backend=OutboxBackend(settings(outbox_dir=tmp_path / "out")))
-    assert report.counts == {"sent": 1}
+    assert due_count(sessions) == 1
+    heard: list[str] = []
+    report = dispatch(
+        sessions,
+        backend=OutboxBackend(settings(outbox_dir=tmp_path / "out")),
+        progress=heard.append,
+    )
+    assert report.counts == {"sent": 1} and heard == ["sent"]  # what a progress bar hears
+    assert due_count(sessions) == 0
     [path] = (tmp_path / "out").glob("*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["To"] == "Bo Diaz <bo@example.org>"

@@ -195,7 +195,9 @@ def test_sweeping_twice_at_once_or_every_hour_sends_nothing_twice(
     sessions: sessionmaker[Session],
 ) -> None:
     hubs_due_in(sessions, [0, 7, -7, -14])
-    first = run_sweep(sessions, now=at(0))
+    phases: list[str] = []
+    first = run_sweep(sessions, now=at(0), phase=phases.append)
+    assert phases == ["finding what is due", "queuing 5 emails"]  # what a progress bar says
     assert sorted(e.kind for e in first.emails) == [
         "due_soon",
         "due_today",
