@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     # how many requests are in flight at once, and when a claimed email is presumed lost.
     sendgrid_timeout_seconds: float = Field(10.0, gt=0)
     # The Event Webhook's verification key (Mail Settings in SendGrid); unset: no webhook.
+    # A signed request older (or further ahead) than the window is refused: a captured
+    # request cannot be replayed later.
     sendgrid_webhook_public_key: SecretStr | None = None
+    sendgrid_webhook_max_age_seconds: int = Field(600, ge=60)
     email_max_attempts: int = Field(6, ge=1)
     email_retry_base_seconds: float = Field(30.0, ge=0)
     dispatch_concurrency: int = Field(16, ge=1, le=64)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,11 +19,17 @@ from tests.integration.helpers import row_counts
 
 
 @pytest.fixture
-def vector(reference: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def vector(reference: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """SendGrid's test vector, with the clock 30 s after it was signed (in 2020)."""
     data = json.loads((reference / "sendgrid" / "event_webhook_test_vector.json").read_text())
     monkeypatch.setenv("HUBFLOW_SENDGRID_WEBHOOK_PUBLIC_KEY", data["public_key_b64_der_spki"])
     get_settings.cache_clear()
-    return dict(data)
+    with time_machine.travel(signed_at(data) + timedelta(seconds=30), tick=False):
+        yield dict(data)
+
+
+def signed_at(vector: dict[str, str]) -> datetime:
+    return datetime.fromtimestamp(int(vector["header_X-Twilio-Email-Event-Webhook-Timestamp"]), UTC)
 
 
 def post(client: TestClient, body: str, vector: dict[str, str], **headers: str) -> object:
@@ -58,6 +67,19 @@ def test_a_tampered_or_unsigned_body_is_refused_and_changes_nothing(
     assert post(client, tampered, vector).status_code == 403  # type: ignore[attr-defined]
     unsigned = client.post("/webhooks/sendgrid", content=vector["raw_body"].encode())
     assert unsigned.status_code == 403
+    assert row_counts(session) == before
+
+
+@pytest.mark.parametrize("skew", [timedelta(minutes=11), timedelta(minutes=-11)])
+def test_a_signed_request_is_refused_outside_its_window(
+    client: TestClient, session: Session, vector: dict[str, str], skew: timedelta
+) -> None:
+    """A captured request replayed later (or a clock far off) changes nothing."""
+    before = row_counts(session)
+    with time_machine.travel(signed_at(vector) + skew, tick=False):
+        response = post(client, vector["raw_body"], vector)
+    assert response.status_code == 403  # type: ignore[attr-defined]
+    assert "accepted within 600 s" in response.json()["error"]  # type: ignore[attr-defined]
     assert row_counts(session) == before
 
 

@@ -4,6 +4,7 @@ further email to that address (SPEC §4)."""
 from __future__ import annotations
 
 import json
+import time
 from binascii import Error as Base64Error
 
 from fastapi import APIRouter, Request
@@ -31,18 +32,29 @@ TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
 
 @router.post("/webhooks/sendgrid")
 async def sendgrid_events(request: Request) -> JSONResponse:
-    key = get_settings().sendgrid_webhook_public_key
+    settings = get_settings()
+    key = settings.sendgrid_webhook_public_key
     if key is None:
         return JSONResponse({"error": "the SendGrid webhook is not configured"}, status_code=404)
     body = (await request.body()).decode("utf-8", "replace")
+    timestamp = request.headers.get(TIMESTAMP, "")
     try:
         valid = EventWebhook(key.get_secret_value()).verify_signature(
-            body, request.headers.get(SIGNATURE, ""), request.headers.get(TIMESTAMP, "")
+            body, request.headers.get(SIGNATURE, ""), timestamp
         )
     except (ValueError, Base64Error):
         valid = False
     if not valid:
         return JSONResponse({"error": "signature does not verify"}, status_code=403)
+    age = time.time() - int(timestamp) if timestamp.isdigit() else float("inf")
+    if abs(age) > settings.sendgrid_webhook_max_age_seconds:
+        return JSONResponse(
+            {
+                "error": f"signed {int(age)} s ago; accepted within "
+                f"{settings.sendgrid_webhook_max_age_seconds} s (a replayed request?)"
+            },
+            status_code=403,
+        )
     try:
         events = json.loads(body)
         assert isinstance(events, list)
