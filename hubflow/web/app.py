@@ -6,6 +6,7 @@ import gc
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import text
 
@@ -13,6 +14,7 @@ from hubflow.db import get_engine
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import message
 from hubflow.web.routes import hub, public, staff, webhooks
+from models.errors import InvalidInput, NotFound
 
 
 def create_app() -> FastAPI:
@@ -35,6 +37,26 @@ def create_app() -> FastAPI:
         except Exception as exc:
             return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
+
+    @app.exception_handler(InvalidInput)
+    def invalid_input(request: Request, exc: InvalidInput) -> Response:
+        """Bad input no form caught (a filter in a URL, say): named, as forms do."""
+        fields = "; ".join(f"{field}: {text}" for field, text in exc.errors.items())
+        return message(request, "That did not work", fields, status=400)
+
+    @app.exception_handler(NotFound)
+    def not_found(request: Request, exc: NotFound) -> Response:
+        return message(request, "Not found", f"There is no {exc.what} {exc.key}.", status=404)
+
+    @app.exception_handler(RequestValidationError)
+    def malformed(request: Request, exc: RequestValidationError) -> Response:
+        """A URL part that cannot be what it names (/staff/hubs/abc): no such page; a
+        query parameter: bad input, named."""
+        errors = exc.errors()
+        if any(e["loc"][0] == "path" for e in errors):
+            return message(request, "Not found", "There is no such page.", status=404)
+        fields = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)
+        return message(request, "That did not work", fields, status=400)
 
     @app.exception_handler(CSRFError)
     def csrf_refused(request: Request, exc: CSRFError) -> Response:
