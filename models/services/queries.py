@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit import StageChange
@@ -21,14 +21,28 @@ def _optional(enum: Any, value: str | None, field: str) -> Any:
 
 
 def list_hubs(
-    session: Session, *, stage: str | None = None, status: str | None = None
+    session: Session,
+    *,
+    stage: str | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Hub]:
-    stmt = select(Hub).options(selectinload(Hub.district)).order_by(Hub.id)
+    """Hubs in the order they came, optionally by stage and status, a page at a time."""
+    stmt = _hubs_where(select(Hub), stage, status).options(selectinload(Hub.district))
+    return list(session.scalars(stmt.order_by(Hub.id).limit(limit).offset(offset)))
+
+
+def count_hubs(session: Session, *, stage: str | None = None, status: str | None = None) -> int:
+    return session.scalar(_hubs_where(select(func.count(Hub.id)), stage, status)) or 0
+
+
+def _hubs_where(stmt: Select[Any], stage: str | None, status: str | None) -> Select[Any]:
     if (st := _optional(Stage, stage, "stage")) is not None:
         stmt = stmt.where(Hub.stage == st)
     if (stat := _optional(Status, status, "status")) is not None:
         stmt = stmt.where(Hub.status == stat)
-    return list(session.scalars(stmt))
+    return stmt
 
 
 @dataclass

@@ -218,3 +218,28 @@ def test_staff_set_a_stance_on_the_legislators_page_with_its_history(
         ).status_code
         == 403
     )
+
+
+def test_the_hubs_list_comes_a_page_at_a_time_keeping_its_filters(
+    staff_client: TestClient, session: Session
+) -> None:
+    forms = [factories.interest_form(group_name=f"Paged Hub {i:03}") for i in range(120)]
+    hubs.record_interests(session, forms)
+    first = staff_client.get("/staff?stage=interest")
+    queue, listed = first.text.split("<h2>Hubs</h2>")
+    assert "The oldest 25 of 120 waiting" in queue
+    assert "Paged Hub 024" in queue and "Paged Hub 025" not in queue
+    assert "Hubs 1 to 50 of 120" in listed and "Page 1 of 3" in listed
+    assert "Paged Hub 049" in listed and "Paged Hub 050" not in listed
+    assert 'href="/staff?mine=0&amp;stage=interest&amp;status=&amp;page=2" rel="next"' in (
+        first.text
+    )
+    assert 'rel="prev"' not in first.text
+    last = staff_client.get("/staff?stage=interest&page=3")
+    assert "Hubs 101 to 120 of 120" in last.text and "Paged Hub 119" in last.text
+    assert 'rel="prev"' in last.text and 'rel="next"' not in last.text
+    assert "Hubs 101 to 120 of 120" in staff_client.get("/staff?page=99").text  # the last page
+    none = staff_client.get("/staff?stage=listed")
+    assert "No Hubs match these filters." in none.text and "Page 1" not in none.text
+    bad = staff_client.get("/staff?page=two")
+    assert bad.status_code == 400 and "page:" in bad.text

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -112,8 +112,18 @@ async def logout(request: Request) -> Response:
     return response
 
 
+HUBS_PER_PAGE = 50
+QUEUE_SHOWN = 25  # of the review queue, oldest first
+
+
 @router.get("")
-def dashboard(request: Request, mine: str = "0", stage: str = "", status: str = "") -> Response:
+def dashboard(
+    request: Request,
+    mine: str = "0",
+    stage: str = "",
+    status: str = "",
+    page_no: int = Query(1, alias="page"),
+) -> Response:
     with session_factory()() as session:
         me = staff_for(request, session)
         today = get_settings().policy.today(utcnow())
@@ -133,14 +143,33 @@ def dashboard(request: Request, mine: str = "0", stage: str = "", status: str = 
             queue.append(
                 {"sub": sub, "task": task, "overdue": bool(task and task.due_date < today)}
             )
-        hubs = queries.list_hubs(session, stage=stage or None, status=status or None)
+        filters = {"stage": stage or None, "status": status or None}
+        total = queries.count_hubs(session, **filters)
+        pages = max(1, -(-total // HUBS_PER_PAGE))
+        page_no = min(max(page_no, 1), pages)
+        hubs = queries.list_hubs(
+            session, **filters, limit=HUBS_PER_PAGE, offset=(page_no - 1) * HUBS_PER_PAGE
+        )
+
+        def page_url(n: int) -> str:
+            return "/staff?" + urlencode(
+                {"mine": mine, "stage": stage, "status": status, "page": n}
+            )
+
         return page(
             request,
             "staff_dashboard.html",
             {
-                "queue": queue,
+                "queue": queue[:QUEUE_SHOWN],
+                "queue_total": len(queue),
                 "mine": mine == "1",
                 "hubs": hubs,
+                "hubs_total": total,
+                "first": (page_no - 1) * HUBS_PER_PAGE + 1,
+                "page_no": page_no,
+                "pages": pages,
+                "prev_url": page_url(page_no - 1) if page_no > 1 else None,
+                "next_url": page_url(page_no + 1) if page_no < pages else None,
                 "stage": stage,
                 "status": status,
                 "stages": list(Stage),
