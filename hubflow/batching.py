@@ -64,11 +64,12 @@ class Batcher(Generic[T, R]):
         """Finish what is queued and end the thread now, not after `idle_seconds` (a later
         `submit` starts another)."""
         with self._wake:
+            thread = self._thread
+            if thread is None:
+                return
             self._closing = True
             self._wake.notify()
-            thread = self._thread
-        if thread is not None:
-            thread.join()
+        thread.join()
 
     async def run(self, item: T) -> R:
         """`submit` for a coroutine: awaits the outcome without blocking the event loop."""

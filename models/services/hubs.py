@@ -114,6 +114,8 @@ def _record(
             parsed.append(data if isinstance(data, InterestForm) else parse(InterestForm, data))
         except InvalidInput as exc:
             parsed.append(exc)
+    if not any(isinstance(f, InterestForm) for f in parsed):  # nothing to write
+        return [f for f in parsed if isinstance(f, InvalidInput)], [None] * len(parsed)
     now, policy = clock(now), current_policy(policy)
     for attempt in range(3):
         try:
@@ -150,8 +152,6 @@ def _record_interests(
     policy: Policy,
 ) -> list[Interest | InvalidInput]:
     forms = [f for f in parsed if isinstance(f, InterestForm)]
-    if not forms:
-        return [f for f in parsed if isinstance(f, InvalidInput)]
     districts = _house_districts(session, {_district_key(f) for f in forms})
     known = _open_hubs(session, {f.dedup_key() for f in forms}, now=now)
     outcomes: list[InterestForm | InvalidInput] = []
