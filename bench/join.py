@@ -129,16 +129,16 @@ def empty(url: str) -> None:
 
 
 def count_hubs(url: str) -> int:
-    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
 
     from hubflow.db import make_engine
-    from models.hub import Hub
+    from models.services.queries import count_hubs as count
 
     engine = make_engine(url)
-    with engine.connect() as conn:
-        n = conn.scalar(select(func.count()).select_from(Hub))
+    with Session(engine) as session:
+        n = count(session)
     engine.dispose()
-    return int(n or 0)
+    return n
 
 
 def main() -> None:

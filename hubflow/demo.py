@@ -68,7 +68,6 @@ def run(folder: Path) -> None:
     from hubflow.email.dispatch import dispatch
     from hubflow.openstates import bundled
     from hubflow.settings import get_settings
-    from models.audit import DomainEvent
     from models.email import Email
     from models.enums import Decision
     from models.hub import Submission
@@ -76,7 +75,7 @@ def run(folder: Path) -> None:
     from models.services.common import Actor
     from models.services.legislature import import_legislature
     from models.services.staff import add_staff
-    from tasks.events import process_event
+    from tasks.events import process_waiting
 
     get_settings.cache_clear()
     reset_engines()
@@ -89,16 +88,7 @@ def run(folder: Path) -> None:
         ann = add_staff(session, name="Ann Lee", email="ann@masscare.org")
 
     def react(now: datetime) -> None:
-        with sessions() as session:
-            ids = list(
-                session.scalars(
-                    select(DomainEvent.id)
-                    .where(DomainEvent.processed_at.is_(None))
-                    .order_by(DomainEvent.id)
-                )
-            )
-        for event_id in ids:
-            process_event(sessions, event_id, settings=settings, now=now)
+        process_waiting(sessions, settings=settings, now=now)
         dispatch(sessions, clock=lambda: now)
         with sessions() as session:
             for email in session.scalars(select(Email).where(Email.sent_at == now)):

@@ -84,6 +84,21 @@ def process_event(
     )
 
 
+def process_waiting(
+    sessions: sessionmaker[Session], *, settings: Settings, now: datetime
+) -> list[Outcome]:
+    """Every unprocessed event, oldest first, without Prefect (the demo, tests)."""
+    with sessions() as session:
+        ids = list(
+            session.scalars(
+                select(DomainEvent.id)
+                .where(DomainEvent.processed_at.is_(None))
+                .order_by(DomainEvent.id)
+            )
+        )
+    return [process_event(sessions, i, settings=settings, now=now) for i in ids]
+
+
 def _record_failure(sessions: sessionmaker[Session], event_id: int, exc: Exception) -> None:
     with sessions() as session, transaction(session):
         session.execute(

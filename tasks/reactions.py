@@ -119,26 +119,24 @@ def email_stage_approved(r: Reaction) -> None:
         r.email_hub(MessageKind.STAGE_APPROVED, approved_stage_label=approved.label)
 
 
-def email_changes_requested(r: Reaction) -> None:
-    r.email_hub(
-        MessageKind.CHANGES_REQUESTED,
-        comment=r.payload["comment"],
-        submission={
-            "stage_label": stage_label(r.payload["stage"]),
-            "version": r.payload["version"],
-        },
-    )
+def _email_decision(kind: MessageKind) -> Callable[[Reaction], None]:
+    """Tell the Hub a submission was sent back or declined, with the staff comment."""
+
+    def email(r: Reaction) -> None:
+        r.email_hub(
+            kind,
+            comment=r.payload["comment"],
+            submission={
+                "stage_label": stage_label(r.payload["stage"]),
+                "version": r.payload["version"],
+            },
+        )
+
+    return email
 
 
-def email_declined(r: Reaction) -> None:
-    r.email_hub(
-        MessageKind.DECLINED,
-        comment=r.payload["comment"],
-        submission={
-            "stage_label": stage_label(r.payload["stage"]),
-            "version": r.payload["version"],
-        },
-    )
+email_changes_requested = _email_decision(MessageKind.CHANGES_REQUESTED)
+email_declined = _email_decision(MessageKind.DECLINED)
 
 
 def _open_review(r: Reaction, *, kind: ReviewKind, title: str) -> None:

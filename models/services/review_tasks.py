@@ -78,9 +78,7 @@ def reassign(
     now = clock(now)
     with transaction(session):
         member = load_staff(session, staff_id)
-        task = session.get(ReviewTask, task_id, with_for_update=True)
-        if task is None:
-            raise NotFound("review task", task_id)
+        task = _load_task(session, task_id)
         if task.state is not ReviewState.OPEN:
             raise TransitionNotAllowed(f"review task {task_id} is {task.state.value}")
         if task.owner_id == member.id:
@@ -100,6 +98,14 @@ def reassign(
         return task
 
 
+def _load_task(session: Session, task_id: int) -> ReviewTask:
+    """The task, locked for this transaction where the database can lock rows."""
+    task = session.get(ReviewTask, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound("review task", task_id)
+    return task
+
+
 def review_due(today: date, days: int) -> date:
     return today + timedelta(days=days)
 
@@ -116,9 +122,7 @@ def close_task(
     now = clock(now)
     with transaction(session):
         member = load_staff(session, staff_id)
-        task = session.get(ReviewTask, task_id, with_for_update=True)
-        if task is None:
-            raise NotFound("review task", task_id)
+        task = _load_task(session, task_id)
         if task.submission_id is not None:
             raise TransitionNotAllowed(
                 f"review task {task_id} closes when its submission is decided: "

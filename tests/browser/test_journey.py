@@ -19,16 +19,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.email.dispatch import dispatch
 from hubflow.settings import get_settings
 from hubflow.web.security import hash_password
-from models.audit import DomainEvent
 from models.base import utcnow
 from models.services.staff import add_staff
-from tasks.events import process_event
+from tasks.events import process_waiting
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -103,16 +101,7 @@ def browser() -> Iterator[Browser]:
 
 def react_and_send(sessions: sessionmaker[Session]) -> None:
     """What Prefect does between two clicks: the reactions, then the outbox."""
-    with sessions() as s:
-        ids = list(
-            s.scalars(
-                select(DomainEvent.id)
-                .where(DomainEvent.processed_at.is_(None))
-                .order_by(DomainEvent.id)
-            )
-        )
-    for event_id in ids:
-        process_event(sessions, event_id, settings=get_settings(), now=utcnow())
+    process_waiting(sessions, settings=get_settings(), now=utcnow())
     dispatch(sessions)
 
 

@@ -10,14 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.settings import get_settings
-from models.audit import DomainEvent
 from models.email import Email
 from models.enums import Decision, ReviewKind, Stage, Status
 from models.hub import Hub
 from models.review import ReviewTask
 from models.services import hubs, reviews
 from models.services.common import Actor
-from tasks.events import process_event
+from tasks.events import process_waiting
 from tasks.sweep import run_sweep
 from tests import factories
 from tests.integration.helpers import row_counts
@@ -31,16 +30,7 @@ def at(day: int, hour: int = 14) -> datetime:
 
 
 def react(sessions: sessionmaker[Session], now: datetime) -> None:
-    with sessions() as s:
-        ids = list(
-            s.scalars(
-                select(DomainEvent.id)
-                .where(DomainEvent.processed_at.is_(None))
-                .order_by(DomainEvent.id)
-            )
-        )
-    for event_id in ids:
-        process_event(sessions, event_id, settings=get_settings(), now=now)
+    process_waiting(sessions, settings=get_settings(), now=now)
 
 
 class Cohort:

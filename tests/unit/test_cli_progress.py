@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 
 import pytest
@@ -40,7 +41,7 @@ def test_a_spinner_when_the_amount_of_work_is_unknown(monkeypatch: pytest.Monkey
     with output.progress("finding what is due") as bar:
         bar.describe("queuing 9,608 emails")
     assert "queuing 9,608 emails" in buffer.getvalue()
-    assert "/" not in buffer.getvalue().replace("\x1b[", "")  # no count without a total
+    assert not re.search(r"\d+/\d+", buffer.getvalue())  # no count without a total
 
 
 def test_nothing_is_shown_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

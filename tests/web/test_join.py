@@ -97,7 +97,7 @@ def test_posts_at_once_each_get_their_own_answer(client: TestClient, session: Se
     with ThreadPoolExecutor(len(posts)) as pool:
         responses = list(pool.map(lambda data: client.post("/join", data=data), posts))
 
-    for data, response in zip(posts[:14], responses, strict=False):
+    for data, response in zip(posts[:-1], responses[:-1], strict=True):
         assert response.status_code == 200, response.text
         assert f"<strong>{data['group_name']}</strong>" in response.text
     assert responses[-1].status_code == 422

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from hubflow.db import session_factory
 from hubflow.settings import get_settings
-from models.audit import DomainEvent
 from models.base import utcnow
 from models.email import Email
 from models.enums import Stage, Status, SubmissionState
@@ -18,7 +17,7 @@ from models.legislature import Legislator, StanceChange
 from models.review import ReviewTask
 from models.services import hubs
 from models.staff import StaffMember
-from tasks.events import process_event
+from tasks.events import process_waiting
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import csrf, log_in
@@ -164,11 +163,7 @@ def test_reassigning_a_task_emails_the_new_owner(
     hubs.submit_interest(session, factories.interest_form())
 
     def react() -> None:
-        session.commit()  # a fresh read: see what the requests wrote
-        for event_id in session.scalars(
-            select(DomainEvent.id).where(DomainEvent.processed_at.is_(None))
-        ).all():
-            process_event(session_factory(), event_id, settings=get_settings(), now=utcnow())
+        process_waiting(session_factory(), settings=get_settings(), now=utcnow())
         session.commit()  # end this session's read, to see what the reactions wrote
 
     react()
