@@ -5,7 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Stage(StrEnum):
+class Worded(StrEnum):
+    """A vocabulary whose values are codes: `label` is what a person reads."""
+
+    @property
+    def label(self) -> str:
+        return WORDS[self]
+
+
+class Stage(Worded):
     """Where a Hub is on its way to being listed (SPEC §2)."""
 
     INTEREST = "interest"
@@ -31,21 +39,9 @@ class Stage(StrEnum):
         """Whether a Hub leaves this stage by handing in a submission."""
         return self is not Stage.LISTED
 
-    @property
-    def label(self) -> str:
-        return _STAGE_LABELS[self]
 
 
-_STAGE_LABELS = {
-    Stage.INTEREST: "Interest",
-    Stage.FIRST_ACTION: "First action",
-    Stage.ONBOARDING: "Onboarding",
-    Stage.STRATEGIC_PLAN: "Strategic plan",
-    Stage.LISTED: "Listed",
-}
-
-
-class Status(StrEnum):
+class Status(Worded):
     """How a Hub is doing, independent of its stage."""
 
     ACTIVE = "active"
@@ -66,12 +62,12 @@ class Status(StrEnum):
         return self in (Status.WITHDRAWN, Status.DECLINED)
 
 
-class HubKind(StrEnum):
+class HubKind(Worded):
     SINGLE_ISSUE = "single_issue"
     MULTI_ISSUE = "multi_issue"
 
 
-class SubmissionState(StrEnum):
+class SubmissionState(Worded):
     PENDING = "pending"
     APPROVED = "approved"
     CHANGES_REQUESTED = "changes_requested"
@@ -82,7 +78,7 @@ class SubmissionState(StrEnum):
         return self is not SubmissionState.PENDING
 
 
-class Decision(StrEnum):
+class Decision(Worded):
     APPROVE = "approve"
     REQUEST_CHANGES = "request_changes"
     DECLINE = "decline"
@@ -99,24 +95,24 @@ class Decision(StrEnum):
         return self is not Decision.APPROVE
 
 
-class ReviewKind(StrEnum):
+class ReviewKind(Worded):
     INTRO_CALL = "intro_call"
     SUBMISSION = "submission"
     CHECK_IN = "check_in"
 
 
-class ReviewState(StrEnum):
+class ReviewState(Worded):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
 
 
-class Chamber(StrEnum):
+class Chamber(Worded):
     HOUSE = "house"
     SENATE = "senate"
 
 
-class Stance(StrEnum):
+class Stance(Worded):
     """A legislator's position on Medicare for All, weakest first."""
 
     NOT_COSPONSOR = "not_cosponsor"
@@ -133,7 +129,7 @@ class Stance(StrEnum):
         return self.rank < _GOAL_CEILING.get(goal, len(Stance))
 
 
-class Goal(StrEnum):
+class Goal(Worded):
     WIN_COSPONSORSHIP = "win_cosponsorship"
     JOIN_CAUCUS = "join_caucus"
     COHOST_EVENT = "cohost_event"
@@ -148,25 +144,79 @@ _GOAL_CEILING = {
 }
 
 
-class ActionKind(StrEnum):
+class ActionKind(Worded):
     CANVASS = "canvass"
     PHONEBANK = "phonebank"
     DELEGATION = "delegation"
     EDUCATIONAL_EVENT = "educational_event"
 
 
-class OnboardingProcess(StrEnum):
+class OnboardingProcess(Worded):
     MONTHLY_MEETING = "monthly_meeting"
     ONE_ON_ONE = "one_on_one"
     OTHER = "other"
 
 
-class TargetRole(StrEnum):
+class TargetRole(Worded):
     STATE_REP = "state_rep"
     STATE_SENATOR = "state_senator"
     MEMBER_OF_CONGRESS = "member_of_congress"
 
 
-class ContactRole(StrEnum):
+class ContactRole(Worded):
     PRIMARY = "primary"
     ONBOARDING = "onboarding"
+
+
+# What a person reads for each code (pages, emails, CLI tables). Sentence case: these
+# are used mid-sentence as well as in headings (`|lower` where needed).
+WORDS: dict[Worded, str] = {
+    Stage.INTEREST: "Interest",
+    Stage.FIRST_ACTION: "First action",
+    Stage.ONBOARDING: "Onboarding",
+    Stage.STRATEGIC_PLAN: "Strategic plan",
+    Stage.LISTED: "Listed",
+    Status.ACTIVE: "Active",
+    Status.STALLED: "Stalled",
+    Status.PAUSED: "Paused",
+    Status.WITHDRAWN: "Withdrawn",
+    Status.DECLINED: "Declined",
+    HubKind.SINGLE_ISSUE: "Formed for single-payer advocacy",
+    HubKind.MULTI_ISSUE: "A multi-issue organization",
+    SubmissionState.PENDING: "Waiting for a decision",
+    SubmissionState.APPROVED: "Approved",
+    SubmissionState.CHANGES_REQUESTED: "Changes requested",
+    SubmissionState.DECLINED: "Declined",
+    SubmissionState.WITHDRAWN: "Withdrawn",
+    Decision.APPROVE: "Approve",
+    Decision.REQUEST_CHANGES: "Request changes",
+    Decision.DECLINE: "Decline",
+    ReviewKind.INTRO_CALL: "Intro call",
+    ReviewKind.SUBMISSION: "Review a submission",
+    ReviewKind.CHECK_IN: "Check in",
+    ReviewState.OPEN: "Open",
+    ReviewState.DONE: "Done",
+    ReviewState.CANCELLED: "Cancelled",
+    Chamber.HOUSE: "House",
+    Chamber.SENATE: "Senate",
+    Stance.NOT_COSPONSOR: "Not a co-sponsor",
+    Stance.COSPONSOR: "Co-sponsor",
+    Stance.CAUCUS_MEMBER: "Medicare for All Caucus member",
+    Stance.CHAMPION: "Champion",
+    Goal.WIN_COSPONSORSHIP: "Win co-sponsorship",
+    Goal.JOIN_CAUCUS: "Join the caucus",
+    Goal.COHOST_EVENT: "Co-host a district event",
+    Goal.PERSUADE_COLLEAGUES: "Persuade colleagues (e.g. Health Care Financing)",
+    ActionKind.CANVASS: "Canvass",
+    ActionKind.PHONEBANK: "Phonebank",
+    ActionKind.DELEGATION: "Delegation to a legislator",
+    ActionKind.EDUCATIONAL_EVENT: "Educational event",
+    OnboardingProcess.MONTHLY_MEETING: "A monthly meeting",
+    OnboardingProcess.ONE_ON_ONE: "One-on-one meetings",
+    OnboardingProcess.OTHER: "Another way",
+    TargetRole.STATE_REP: "State Representative",
+    TargetRole.STATE_SENATOR: "State Senator",
+    TargetRole.MEMBER_OF_CONGRESS: "Member of Congress",
+    ContactRole.PRIMARY: "Primary contact",
+    ContactRole.ONBOARDING: "Contact for new people",
+}

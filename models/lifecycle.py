@@ -67,11 +67,11 @@ def check(action: Action, hub: HubState, *, stage: Stage | None = None) -> Outco
     """
     if hub.status not in ALLOWED_FROM_STATUS[action]:
         raise TransitionNotAllowed(
-            f"cannot {action.value.replace('_', ' ')} a Hub that is {hub.status.value}"
+            f"cannot {action.value.replace('_', ' ')} a Hub that is {hub.status.label.lower()}"
         )
     if stage is not None and stage is not hub.stage:
         raise TransitionNotAllowed(
-            f"the Hub is in {hub.stage.value}; work for {stage.value} cannot be "
+            f"the Hub is in {hub.stage.label.lower()}; work for {stage.label.lower()} cannot be "
             f"{'submitted' if action is Action.SUBMIT else 'decided'} now"
         )
     return _RULES[action](hub)
@@ -82,7 +82,7 @@ def _submit(hub: HubState) -> Outcome:
         raise TransitionNotAllowed("a listed Hub has nothing left to submit")
     if hub.waiting_for_staff:
         raise TransitionNotAllowed(
-            f"the Hub's {hub.stage.value} submission is already waiting for the GO! Team"
+            f"the Hub's {hub.stage.label.lower()} is already waiting for the GO! Team"
         )
     # Handing in work clears `stalled`: the Hub has met its part.
     return Outcome(hub.stage, Status.ACTIVE)
@@ -120,6 +120,21 @@ def _resume(hub: HubState) -> Outcome:
 
 def _withdraw(hub: HubState) -> Outcome:
     return Outcome(hub.stage, Status.WITHDRAWN)
+
+
+STATUS_ACTIONS = (Action.PAUSE, Action.RESUME, Action.WITHDRAW, Action.MOVE_BACK)
+
+
+def available(hub: HubState) -> list[Action]:
+    """The status actions staff can take on a Hub now (the others would be refused)."""
+    out = []
+    for action in STATUS_ACTIONS:
+        try:
+            check(action, hub)
+        except TransitionNotAllowed:
+            continue
+        out.append(action)
+    return out
 
 
 _RULES = {

@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
-from hubflow.email.render import longdate
+from hubflow.settings import get_settings
 from hubflow.web import security
+from models import words
+from models.base import utcnow
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.undefined = StrictUndefined
 templates.env.auto_reload = False  # the templates ship with the code
-templates.env.filters["longdate"] = longdate
+
+
+def campaign_zone() -> ZoneInfo:
+    return ZoneInfo(get_settings().policy.timezone)
+
+
+def campaign_today() -> date:
+    return get_settings().policy.today(utcnow())
+
+
+def when_text(value: datetime | None) -> str:
+    return words.when(value, tz=campaign_zone(), now=utcnow())
+
+
+# Dates and times as people read them (models/words.py), in the campaign's zone.
+templates.env.filters.update(
+    day=lambda v: words.day(v, today=campaign_today()),
+    longday=lambda v: words.longday(v, today=campaign_today()),
+    when=when_text,
+    due=lambda v: words.days_from(v, campaign_today()),
+    plural=words.plural,
+)
 
 
 def page(

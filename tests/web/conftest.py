@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +31,13 @@ def csrf(client: TestClient, path: str = "/join") -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+@pytest.fixture
+def steady_clock() -> Iterator[None]:
+    """Time stands still mid-minute: a rate limit's window cannot roll over mid-test."""
+    with time_machine.travel(datetime.now(UTC).replace(second=20), tick=False):
+        yield
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 @pytest.mark.parametrize(
     ("url", "status", "says"),
     [
-        ("/staff?status=bogus", 400, "status: &#39;bogus&#39; is not one of active"),
-        ("/staff?stage=<script>", 400, "stage: &#39;&lt;script&gt;&#39; is not one of"),
+        ("/staff/hubs?status=bogus", 400, "status: &#39;bogus&#39; is not one of active"),
+        ("/staff/queue?stage=<script>", 400, "stage: &#39;&lt;script&gt;&#39; is not one of"),
         ("/staff/legislators?chamber=x", 400, "chamber:"),
         ("/staff/hubs/99999", 404, "There is no Hub 99999."),
         ("/staff/hubs/abc", 404, "There is no such page."),
@@ -32,5 +32,5 @@ def test_an_unparseable_id_in_an_action_url_is_not_found(staff_client: TestClien
 
 
 def test_without_a_session_bad_urls_still_ask_for_a_login_first(client: TestClient) -> None:
-    response = client.get("/staff?status=bogus", follow_redirects=False)
+    response = client.get("/staff/hubs?status=bogus", follow_redirects=False)
     assert response.status_code == 303 and "/staff/login" in response.headers["location"]

@@ -71,6 +71,7 @@ def test_a_post_without_a_valid_csrf_token_is_refused(client: TestClient, sessio
     assert row_counts(session) == before
 
 
+@pytest.mark.usefixtures("steady_clock")
 def test_the_form_is_rate_limited(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from hubflow.settings import get_settings
 

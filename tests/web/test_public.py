@@ -154,7 +154,8 @@ def test_a_script_in_a_group_name_is_escaped_on_every_page_and_in_every_email(
         client.get("/coverage").text,
         client.get(f"/hub/{hub_token(hub_id, 1)}").text,
         client.get(f"/hub/{hub_token(other.id, 1)}").text,
-        client.get("/staff").text,
+        client.get("/staff/queue").text,
+        client.get("/staff/hubs").text,
         client.get(f"/staff/hubs/{hub_id}").text,
     ]
     for text in pages:

@@ -22,7 +22,16 @@ from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import csrf, log_in
 
-PAGES = ["/staff", "/staff?mine=1", "/staff/hubs/1", "/staff/reviews/1", "/staff/legislators"]
+PAGES = [
+    "/staff",
+    "/staff/queue",
+    "/staff/queue?who=mine",
+    "/staff/hubs",
+    "/staff/hubs/1",
+    "/staff/hubs/1/as-hub",
+    "/staff/reviews/1",
+    "/staff/legislators",
+]
 ACTIONS = [
     "/staff/submissions/1/decide",
     "/staff/hubs/1/pause",
@@ -68,6 +77,7 @@ def test_a_wrong_password_is_refused(client: TestClient, staff_member: StaffMemb
     assert response.status_code == 401 and "do not match" in response.text
 
 
+@pytest.mark.usefixtures("steady_clock")
 def test_login_is_rate_limited(client: TestClient, staff_member: StaffMember) -> None:
     token = csrf(client, "/staff/login")
     codes = [
@@ -89,19 +99,22 @@ def test_staff_approve_from_the_queue_and_a_second_decision_is_told_it_was_decid
     staff_client: TestClient, session: Session, staff_member: StaffMember
 ) -> None:
     hub = hubs.submit_interest(session, factories.interest_form(group_name="Queue Hub"))
-    page = staff_client.get("/staff").text
-    assert "Queue Hub" in page and "Interest" in page
+    page = staff_client.get("/staff/queue").text
+    assert "Queue Hub</a>: interest form" in page and "Agreed to be contacted" in page
     sub = factories.pending(session, hub)
-    token = csrf(staff_client, "/staff")
+    token = csrf(staff_client, "/staff/queue")
     response = staff_client.post(
-        f"/staff/submissions/{sub.id}/decide", data={"csrf_token": token, "decision": "approve"}
+        f"/staff/submissions/{sub.id}/decide",
+        data={"csrf_token": token, "decision": "approve", "next": "/staff/queue"},
     )
     assert "Queue Hub: interest approved." in response.text
+    assert "Nothing is waiting." in response.text
     again = staff_client.post(
         f"/staff/submissions/{sub.id}/decide",
         data={"csrf_token": token, "decision": "decline", "comment": "no"},
     )
-    assert f"was already decided (approved) by staff:{staff_member.email}" in again.text
+    assert "Ann Lee already approved this submission at " in again.text
+    assert "nothing was changed." in again.text
     session.expire_all()
     assert session.get(Hub, hub.id).stage is Stage.FIRST_ACTION  # type: ignore[union-attr]
 
@@ -115,7 +128,7 @@ def test_request_changes_without_a_comment_is_refused(
         f"/staff/submissions/{sub.id}/decide",
         data={"csrf_token": csrf(staff_client, "/staff"), "decision": "request_changes"},
     )
-    assert "comment: tell the Hub what to change" in response.text
+    assert "Tell the Hub what to change or why it was declined." in response.text
     assert session.get(Submission, sub.id).state is SubmissionState.PENDING  # type: ignore[union-attr]
 
 
@@ -137,20 +150,18 @@ def test_pause_resume_withdraw_from_the_hub_page_with_its_timeline(
     page = staff_client.post(
         f"/staff/hubs/{hub.id}/pause", data={"csrf_token": token, "reason": "summer"}
     ).text
-    assert "is now paused" in page and "summer" in page
+    assert "is paused; its clock has stopped." in page
     page = staff_client.post(
         f"/staff/hubs/{hub.id}/move-back", data={"csrf_token": token, "reason": ""}
     ).text
-    assert "reason: say why" in page
+    assert "Say why" in page
     page = staff_client.post(
         f"/staff/hubs/{hub.id}/withdraw", data={"csrf_token": token, "reason": "merged"}
     ).text
-    assert "is now withdrawn" in page
-    # the timeline shows each change with who made it and why
-    assert "first_action/active -&gt; first_action/paused by staff:ann@masscare.org: summer" in page
-    assert (
-        "first_action/paused -&gt; first_action/withdrawn by staff:ann@masscare.org: merged" in page
-    )
+    assert "is recorded as withdrawn." in page
+    # the timeline says each change in words, with who made it and why
+    assert "Ann Lee paused the Hub.\n<q>summer</q>" in page
+    assert "Ann Lee recorded that the Hub withdrew.\n<q>merged</q>" in page
     session.expire_all()
     assert session.get(Hub, hub.id).status is Status.WITHDRAWN  # type: ignore[union-attr]
 
@@ -172,7 +183,7 @@ def test_reassigning_a_task_emails_the_new_owner(
         f"/staff/tasks/{task.id}/reassign",
         data={"csrf_token": csrf(staff_client, "/staff"), "staff_id": str(bea.id)},
     )
-    assert "Task reassigned." in response.text
+    assert "Task given to Bea." in response.text
     react()
     kinds = session.execute(select(Email.kind, Email.to_email)).all()
     assert ("review_assigned", "bea@masscare.org") in [(k.value, t) for k, t in kinds]
@@ -194,7 +205,7 @@ def test_staff_set_a_stance_on_the_legislators_page_with_its_history(
             "reason": "co-sponsored H.1239",
         },
     )
-    assert "John Lawn: cosponsor." in response.text
+    assert "John Lawn: co-sponsor." in response.text
     session.commit()  # a fresh read
     [change] = session.scalars(select(StanceChange)).all()
     assert (change.to_stance.value, change.reason, change.actor) == (
@@ -220,21 +231,50 @@ def test_the_hubs_list_comes_a_page_at_a_time_keeping_its_filters(
 ) -> None:
     forms = [factories.interest_form(group_name=f"Paged Hub {i:03}") for i in range(120)]
     hubs.record_interests(session, forms)
-    first = staff_client.get("/staff?stage=interest")
-    queue, listed = first.text.split("<h2>Hubs</h2>")
-    assert "The oldest 25 of 120 waiting" in queue
+    queue = staff_client.get("/staff/queue?stage=interest").text
+    assert "120 submissions waiting" in queue and "The first 25 of 120" in queue
+    assert "Paged Hub 000</a>: interest form" in queue  # the oldest, in view
     assert "Paged Hub 024" in queue and "Paged Hub 025" not in queue
+    first = staff_client.get("/staff/hubs?stage=interest")
+    listed = first.text
+    assert "120 Hubs match" in listed
     assert "Hubs 1 to 50 of 120" in listed and "Page 1 of 3" in listed
     assert "Paged Hub 049" in listed and "Paged Hub 050" not in listed
-    assert 'href="/staff?mine=0&amp;stage=interest&amp;status=&amp;page=2" rel="next"' in (
-        first.text
-    )
-    assert 'rel="prev"' not in first.text
-    last = staff_client.get("/staff?stage=interest&page=3")
+    assert 'href="/staff/hubs?stage=interest&amp;page=2" rel="next"' in listed
+    assert 'rel="prev"' not in listed
+    last = staff_client.get("/staff/hubs?stage=interest&page=3")
     assert "Hubs 101 to 120 of 120" in last.text and "Paged Hub 119" in last.text
     assert 'rel="prev"' in last.text and 'rel="next"' not in last.text
-    assert "Hubs 101 to 120 of 120" in staff_client.get("/staff?page=99").text  # the last page
-    none = staff_client.get("/staff?stage=listed")
+    assert "Hubs 101 to 120 of 120" in staff_client.get("/staff/hubs?page=99").text  # the last
+    none = staff_client.get("/staff/hubs?stage=listed")
     assert "No Hubs match these filters." in none.text and "Page 1" not in none.text
-    bad = staff_client.get("/staff?page=two")
+    bad = staff_client.get("/staff/hubs?page=two")
     assert bad.status_code == 400 and "page:" in bad.text
+
+
+def test_the_hubs_list_searches_by_name_town_and_district_and_sorts(
+    staff_client: TestClient, session: Session
+) -> None:
+    hubs.record_interests(
+        session,
+        [
+            factories.interest_form(group_name="Zeta Group", towns=["Salem"], district="7th Essex"),
+            factories.interest_form(group_name="Alpha Group", towns=["Quincy"]),
+            factories.interest_form(group_name="Mid Group", towns=["Lynn"], district="9th Essex"),
+        ],
+    )
+
+    def names(url: str) -> list[str]:
+        text = staff_client.get(url).text
+        return [n for n in ("Zeta Group", "Alpha Group", "Mid Group") if n in text]
+
+    assert names("/staff/hubs?q=salem") == ["Zeta Group"]
+    assert names("/staff/hubs?q=ESSEX") == ["Zeta Group", "Mid Group"]
+    assert names("/staff/hubs?q=alpha") == ["Alpha Group"]
+    text = staff_client.get("/staff/hubs?sort=name").text
+    assert text.index("Alpha Group") < text.index("Mid Group") < text.index("Zeta Group")
+    text = staff_client.get("/staff/hubs?sort=newest").text
+    assert text.index("Mid Group") < text.index("Alpha Group") < text.index("Zeta Group")
+    assert names("/staff/queue?q=lynn") == ["Mid Group"]
+    bad = staff_client.get("/staff/hubs?sort=sideways")
+    assert bad.status_code == 400 and "sort: choose one of" in bad.text

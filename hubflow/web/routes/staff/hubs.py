@@ -1,0 +1,182 @@
+"""Hubs for staff: the list, a Hub's page with its timeline, and what can be done to it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from hubflow.db import session_factory
+from hubflow.settings import get_settings
+from hubflow.tokens import hub_url
+from hubflow.web.forms import read_form
+from hubflow.web.pages import campaign_today, page, redirect
+from hubflow.web.routes.staff.auth import back, staff_for
+from hubflow.web.routes.staff.queue import version_of
+from models.enums import ReviewState, Stage, Status, SubmissionState
+from models.errors import HubflowError
+from models.lifecycle import Action, available
+from models.review import ReviewTask
+from models.services import hubs as hub_services
+from models.services import queries
+from models.services.common import Actor
+from models.services.queue import HUB_SORTS, hubs_page
+from models.services.review_tasks import reassign
+from models.services.timeline import timeline
+from models.staff import StaffMember
+
+router = APIRouter(prefix="/staff")
+
+HUBS_PER_PAGE = 50
+
+
+@router.get("/hubs")
+def hubs_list(
+    request: Request,
+    stage: str = "",
+    status: str = "",
+    q: str = "",
+    sort: str = "",
+    page_no: int = Query(1, alias="page"),
+) -> Response:
+    with session_factory()() as session:
+        me = staff_for(request, session)
+        filters = {"stage": stage, "status": status, "q": q, "sort": sort}
+        page_no = max(page_no, 1)
+        found, total = hubs_page(
+            session, **filters, limit=HUBS_PER_PAGE, offset=(page_no - 1) * HUBS_PER_PAGE
+        )
+        pages = max(1, -(-total // HUBS_PER_PAGE))
+        if page_no > pages:  # past the end: the last page
+            page_no = pages
+            found, total = hubs_page(
+                session, **filters, limit=HUBS_PER_PAGE, offset=(page_no - 1) * HUBS_PER_PAGE
+            )
+
+        def page_url(n: int) -> str:
+            return "/staff/hubs?" + urlencode(
+                {**{k: v for k, v in filters.items() if v}, "page": n}
+            )
+
+        return page(
+            request,
+            "staff_hubs.html",
+            {
+                "hubs": found,
+                "total": total,
+                "first": (page_no - 1) * HUBS_PER_PAGE + 1,
+                "page_no": page_no,
+                "pages": pages,
+                "prev_url": page_url(page_no - 1) if page_no > 1 else None,
+                "next_url": page_url(page_no + 1) if page_no < pages else None,
+                "filters": filters,
+                "stages": list(Stage),
+                "statuses": list(Status),
+                "sorts": HUB_SORTS,
+            },
+            staff=me,
+        )
+
+
+# What each action is called on the page, and the words that ask for its reason.
+ACTION_WORDS = {
+    Action.PAUSE: ("pause", "Pause the Hub", "Why pause it? (optional)"),
+    Action.RESUME: ("resume", "Resume the Hub", "Note (optional)"),
+    Action.WITHDRAW: ("withdraw", "Record that the Hub withdrew", "Why? (optional)"),
+    Action.MOVE_BACK: ("move-back", "Move back a stage", "Why move it back? (required)"),
+}
+
+
+@router.get("/hubs/{hub_id}")
+def hub_page(request: Request, hub_id: int) -> Response:
+    with session_factory()() as session:
+        me = staff_for(request, session)
+        detail = queries.hub_detail(session, hub_id)
+        hub = detail.hub
+        pending = next((s for s in detail.submissions if s.state is SubmissionState.PENDING), None)
+        state = hub.state(waiting_for_staff=pending is not None)
+        actions = [ACTION_WORDS[a] for a in available(state)]
+        return page(
+            request,
+            "staff_hub.html",
+            {
+                "hub": hub,
+                "timeline": timeline(session, hub, today=campaign_today()),
+                "pending": version_of(session, hub, pending.id) if pending else None,
+                "tasks": session.scalars(
+                    select(ReviewTask)
+                    .where(ReviewTask.hub_id == hub_id)
+                    .options(selectinload(ReviewTask.owner))
+                    .order_by(ReviewTask.id)
+                ).all(),
+                "team": session.scalars(
+                    select(StaffMember).where(StaffMember.active).order_by(StaffMember.name)
+                ).all(),
+                "owner": session.get(StaffMember, hub.owner_id) if hub.owner_id else None,
+                "actions": actions,
+                "open": ReviewState.OPEN,
+            },
+            staff=me,
+        )
+
+
+@router.get("/hubs/{hub_id}/as-hub")
+def as_hub(request: Request, hub_id: int) -> Response:
+    """The Hub's own page, as its contacts see it (through its current private link)."""
+    with session_factory()() as session:
+        staff_for(request, session)
+        hub = queries.hub_detail(session, hub_id).hub
+        return RedirectResponse(
+            hub_url(hub.id, hub.token_version, settings=get_settings()), status_code=303
+        )
+
+
+STATUS_ACTIONS = {
+    "pause": hub_services.pause,
+    "resume": hub_services.resume,
+    "withdraw": hub_services.withdraw,
+    "move-back": hub_services.move_back,
+}
+DONE = {
+    "pause": "{name} is paused; its clock has stopped.",
+    "resume": "{name} is active again; its clock runs.",
+    "withdraw": "{name} is recorded as withdrawn.",
+    "move-back": "{name} is back at {stage}.",
+}
+
+
+@router.post("/hubs/{hub_id}/{action}")
+async def hub_action(request: Request, hub_id: int, action: str) -> Response:
+    values = await read_form(request)
+    here = f"/staff/hubs/{hub_id}"
+    with session_factory()() as session:
+        me = staff_for(request, session, action=True)
+        service = STATUS_ACTIONS.get(action)
+        if service is None:
+            return redirect(here, flash="That is not something a Hub can do.", bad=True)
+        try:
+            hub = service(session, hub_id, actor=Actor.staff(me), reason=values.get("reason", ""))
+        except HubflowError as exc:
+            text = str(exc).removeprefix("reason: ")
+            return redirect(here, flash=text[:1].upper() + text[1:] + ".", bad=True)
+        text = DONE[action].format(name=hub.name, stage=hub.stage.label.lower())
+    return redirect(here, flash=text)
+
+
+@router.post("/tasks/{task_id}/reassign")
+async def reassign_task(request: Request, task_id: int) -> Response:
+    values = await read_form(request)
+    with session_factory()() as session:
+        me = staff_for(request, session, action=True)
+        raw = values.get("staff_id", "")
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+            return redirect(back(request), flash="Choose who should take the task.", bad=True)
+        try:
+            task = reassign(session, task_id, staff_id=int(raw), actor=Actor.staff(me))
+        except HubflowError as exc:
+            return redirect(back(request), flash=str(exc), bad=True)
+        owner = task.owner.name if task.owner else "nobody"
+        return redirect(f"/staff/hubs/{task.hub_id}", flash=f"Task given to {owner}.")

@@ -1,0 +1,95 @@
+"""Legislators and where they stand, filtered and a page at a time; staff set stances."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from hubflow.db import session_factory
+from hubflow.web.forms import read_form
+from hubflow.web.pages import page, redirect
+from hubflow.web.routes.staff.auth import back, staff_for
+from models.enums import Chamber, Stance
+from models.errors import HubflowError
+from models.services import legislators
+from models.services.common import Actor
+
+router = APIRouter(prefix="/staff")
+
+PER_PAGE = 40
+
+
+@router.get("/legislators")
+def legislators_page(
+    request: Request,
+    chamber: str = "",
+    stance: str = "",
+    hcf: str = "",
+    q: str = "",
+    page_no: int = Query(1, alias="page"),
+) -> Response:
+    with session_factory()() as session:
+        me = staff_for(request, session)
+        found = legislators.list_legislators(
+            session,
+            chamber=chamber or None,
+            stance=stance or None,
+            committee=legislators.HCF_COMMITTEE if hcf else None,
+        )
+        term = q.strip().casefold()
+        if term:
+            found = [
+                leg
+                for leg in found
+                if term in leg.name.casefold() or term in leg.district.name.casefold()
+            ]
+        pages = max(1, -(-len(found) // PER_PAGE))
+        page_no = min(max(page_no, 1), pages)
+        shown = found[(page_no - 1) * PER_PAGE : page_no * PER_PAGE]
+        filters = {"chamber": chamber, "stance": stance, "hcf": hcf, "q": q}
+
+        def page_url(n: int) -> str:
+            return "/staff/legislators?" + urlencode(
+                {**{k: v for k, v in filters.items() if v}, "page": n}
+            )
+
+        return page(
+            request,
+            "staff_legislators.html",
+            {
+                "legislators": shown,
+                "total": len(found),
+                "first": (page_no - 1) * PER_PAGE + 1,
+                "page_no": page_no,
+                "pages": pages,
+                "prev_url": page_url(page_no - 1) if page_no > 1 else None,
+                "next_url": page_url(page_no + 1) if page_no < pages else None,
+                "here": page_url(page_no),
+                "filters": filters,
+                "roles": {leg.id: legislators.committee_role(leg) for leg in shown},
+                "chambers": list(Chamber),
+                "stances": list(Stance),
+            },
+            staff=me,
+        )
+
+
+@router.post("/legislators/{legislator_id}/stance")
+async def set_stance(request: Request, legislator_id: int) -> Response:
+    values = await read_form(request)
+    target = back(request, values.get("next", "/staff/legislators"))
+    with session_factory()() as session:
+        me = staff_for(request, session, action=True)
+        try:
+            leg = legislators.set_stance(
+                session,
+                legislator_id,
+                values.get("stance", ""),
+                actor=Actor.staff(me),
+                reason=values.get("reason", ""),
+            )
+        except HubflowError as exc:
+            return redirect(target, flash=str(exc), bad=True)
+        return redirect(target, flash=f"{leg.name}: {leg.stance.label.lower()}.")

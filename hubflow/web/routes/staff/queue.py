@@ -1,0 +1,157 @@
+"""The dashboard at a glance, and the review queue: one submission in view, decided in one
+click, then the next."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hubflow.db import session_factory
+from hubflow.web.forms import read_form
+from hubflow.web.pages import campaign_today, page, redirect, when_text
+from hubflow.web.routes.staff.auth import back, staff_for
+from models.enums import Decision, Stage, Status
+from models.errors import AlreadyDecided, HubflowError
+from models.hub import Hub
+from models.review import ReviewTask
+from models.services import reports
+from models.services.coverage import coverage
+from models.services.queue import QUEUE_SORTS, review_queue
+from models.services.reviews import decide
+from models.services.timeline import Version, facts_for, versions
+from models.staff import StaffMember
+
+router = APIRouter(prefix="/staff")
+
+
+@router.get("")
+def dashboard(request: Request) -> Response:
+    with session_factory()() as session:
+        me = staff_for(request, session)
+        today = campaign_today()
+        waiting = reports.waiting_reviews(session, today)
+        counts = coverage(session).counts()
+        return page(
+            request,
+            "staff_dashboard.html",
+            {
+                "funnel": reports.funnel(session),
+                "stages": list(Stage),
+                "statuses": list(Status),
+                "waiting": len(waiting),
+                "overdue": sum(1 for w in waiting if w.overdue),
+                "mine": sum(1 for w in waiting if w.owner == me.name),
+                "stalled": reports.stalled_hubs(session),
+                "coverage": counts,
+                "hubs_total": session.scalar(select(func.count(Hub.id))) or 0,
+            },
+            staff=me,
+        )
+
+
+@router.get("/queue")
+def queue_page(
+    request: Request, who: str = "all", stage: str = "", q: str = "", sort: str = ""
+) -> Response:
+    with session_factory()() as session:
+        me = staff_for(request, session)
+        today = campaign_today()
+        found = review_queue(
+            session,
+            today=today,
+            owner_id=me.id if who == "mine" else None,
+            stage=stage,
+            search=q,
+            sort=sort,
+        )
+        current = found.items[0] if found.items else None
+        filters = {"who": who, "stage": stage, "q": q, "sort": sort}
+        here = "/staff/queue?" + urlencode({k: v for k, v in filters.items() if v})
+        return page(
+            request,
+            "staff_queue.html",
+            {
+                "queue": found,
+                "current": current,
+                "version": version_of(session, current.submission.hub, current.submission.id)
+                if current
+                else None,
+                "here": here,
+                "filters": filters,
+                "stages": [s for s in Stage if s.takes_submission()],
+                "sorts": QUEUE_SORTS,
+            },
+            staff=me,
+        )
+
+
+def version_of(session: Session, hub: Hub, submission_id: int) -> Version:
+    """The submission as a document, with what changed since the version before it."""
+    facts = facts_for(session, hub, today=campaign_today())
+    return next(v for v in versions(hub.submissions, facts) if v.submission.id == submission_id)
+
+
+@router.get("/reviews/{task_id}")
+def review_link(request: Request, task_id: int) -> Response:
+    """Where review emails link to: the task, on its Hub's page."""
+    with session_factory()() as session:
+        staff_for(request, session)
+        task = session.get(ReviewTask, task_id)
+        if task is None:
+            return redirect("/staff/queue", flash=f"There is no review task {task_id}.", bad=True)
+        return redirect(f"/staff/hubs/{task.hub_id}#task-{task_id}")
+
+
+VERBS = {
+    Decision.APPROVE: "approved",
+    Decision.REQUEST_CHANGES: "sent back for changes",
+    Decision.DECLINE: "declined",
+}
+
+
+@router.post("/submissions/{submission_id}/decide")
+async def decide_submission(request: Request, submission_id: int) -> Response:
+    values = await read_form(request)
+    target = back(request, values.get("next", ""))
+    with session_factory()() as session:
+        me = staff_for(request, session, action=True)
+        try:
+            sub = decide(
+                session,
+                submission_id,
+                values.get("decision", ""),
+                staff_id=me.id,
+                comment=values.get("comment", ""),
+            )
+        except AlreadyDecided as exc:
+            return redirect(target, flash=_already(session, exc), bad=True)
+        except HubflowError as exc:
+            return redirect(target, flash=_sentence(exc), bad=True)
+        hub = session.get(Hub, sub.hub_id)
+        name = hub.name if hub else f"Hub {sub.hub_id}"
+    verb = VERBS[Decision(values["decision"])]
+    return redirect(target, flash=f"{name}: {sub.stage.label.lower()} {verb}.")
+
+
+def _already(session: Session, exc: AlreadyDecided) -> str:
+    """'Bea Ruiz already approved this at Nov 26, 2:05 PM EST.'"""
+    member = session.scalar(
+        select(StaffMember).where(StaffMember.email == exc.by.removeprefix("staff:"))
+    )
+    who = member.name if member else exc.by.removeprefix("staff:")
+    verb = {"approved": "approved", "changes_requested": "asked for changes to"}.get(
+        exc.state, "declined"
+    )
+    at = f" at {when_text(exc.at)}" if exc.at else ""
+    return f"{who} already {verb} this submission{at}; nothing was changed."
+
+
+def _sentence(exc: HubflowError) -> str:
+    text = str(exc)
+    for field in ("comment: ", "decision: "):
+        text = text.replace(field, "")
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -1,0 +1,185 @@
+"""A Hub's story in sentences: changes, submissions and decisions, emails, review tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.audit import StageChange
+from models.email import Email, EmailState
+from models.enums import ReviewState, Status, SubmissionState
+from models.hub import Hub, Submission
+from models.legislature import Legislator
+from models.presenters import Change, Document, Facts, changes, present
+from models.review import ReviewTask
+from models.staff import StaffMember
+from models.words import longday
+
+
+@dataclass
+class Entry:
+    at: datetime
+    text: str
+    quote: str = ""  # a comment or reason, in the person's own words
+    document: Document | None = None
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Version:
+    """One submission with its document and what changed since the version before."""
+
+    submission: Submission
+    document: Document
+    changes: list[Change]
+    asked_for: str  # the staff comment that asked for this version, if any
+
+
+class Names:
+    """Who an audit label ('staff:ann@…', 'hub:4', 'applicant:bo@…') is, in words."""
+
+    def __init__(self, session: Session, hub: Hub) -> None:
+        self.staff = {f"staff:{m.email}": m.name for m in session.scalars(select(StaffMember))}
+        self.contacts = {f"applicant:{c.email}": c.name for c in hub.contacts}
+
+    def __call__(self, actor: str | None) -> str:
+        actor = actor or ""
+        if actor in self.staff:
+            return self.staff[actor]
+        if actor in self.contacts:
+            return self.contacts[actor]
+        kind, _, who = actor.partition(":")
+        if kind == "hub":
+            return "The Hub"
+        if kind in ("staff", "applicant"):
+            return who
+        return "hubflow"
+
+
+def facts_for(session: Session, hub: Hub, *, today: date) -> Facts:
+    """The presenters' facts for `hub`: its district's Rep."""
+    rep = session.scalar(
+        select(Legislator.name).where(Legislator.district_id == hub.district_id, Legislator.active)
+    )
+    return Facts(today=today, rep_of={hub.district.name: rep} if rep else {})
+
+
+def versions(submissions: Iterable[Submission], facts: Facts) -> list[Version]:
+    """Each submission presented, with its changes against the previous one of its stage."""
+    out: list[Version] = []
+    previous: dict[str, Version] = {}
+    for sub in submissions:
+        doc = present(sub.stage, sub.payload, facts)
+        before = previous.get(sub.stage.value)
+        asked = (
+            before.submission.comment
+            if before and before.submission.state is SubmissionState.CHANGES_REQUESTED
+            else ""
+        )
+        out.append(Version(sub, doc, changes(before.document, doc) if before else [], asked))
+        previous[sub.stage.value] = out[-1]
+    return out
+
+
+def _change_text(c: StageChange, who: str) -> str:
+    if c.from_stage is None or c.from_status is None:
+        return f"{who} sent the interest form: the Hub starts at {c.to_stage.label.lower()}."
+    if c.to_stage.order > c.from_stage.order:
+        return f"The Hub moved on to {c.to_stage.label.lower()}."
+    if c.to_stage.order < c.from_stage.order:
+        return f"{who} moved the Hub back to {c.to_stage.label.lower()}."
+    status = {
+        Status.PAUSED: f"{who} paused the Hub.",
+        Status.WITHDRAWN: f"{who} recorded that the Hub withdrew.",
+        Status.DECLINED: "The Hub was declined.",
+        Status.STALLED: "The Hub stalled: it is well past its deadline.",
+    }
+    if c.to_status in status:
+        return status[c.to_status]
+    if c.from_status is Status.PAUSED:
+        return f"{who} resumed the Hub."
+    return f"The Hub is active again ({c.reason or 'work came in'})."
+
+
+_AUTO_REASONS = ("interest form submitted", "submission clears stalled")
+
+
+def _reason(c: StageChange) -> str:
+    """The reason someone gave; none for the ones hubflow writes itself."""
+    if c.reason in _AUTO_REASONS or c.reason.endswith(" approved"):
+        return ""
+    if c.to_status is Status.ACTIVE and c.from_status is Status.STALLED:
+        return ""
+    return c.reason
+
+
+_DECIDED = {
+    SubmissionState.APPROVED: "approved the {what}",
+    SubmissionState.CHANGES_REQUESTED: "asked for changes to the {what}",
+    SubmissionState.DECLINED: "declined the {what}",
+    SubmissionState.WITHDRAWN: "closed the {what}",
+}
+
+
+def _email_text(e: Email) -> str:
+    subject, to = f"“{e.subject}”", e.to_email
+    return {
+        EmailState.PENDING: f"Email {subject} queued for {to}.",
+        EmailState.SENDING: f"Email {subject} being sent to {to}.",
+        EmailState.SENT: f"Email {subject} sent to {to}.",
+        EmailState.FAILED: f"Email {subject} to {to} could not be sent: {e.last_error}",
+        EmailState.SUPPRESSED: f"Email {subject} not sent to {to}: the address unsubscribed "
+        "or bounced.",
+    }[e.state]
+
+
+def timeline(session: Session, hub: Hub, *, today: date) -> list[Entry]:
+    """Everything that happened to `hub`, oldest first."""
+    names = Names(session, hub)
+    facts = facts_for(session, hub, today=today)
+    entries: list[Entry] = []
+    for c in session.scalars(
+        select(StageChange).where(StageChange.hub_id == hub.id).order_by(StageChange.id)
+    ):
+        if c.from_stage is None and entries:
+            continue
+        entries.append(Entry(c.at, _change_text(c, names(c.actor)), _reason(c)))
+    subs = session.scalars(
+        select(Submission).where(Submission.hub_id == hub.id).order_by(Submission.id)
+    )
+    for v in versions(subs, facts):
+        s = v.submission
+        what = s.stage.label.lower()
+        version = f" (version {s.version})" if s.version > 1 else ""
+        entries.append(
+            Entry(
+                s.submitted_at,
+                f"{names(s.submitted_by)} sent the {what}{version}.",
+                "",
+                v.document,
+                v.changes,
+            )
+        )
+        if s.decided_at is not None and s.state in _DECIDED:
+            verb = _DECIDED[s.state].format(what=what + version)
+            entries.append(Entry(s.decided_at, f"{names(s.decided_by)} {verb}.", s.comment))
+    for t in session.scalars(
+        select(ReviewTask)
+        .where(ReviewTask.hub_id == hub.id)
+        .options(selectinload(ReviewTask.owner))
+        .order_by(ReviewTask.id)
+    ):
+        owner = t.owner.name if t.owner else "nobody yet"
+        due = longday(t.due_date, today=facts.today)
+        entries.append(Entry(t.created_at, f"Task “{t.title}” opened for {owner}, due {due}."))
+        if t.decided_at is not None and t.state is not ReviewState.OPEN:
+            closed = "done" if t.state is ReviewState.DONE else "cancelled"
+            entries.append(Entry(t.decided_at, f"Task “{t.title}” {closed}.", t.comment))
+    for e in session.scalars(select(Email).where(Email.hub_id == hub.id).order_by(Email.id)):
+        entries.append(Entry(e.sent_at or e.created_at, _email_text(e)))
+    entries.sort(key=lambda entry: entry.at)
+    return entries
