@@ -10,7 +10,8 @@ class Worded(StrEnum):
 
     @property
     def label(self) -> str:
-        return WORDS[self]
+        # Keyed by class too: Stage.ONBOARDING and ContactRole.ONBOARDING are equal strings.
+        return _WORDS[type(self), self.value]
 
 
 class Stage(Worded):
@@ -38,7 +39,6 @@ class Stage(Worded):
     def takes_submission(self) -> bool:
         """Whether a Hub leaves this stage by handing in a submission."""
         return self is not Stage.LISTED
-
 
 
 class Status(Worded):
@@ -170,53 +170,54 @@ class ContactRole(Worded):
 
 # What a person reads for each code (pages, emails, CLI tables). Sentence case: these
 # are used mid-sentence as well as in headings (`|lower` where needed).
-WORDS: dict[Worded, str] = {
-    Stage.INTEREST: "Interest",
-    Stage.FIRST_ACTION: "First action",
-    Stage.ONBOARDING: "Onboarding",
-    Stage.STRATEGIC_PLAN: "Strategic plan",
-    Stage.LISTED: "Listed",
-    Status.ACTIVE: "Active",
-    Status.STALLED: "Stalled",
-    Status.PAUSED: "Paused",
-    Status.WITHDRAWN: "Withdrawn",
-    Status.DECLINED: "Declined",
-    HubKind.SINGLE_ISSUE: "Formed for single-payer advocacy",
-    HubKind.MULTI_ISSUE: "A multi-issue organization",
-    SubmissionState.PENDING: "Waiting for a decision",
-    SubmissionState.APPROVED: "Approved",
-    SubmissionState.CHANGES_REQUESTED: "Changes requested",
-    SubmissionState.DECLINED: "Declined",
-    SubmissionState.WITHDRAWN: "Withdrawn",
-    Decision.APPROVE: "Approve",
-    Decision.REQUEST_CHANGES: "Request changes",
-    Decision.DECLINE: "Decline",
-    ReviewKind.INTRO_CALL: "Intro call",
-    ReviewKind.SUBMISSION: "Review a submission",
-    ReviewKind.CHECK_IN: "Check in",
-    ReviewState.OPEN: "Open",
-    ReviewState.DONE: "Done",
-    ReviewState.CANCELLED: "Cancelled",
-    Chamber.HOUSE: "House",
-    Chamber.SENATE: "Senate",
-    Stance.NOT_COSPONSOR: "Not a co-sponsor",
-    Stance.COSPONSOR: "Co-sponsor",
-    Stance.CAUCUS_MEMBER: "Medicare for All Caucus member",
-    Stance.CHAMPION: "Champion",
-    Goal.WIN_COSPONSORSHIP: "Win co-sponsorship",
-    Goal.JOIN_CAUCUS: "Join the caucus",
-    Goal.COHOST_EVENT: "Co-host a district event",
-    Goal.PERSUADE_COLLEAGUES: "Persuade colleagues (e.g. Health Care Financing)",
-    ActionKind.CANVASS: "Canvass",
-    ActionKind.PHONEBANK: "Phonebank",
-    ActionKind.DELEGATION: "Delegation to a legislator",
-    ActionKind.EDUCATIONAL_EVENT: "Educational event",
-    OnboardingProcess.MONTHLY_MEETING: "A monthly meeting",
-    OnboardingProcess.ONE_ON_ONE: "One-on-one meetings",
-    OnboardingProcess.OTHER: "Another way",
-    TargetRole.STATE_REP: "State Representative",
-    TargetRole.STATE_SENATOR: "State Senator",
-    TargetRole.MEMBER_OF_CONGRESS: "Member of Congress",
-    ContactRole.PRIMARY: "Primary contact",
-    ContactRole.ONBOARDING: "Contact for new people",
-}
+WORDS: list[tuple[Worded, str]] = [
+    (Stage.INTEREST, "Interest"),
+    (Stage.FIRST_ACTION, "First action"),
+    (Stage.ONBOARDING, "Onboarding"),
+    (Stage.STRATEGIC_PLAN, "Strategic plan"),
+    (Stage.LISTED, "Listed"),
+    (Status.ACTIVE, "Active"),
+    (Status.STALLED, "Stalled"),
+    (Status.PAUSED, "Paused"),
+    (Status.WITHDRAWN, "Withdrawn"),
+    (Status.DECLINED, "Declined"),
+    (HubKind.SINGLE_ISSUE, "Formed for single-payer advocacy"),
+    (HubKind.MULTI_ISSUE, "A multi-issue organization"),
+    (SubmissionState.PENDING, "Waiting for a decision"),
+    (SubmissionState.APPROVED, "Approved"),
+    (SubmissionState.CHANGES_REQUESTED, "Changes requested"),
+    (SubmissionState.DECLINED, "Declined"),
+    (SubmissionState.WITHDRAWN, "Withdrawn"),
+    (Decision.APPROVE, "Approve"),
+    (Decision.REQUEST_CHANGES, "Request changes"),
+    (Decision.DECLINE, "Decline"),
+    (ReviewKind.INTRO_CALL, "Intro call"),
+    (ReviewKind.SUBMISSION, "Review a submission"),
+    (ReviewKind.CHECK_IN, "Check in"),
+    (ReviewState.OPEN, "Open"),
+    (ReviewState.DONE, "Done"),
+    (ReviewState.CANCELLED, "Cancelled"),
+    (Chamber.HOUSE, "House"),
+    (Chamber.SENATE, "Senate"),
+    (Stance.NOT_COSPONSOR, "Not a co-sponsor"),
+    (Stance.COSPONSOR, "Co-sponsor"),
+    (Stance.CAUCUS_MEMBER, "Medicare for All Caucus member"),
+    (Stance.CHAMPION, "Champion"),
+    (Goal.WIN_COSPONSORSHIP, "Win co-sponsorship"),
+    (Goal.JOIN_CAUCUS, "Join the caucus"),
+    (Goal.COHOST_EVENT, "Co-host a district event"),
+    (Goal.PERSUADE_COLLEAGUES, "Persuade colleagues (e.g. Health Care Financing)"),
+    (ActionKind.CANVASS, "Canvass"),
+    (ActionKind.PHONEBANK, "Phonebank"),
+    (ActionKind.DELEGATION, "Delegation to a legislator"),
+    (ActionKind.EDUCATIONAL_EVENT, "Educational event"),
+    (OnboardingProcess.MONTHLY_MEETING, "A monthly meeting"),
+    (OnboardingProcess.ONE_ON_ONE, "One-on-one meetings"),
+    (OnboardingProcess.OTHER, "Another way"),
+    (TargetRole.STATE_REP, "State Representative"),
+    (TargetRole.STATE_SENATOR, "State Senator"),
+    (TargetRole.MEMBER_OF_CONGRESS, "Member of Congress"),
+    (ContactRole.PRIMARY, "Primary contact"),
+    (ContactRole.ONBOARDING, "Contact for new people"),
+]
+_WORDS = {(type(member), member.value): words for member, words in WORDS}

@@ -136,7 +136,7 @@ def _onboarding(p: Mapping[str, Any], facts: Facts) -> Document:
             yes_no(p.get("consent_to_publish")),
         )
     )
-    return Document("Onboarding", rows)
+    return Document("Onboarding plan", rows)
 
 
 PLAN_COLUMNS = ["Legislator", "Role", "Where they stand", "Goal", "Tactics", "Target date"]

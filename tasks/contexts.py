@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from hubflow.settings import Settings
 from hubflow.tokens import hub_url
 from models.enums import Stage
-from models.hub import Hub
+from models.hub import Hub, Submission
+from models.presenters import Document
 from models.review import ReviewTask
+from models.services.timeline import facts_for, versions
 
 
 def stage_label(stage: Stage | str) -> str:
@@ -61,4 +65,27 @@ def task_context(task: ReviewTask, settings: Settings, *, days_overdue: int = 0)
         "due_date": task.due_date.isoformat(),
         "url": staff_url(settings, f"reviews/{task.id}"),
         "days_overdue": days_overdue,
+    }
+
+
+def document_context(doc: Document) -> dict[str, Any]:
+    """A presented submission (models/presenters.py) as plain data for a template."""
+    table = doc.table
+    return {
+        "title": doc.title,
+        "rows": [[r.label, r.value] for r in doc.rows],
+        "table": {"caption": table.caption, "columns": table.columns, "rows": table.rows}
+        if table
+        else None,
+    }
+
+
+def submission_context(session: Session, submission: Submission, *, today: date) -> dict[str, Any]:
+    """What a Hub handed in, for the emails that quote it."""
+    facts = facts_for(session, submission.hub, today=today)
+    [version] = versions([submission], facts)
+    return {
+        "stage_label": submission.stage.label,
+        "version": submission.version,
+        "sent": document_context(version.document),
     }

@@ -25,7 +25,7 @@ from models.review import ReviewTask
 from models.services.coverage import neighbours
 from models.services.review_tasks import ensure_review_task, review_due
 from models.staff import StaffMember
-from tasks.contexts import hub_context, stage_label, task_context
+from tasks.contexts import hub_context, stage_label, submission_context, task_context
 
 
 @dataclass
@@ -93,12 +93,14 @@ def email_interest_received(r: Reaction) -> None:
 
 
 def email_submission_received(r: Reaction) -> None:
+    submission = r.session.get(Submission, r.payload["submission_id"])
+    if submission is None:
+        raise ValueError(f"event {r.event.uid} names a submission that does not exist")
     r.email_hub(
         MessageKind.SUBMISSION_RECEIVED,
-        submission={
-            "stage_label": stage_label(r.payload["stage"]),
-            "version": r.payload["version"],
-        },
+        submission=submission_context(
+            r.session, submission, today=r.settings.policy.today(r.now)
+        ),
         review_days=r.settings.policy.review_due_days,
     )
 

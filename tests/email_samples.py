@@ -40,7 +40,15 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
         MessageKind.INTEREST_RECEIVED: {"hub": hub(name, "interest"), "intro_days": 5},
         MessageKind.REVIEW_ASSIGNED: {"task": task()},
         MessageKind.SUBMISSION_RECEIVED: {
-            "submission": {"stage_label": "First action", "version": 2},
+            "submission": {
+                "stage_label": "First action",
+                "version": 2,
+                "sent": {
+                    "title": "First action report",
+                    "rows": [["Kind of action", "Canvass"], ["What happened", EVIL]],
+                    "table": None,
+                },
+            },
             "review_days": 5,
         },
         MessageKind.STAGE_APPROVED: {"approved_stage_label": "First action"},

@@ -184,3 +184,110 @@ def pending_ids(session: Session) -> list[int]:
     )
     session.commit()
     return ids
+
+
+def every_kind_of_hub(session: Session, reviewer: StaffMember) -> dict[str, Hub]:
+    """A Hub in every stage and status, with a submission of every kind waiting (one of
+    them a second version after changes were requested, one a plan of three legislators),
+    and the reactions run, so that timelines hold tasks and emails too."""
+    from datetime import UTC
+
+    from hubflow.settings import get_settings
+    from models.base import utcnow
+    from models.enums import Status
+    from models.services.common import Actor
+    from tasks.events import process_waiting
+    from tasks.sweep import run_sweep
+
+    now = utcnow()
+    today = now.date()
+    actor = Actor.staff(reviewer)
+    made: dict[str, Hub] = {}
+    made["interest"] = hubs.submit_interest(
+        session, interest_form(group_name="Waiting Interest Hub", towns=["Salem"])
+    )
+    for stage in (Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN, Stage.LISTED):
+        made[stage.value] = hub_in(
+            session, stage, reviewer=reviewer, group_name=f"{stage.label} Hub"
+        )
+    for stage in (Stage.FIRST_ACTION, Stage.ONBOARDING):
+        hub = made[stage.value]
+        hubs.submit_stage_work(session, hub.id, stage, evidence_for(stage, today))
+    senator = session.scalar(
+        select(Legislator).where(Legislator.chamber == Chamber.SENATE, Legislator.active)
+    )
+    session.commit()
+    assert senator is not None
+    plan = strategic_plan(
+        today,
+        plan_target(today),
+        plan_target(
+            today,
+            role="state_senator",
+            legislator=senator.name,
+            legislator_id=senator.id,
+            goal="cohost_event",
+        ),
+        plan_target(
+            today, role="member_of_congress", legislator="Stephen Lynch", goal="join_caucus"
+        ),
+    )
+    hubs.submit_stage_work(session, made["strategic_plan"].id, Stage.STRATEGIC_PLAN, plan)
+
+    resubmitted = hub_in(session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Again Hub")
+    hubs.submit_stage_work(session, resubmitted.id, Stage.FIRST_ACTION, first_action(today))
+    reviews.decide(
+        session,
+        pending(session, resubmitted).id,
+        Decision.REQUEST_CHANGES,
+        staff_id=reviewer.id,
+        comment="Please say how many people came and where you canvassed.",
+    )
+    hubs.submit_stage_work(
+        session,
+        resubmitted.id,
+        Stage.FIRST_ACTION,
+        first_action(
+            today,
+            participants=14,
+            description="Knocked on 300 doors in Quincy Point and Wollaston; 14 came.",
+        ),
+    )
+    made["resubmitted"] = resubmitted
+
+    made["paused"] = hub_in(session, Stage.ONBOARDING, reviewer=reviewer, group_name="Paused Hub")
+    hubs.pause(session, made["paused"].id, actor=actor, reason="summer break")
+    made["withdrawn"] = hub_in(
+        session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Withdrawn Hub"
+    )
+    hubs.withdraw(session, made["withdrawn"].id, actor=actor, reason="merged with a neighbour")
+    made["declined"] = hubs.submit_interest(session, interest_form(group_name="Declined Hub"))
+    reviews.decide(
+        session,
+        pending(session, made["declined"]).id,
+        Decision.DECLINE,
+        staff_id=reviewer.id,
+        comment="This group is in New Hampshire.",
+    )
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    made["stalled"] = hub_in(
+        session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Stalled Hub", now=long_ago
+    )
+    settings = get_settings()
+    process_waiting(_sessions(session), settings=settings, now=now)
+    run_sweep(_sessions(session), now=now, settings=settings)
+    process_waiting(_sessions(session), settings=settings, now=now)
+    session.expire_all()
+    for key, hub in list(made.items()):
+        fresh = session.get(Hub, hub.id)
+        assert fresh is not None
+        made[key] = fresh
+    session.commit()
+    assert made["stalled"].status is Status.STALLED, made["stalled"].status
+    return made
+
+
+def _sessions(session: Session) -> Any:
+    from sqlalchemy.orm import sessionmaker
+
+    return sessionmaker(session.get_bind(), expire_on_commit=False)

@@ -27,6 +27,8 @@ class Entry:
     quote: str = ""  # a comment or reason, in the person's own words
     document: Document | None = None
     changes: list[Change] = field(default_factory=list)
+    # Orders what happened at the same moment: sent, decided, moved, task, email.
+    rank: int = 0
 
 
 @dataclass
@@ -87,7 +89,7 @@ def versions(submissions: Iterable[Submission], facts: Facts) -> list[Version]:
 
 def _change_text(c: StageChange, who: str) -> str:
     if c.from_stage is None or c.from_status is None:
-        return f"{who} sent the interest form: the Hub starts at {c.to_stage.label.lower()}."
+        return f"The Hub started at the {c.to_stage.label.lower()} stage."
     if c.to_stage.order > c.from_stage.order:
         return f"The Hub moved on to {c.to_stage.label.lower()}."
     if c.to_stage.order < c.from_stage.order:
@@ -137,8 +139,9 @@ def _email_text(e: Email) -> str:
     }[e.state]
 
 
-def timeline(session: Session, hub: Hub, *, today: date) -> list[Entry]:
-    """Everything that happened to `hub`, oldest first."""
+def timeline(session: Session, hub: Hub, *, today: date, for_staff: bool = True) -> list[Entry]:
+    """Everything that happened to `hub`, oldest first; for the Hub itself, its changes,
+    what it sent and the decisions (not the GO! Team's tasks and emails)."""
     names = Names(session, hub)
     facts = facts_for(session, hub, today=today)
     entries: list[Entry] = []
@@ -147,26 +150,21 @@ def timeline(session: Session, hub: Hub, *, today: date) -> list[Entry]:
     ):
         if c.from_stage is None and entries:
             continue
-        entries.append(Entry(c.at, _change_text(c, names(c.actor)), _reason(c)))
+        entries.append(Entry(c.at, _change_text(c, names(c.actor)), _reason(c), rank=2))
     subs = session.scalars(
         select(Submission).where(Submission.hub_id == hub.id).order_by(Submission.id)
     )
     for v in versions(subs, facts):
         s = v.submission
-        what = s.stage.label.lower()
+        what = v.document.title.lower()
         version = f" (version {s.version})" if s.version > 1 else ""
-        entries.append(
-            Entry(
-                s.submitted_at,
-                f"{names(s.submitted_by)} sent the {what}{version}.",
-                "",
-                v.document,
-                v.changes,
-            )
-        )
+        sent = f"{names(s.submitted_by)} sent the {what}{version}."
+        entries.append(Entry(s.submitted_at, sent, "", v.document, v.changes))
         if s.decided_at is not None and s.state in _DECIDED:
             verb = _DECIDED[s.state].format(what=what + version)
-            entries.append(Entry(s.decided_at, f"{names(s.decided_by)} {verb}.", s.comment))
+            entries.append(Entry(s.decided_at, f"{names(s.decided_by)} {verb}.", s.comment, rank=1))
+    if not for_staff:
+        return _in_order(entries)
     for t in session.scalars(
         select(ReviewTask)
         .where(ReviewTask.hub_id == hub.id)
@@ -175,11 +173,15 @@ def timeline(session: Session, hub: Hub, *, today: date) -> list[Entry]:
     ):
         owner = t.owner.name if t.owner else "nobody yet"
         due = longday(t.due_date, today=facts.today)
-        entries.append(Entry(t.created_at, f"Task “{t.title}” opened for {owner}, due {due}."))
+        opened = f"Task “{t.title}” opened for {owner}, due {due}."
+        entries.append(Entry(t.created_at, opened, rank=3))
         if t.decided_at is not None and t.state is not ReviewState.OPEN:
             closed = "done" if t.state is ReviewState.DONE else "cancelled"
-            entries.append(Entry(t.decided_at, f"Task “{t.title}” {closed}.", t.comment))
+            entries.append(Entry(t.decided_at, f"Task “{t.title}” {closed}.", t.comment, rank=3))
     for e in session.scalars(select(Email).where(Email.hub_id == hub.id).order_by(Email.id)):
-        entries.append(Entry(e.sent_at or e.created_at, _email_text(e)))
-    entries.sort(key=lambda entry: entry.at)
-    return entries
+        entries.append(Entry(e.sent_at or e.created_at, _email_text(e), rank=4))
+    return _in_order(entries)
+
+
+def _in_order(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda entry: (entry.at, entry.rank))

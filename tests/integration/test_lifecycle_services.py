@@ -108,7 +108,7 @@ def test_a_hub_cannot_skip_onboarding(session: Session) -> None:
     ann = factories.staff(session)
     hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=ann, now=NOW)
     before = row_counts(session)
-    with pytest.raises(TransitionNotAllowed, match="is in first_action"):
+    with pytest.raises(TransitionNotAllowed, match="is in first action"):
         hubs.submit_stage_work(
             session, hub.id, Stage.STRATEGIC_PLAN, factories.strategic_plan(TODAY), now=NOW
         )

@@ -66,9 +66,9 @@ def test_every_action_from_every_stage_and_status(
 
 def test_a_hub_cannot_skip_onboarding() -> None:
     hub = HubState(S.FIRST_ACTION, St.ACTIVE)
-    with pytest.raises(TransitionNotAllowed, match="is in first_action"):
+    with pytest.raises(TransitionNotAllowed, match="is in first action"):
         check(Action.SUBMIT, hub, stage=S.STRATEGIC_PLAN)
-    with pytest.raises(TransitionNotAllowed, match="is in first_action"):
+    with pytest.raises(TransitionNotAllowed, match="is in first action"):
         check(Action.APPROVE, hub, stage=S.ONBOARDING)
 
 

@@ -15,7 +15,6 @@ from hubflow.settings import get_settings
 from hubflow.tokens import LinkRefused, read_hub_token
 from hubflow.web import forms
 from hubflow.web.pages import message, page, redirect
-from models.audit import StageChange
 from models.base import utcnow
 from models.email import MessageKind
 from models.enums import (
@@ -34,6 +33,7 @@ from models.legislature import Legislator
 from models.services.common import Actor, transaction
 from models.services.coverage import neighbours
 from models.services.hubs import submit_stage_work, waiting_for_staff
+from models.services.timeline import timeline
 from tasks.contexts import hub_context
 
 router = APIRouter()
@@ -138,6 +138,7 @@ def show(
                 .order_by(Submission.id.desc())
             ).first()
             waiting = waiting_for_staff(session, hub)
+            policy = get_settings().policy
             context = {
                 "hub": hub,
                 "token": token,
@@ -167,13 +168,7 @@ def show(
                 if hub.stage is Stage.STRATEGIC_PLAN
                 else [],
                 "neighbours": neighbours(session, hub.id),
-                "history": list(
-                    session.scalars(
-                        select(StageChange)
-                        .where(StageChange.hub_id == hub.id)
-                        .order_by(StageChange.id)
-                    )
-                ),
+                "history": timeline(session, hub, today=policy.today(utcnow()), for_staff=False),
                 **LABELS,
             }
             return page(request, "hub.html", context, status=status)
