@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from models.enums import ActionKind, Goal, HubKind, OnboardingProcess, Stage, Stance, TargetRole
-from models.words import longday, yes_no
+from models.words import day, longday, yes_no
 
 NOT_GIVEN = "(not given)"
 
@@ -155,7 +155,7 @@ def _plan(p: Mapping[str, Any], facts: Facts) -> Document:
                 _word(Stance, target.get("stance")),
                 _word(Goal, target.get("goal")),
                 _text(target.get("tactics")),
-                _date(target.get("target_date"), facts),
+                _date(target.get("target_date"), facts, short=True),
             ]
         )
     return Document(
@@ -163,9 +163,9 @@ def _plan(p: Mapping[str, Any], facts: Facts) -> Document:
     )
 
 
-def _date(value: Any, facts: Facts) -> str:
+def _date(value: Any, facts: Facts, *, short: bool = False) -> str:
     try:
-        return longday(value, today=facts.today) or NOT_GIVEN
+        return (day if short else longday)(value, today=facts.today) or NOT_GIVEN
     except (TypeError, ValueError):
         return _text(value)
 

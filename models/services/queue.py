@@ -56,6 +56,7 @@ class QueueItem:
 class Queue:
     items: list[QueueItem]
     total: int
+    overdue: int  # of the total, those whose review is past its due date
 
 
 def review_queue(
@@ -89,6 +90,8 @@ def review_queue(
         stmt = stmt.where(ReviewTask.owner_id == owner_id)
     stmt = _matching(stmt, search)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    late = stmt.where(ReviewTask.due_date < today).subquery()
+    overdue = session.scalar(select(func.count()).select_from(late)) or 0
     order: list[Any] = [Submission.submitted_at, Submission.id]
     if sort == "due":
         order = [ReviewTask.due_date.is_(None), ReviewTask.due_date, *order]
@@ -101,7 +104,7 @@ def review_queue(
         .limit(limit)
     ).all()
     items = [QueueItem(sub, task, bool(task and task.due_date < today)) for sub, task in rows]
-    return Queue(items, total)
+    return Queue(items, total, overdue)
 
 
 def hubs_page(

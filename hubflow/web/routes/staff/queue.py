@@ -33,7 +33,7 @@ def dashboard(request: Request) -> Response:
     with session_factory()() as session:
         me = staff_for(request, session)
         today = campaign_today()
-        waiting = reports.waiting_reviews(session, today)
+        everyone = review_queue(session, today=today, limit=0)
         counts = coverage(session).counts()
         return page(
             request,
@@ -42,9 +42,9 @@ def dashboard(request: Request) -> Response:
                 "funnel": reports.funnel(session),
                 "stages": list(Stage),
                 "statuses": list(Status),
-                "waiting": len(waiting),
-                "overdue": sum(1 for w in waiting if w.overdue),
-                "mine": sum(1 for w in waiting if w.owner == me.name),
+                "waiting": everyone.total,
+                "overdue": everyone.overdue,
+                "mine": review_queue(session, today=today, owner_id=me.id, limit=0).total,
                 "stalled": reports.stalled_hubs(session),
                 "coverage": counts,
                 "hubs_total": session.scalar(select(func.count(Hub.id))) or 0,

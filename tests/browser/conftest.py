@@ -1,0 +1,136 @@
+"""A real Chromium (Debian's, driven by Playwright) against `hubflow.web` served by uvicorn:
+the server, the browser, axe-core for accessibility, and screenshots to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
+
+from hubflow.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path, sessions: sessionmaker[Session]) -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "HUBFLOW_DATABASE_URL": database_url,
+        "HUBFLOW_BASE_URL": base,
+        "HUBFLOW_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "PYTHONPATH": str(ROOT),
+    }
+    os.environ["HUBFLOW_BASE_URL"] = base
+    get_settings.cache_clear()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "hubflow.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: scripts/test installs Debian's chromium package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+def context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
+    """A fresh browser profile at `viewport`; CSP bypassed only so axe-core can be injected
+    (the pages themselves run no script)."""
+    return browser.new_context(viewport=viewport, bypass_csp=True)  # type: ignore[arg-type]
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """What axe-core finds wrong on the page as it is now (every rule it runs by default,
+    colour contrast and target size included): id, impact and the elements."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: scripts/test installs it (npm ci in tests/browser)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+        }"""
+    )
+    return list(result)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot under tests/browser/screenshots/ (ignored by git)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    size = page.viewport_size or LAPTOP
+    path = SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/staff")
