@@ -142,3 +142,22 @@ def test_legislators_are_filtered_by_chamber_stance_committee_and_name(
     assert "1 legislator " in found and "John Lawn" in found
     none = visible_text(staff_client.get("/staff/legislators?stance=champion").text)
     assert "No legislators match these filters." in none
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_form_control_borders_reach_three_to_one_on_every_background() -> None:
+    from pathlib import Path
+
+    import hubflow.web
+
+    css = (Path(hubflow.web.__file__).parent / "templates" / "base.html").read_text()
+    line = re.search(r"--line: (#[0-9a-f]{6})", css)
+    assert line and "border: 1px solid var(--line)" in css
+    for background in ("#ffffff", "#f7f5ef", "#eef4f6"):  # card, page, decision panel
+        lighter, darker = sorted((_luminance(line.group(1)), _luminance(background)))
+        assert (darker + 0.05) / (lighter + 0.05) >= 3, background
