@@ -55,3 +55,25 @@ def read_unsubscribe_token(token: str, *, settings: Settings | None = None) -> s
         return str(_serializer("unsubscribe", settings or get_settings()).loads(token))
     except BadSignature:
         raise LinkRefused("this unsubscribe link is not valid") from None
+
+
+RECEIPT_MAX_AGE = 86400  # a day: long enough to reload, short enough to leave no trail
+
+
+def receipt_token(submission_id: int, *, settings: Settings | None = None) -> str:
+    """Where a sent form's answer page lives: what was sent, for the one who sent it."""
+    return _serializer("receipt", settings or get_settings()).dumps(submission_id)
+
+
+def read_receipt_token(token: str, *, settings: Settings | None = None) -> int:
+    try:
+        value = _serializer("receipt", settings or get_settings()).loads(
+            token, max_age=RECEIPT_MAX_AGE
+        )
+    except SignatureExpired:
+        raise LinkRefused("this page has expired; your form was received all the same") from None
+    except BadSignature:
+        raise LinkRefused("this link is not valid") from None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise LinkRefused("this link is not valid")
+    return value

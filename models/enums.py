@@ -182,7 +182,7 @@ WORDS: list[tuple[Worded, str]] = [
     (Status.WITHDRAWN, "Withdrawn"),
     (Status.DECLINED, "Declined"),
     (HubKind.SINGLE_ISSUE, "Formed for single-payer advocacy"),
-    (HubKind.MULTI_ISSUE, "A multi-issue organization"),
+    (HubKind.MULTI_ISSUE, "A multi-issue group committing to single-payer work"),
     (SubmissionState.PENDING, "Waiting for a decision"),
     (SubmissionState.APPROVED, "Approved"),
     (SubmissionState.CHANGES_REQUESTED, "Changes requested"),

@@ -32,6 +32,7 @@ from models.enums import (
     TargetRole,
 )
 from models.errors import InvalidInput
+from models.words import longday
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
@@ -86,6 +87,12 @@ class InterestForm(_Form):
         return f"{name}|{str(self.email).casefold()}"
 
 
+class FreshLinkRequest(_Form):
+    """A Hub contact asking for a fresh link to the Hub's page."""
+
+    email: EmailStr
+
+
 class FirstActionReport(_Form):
     """A Hub's report of its first action for Medicare for All."""
 
@@ -99,7 +106,9 @@ class FirstActionReport(_Form):
     def _not_in_future(cls, value: dt.date, info: ValidationInfo) -> dt.date:
         today = (info.context or {}).get("today")
         if today is not None and value > today:
-            raise ValueError(f"the action must already have happened (today is {today})")
+            raise ValueError(
+                f"the action must already have happened (today is {longday(today, today=today)})"
+            )
         return value
 
 
@@ -116,17 +125,25 @@ class OnboardingSetup(_Form):
 
     contacts: list[OnboardingContact] = Field(min_length=1, max_length=5)
     process: OnboardingProcess
-    schedule: str = Field("", max_length=500)
-    description: str = Field("", max_length=5000)
+    # Checked against the process field by field (not after the whole form is valid), so
+    # that every error comes in one answer.
+    schedule: str = Field("", max_length=500, validate_default=True)
+    description: str = Field("", max_length=5000, validate_default=True)
     consent_to_publish: bool
 
-    @model_validator(mode="after")
-    def _process_is_described(self) -> OnboardingSetup:
-        if self.process is OnboardingProcess.MONTHLY_MEETING and not self.schedule:
-            raise _field_error("schedule", "say when the monthly meeting happens")
-        if self.process is OnboardingProcess.OTHER and len(self.description) < 10:
-            raise _field_error("description", "describe the on-boarding process")
-        return self
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_given(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("process") is OnboardingProcess.MONTHLY_MEETING and not value.strip():
+            raise ValueError("say when the monthly meeting happens")
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _process_described(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("process") is OnboardingProcess.OTHER and len(value.strip()) < 10:
+            raise ValueError("describe the on-boarding process in a sentence or two")
+        return value
 
 
 class PlanTarget(_Form):
@@ -140,20 +157,26 @@ class PlanTarget(_Form):
     tactics: LongText
     target_date: dt.date
 
-    @model_validator(mode="after")
-    def _goal_fits_stance(self) -> PlanTarget:
-        if not self.stance.allows(self.goal):
-            raise _field_error(
-                "goal", f"'{self.goal.value}' does not fit a legislator who is {self.stance.value}"
+    @field_validator("goal")
+    @classmethod
+    def _goal_fits_stance(cls, value: Goal, info: ValidationInfo) -> Goal:
+        # A field validator, not a model one: it runs even when other fields are wrong.
+        stance = info.data.get("stance")
+        if isinstance(stance, Stance) and not stance.allows(value):
+            raise ValueError(
+                f"“{value.label}” does not fit a legislator who is already "
+                f"“{stance.label}”: choose a goal beyond where they stand"
             )
-        return self
+        return value
 
     @field_validator("target_date")
     @classmethod
     def _target_ahead(cls, value: dt.date, info: ValidationInfo) -> dt.date:
         today = (info.context or {}).get("today")
         if today is not None and value < today:
-            raise ValueError(f"the target date must not be in the past (today is {today})")
+            raise ValueError(
+                f"the target date must not be in the past (today is {longday(today, today=today)})"
+            )
         return value
 
 

@@ -13,13 +13,14 @@ from sqlalchemy import text
 from hubflow.db import get_engine
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import message
-from hubflow.web.routes import hub, public, staff, webhooks
+from hubflow.web.routes import hub, links, public, staff, webhooks
 from models.errors import InvalidInput, NotFound
 
 
 def create_app() -> FastAPI:
     app = FastAPI(title="hubflow", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(public.router)
+    app.include_router(links.router)  # before hub: /hub/link is not a Hub's token
     app.include_router(hub.router)
     app.include_router(staff.router)
     app.include_router(webhooks.router)

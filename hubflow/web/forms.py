@@ -26,12 +26,22 @@ def checked(values: dict[str, str], name: str) -> bool:
     return values.get(name, "") in ("yes", "on", "true", "1")
 
 
+def sentence(message: str) -> str:
+    """A service's message as a page says it: a capital first, a full stop last. The page
+    shows the options, so a list of codes to choose from is not repeated."""
+    if message.startswith("choose one of:"):
+        message = "choose one of the options"
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "?", "!", "”")) else message + "."
+
+
 def field_errors(errors: dict[str, str]) -> dict[str, str]:
-    """Service field paths ('payload.targets.0.goal') as form field names ('targets-0-goal')."""
+    """Service field paths ('payload.targets.0.goal') as form field names ('targets-0-goal'),
+    with messages as sentences."""
     out: dict[str, str] = {}
     for path, message in errors.items():
         name = path.removeprefix("payload.").replace(".", "-")
-        out.setdefault(name, message)
+        out.setdefault(name, sentence(message))
     return out
 
 
@@ -59,11 +69,15 @@ def onboarding(values: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def strategic_plan(values: dict[str, str]) -> tuple[dict[str, Any], list[int]]:
-    """The plan, and for each target the form row it came from (optional rows left empty
-    are not part of the plan)."""
-    targets, rows = [], []
-    for i in range(3):
+_ROW_CONTENT = ("goal", "tactics", "target_date")
+
+
+def strategic_plan(values: dict[str, str]) -> tuple[dict[str, Any], list[int], dict[str, str]]:
+    """The plan, for each target the form row it came from, and errors for rows that say
+    something but name nobody (an optional row left empty is not part of the plan; one
+    with content is never dropped)."""
+    targets, rows, errors = [], [], {}
+    for i in range(len(PLAN_ROLES)):
         p = f"targets-{i}-"
         role = values.get(p + "role", "")
         if not role:
@@ -71,6 +85,11 @@ def strategic_plan(values: dict[str, str]) -> tuple[dict[str, Any], list[int]]:
         legislator_id = values.get(p + "legislator_id", "")
         name = values.get(p + "legislator", "")
         if role != "state_rep" and not (legislator_id or name):
+            if any(values.get(p + field) for field in _ROW_CONTENT):
+                field = "legislator_id" if role == "state_senator" else "legislator"
+                errors[p + field] = sentence(
+                    "name who this row is about, or clear its goal, tactics and date"
+                )
             continue
         target: dict[str, Any] = {
             "role": role,
@@ -84,7 +103,7 @@ def strategic_plan(values: dict[str, str]) -> tuple[dict[str, Any], list[int]]:
             target["legislator_id"] = legislator_id
         targets.append(target)
         rows.append(i)
-    return {"targets": targets}, rows
+    return {"targets": targets}, rows, errors
 
 
 def plan_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
@@ -97,3 +116,40 @@ def plan_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
             parts[1] = str(rows[index]) if index < len(rows) else parts[1]
         out["-".join(parts)] = message
     return out
+
+
+def values_from(payload: dict[str, Any]) -> dict[str, str]:
+    """A sent submission as the form's fields, to edit it and send it again."""
+    values: dict[str, str] = {}
+    for key, value in payload.items():
+        if key == "targets":
+            values.update(_plan_values(value))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                for field, inner in (item or {}).items():
+                    values[f"{key}-{i}-{field}"] = _field_value(inner)
+        else:
+            values[key] = _field_value(value)
+    return values
+
+
+PLAN_ROLES = ("state_rep", "state_senator", "member_of_congress")  # the form's rows
+
+
+def _plan_values(targets: list[dict[str, Any]]) -> dict[str, str]:
+    """Plan targets back in the form row of their role."""
+    values: dict[str, str] = {}
+    for target in targets:
+        role = str(target.get("role", ""))
+        if role not in PLAN_ROLES:
+            continue
+        row = PLAN_ROLES.index(role)
+        for field, inner in target.items():
+            values[f"targets-{row}-{field}"] = _field_value(inner)
+    return values
+
+
+def _field_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return "" if value is None else str(value)

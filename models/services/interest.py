@@ -32,7 +32,9 @@ from models.services.common import (
 
 def _unknown_district(name: str) -> InvalidInput:
     return InvalidInput.one(
-        "district", f"{name!r} is not a Massachusetts State Rep district (e.g. '10th Bristol')"
+        "district",
+        f"there is no Massachusetts State Rep district called “{name}”: choose one from "
+        "the list (e.g. 10th Bristol)",
     )
 
 
@@ -97,6 +99,7 @@ def _record(
             parsed.append(data if isinstance(data, InterestForm) else parse(InterestForm, data))
         except InvalidInput as exc:
             parsed.append(exc)
+    parsed = _with_district_errors(session, forms, parsed)
     if not any(isinstance(f, InterestForm) for f in parsed):  # nothing to write
         return [f for f in parsed if isinstance(f, InvalidInput)], [None] * len(parsed)
     now, policy = clock(now), current_policy(policy)
@@ -115,6 +118,33 @@ def _record(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _with_district_errors(
+    session: Session,
+    forms: Sequence[dict[str, Any] | InterestForm],
+    parsed: list[InterestForm | InvalidInput],
+) -> list[InterestForm | InvalidInput]:
+    """A form refused for other fields is also told if its district is unknown: every
+    error in one answer, not one round at a time."""
+    named = {
+        i: str(data.get("district", "")).strip()
+        for i, (data, outcome) in enumerate(zip(forms, parsed, strict=True))
+        if isinstance(outcome, InvalidInput)
+        and isinstance(data, dict)
+        and "district" not in outcome.errors
+        and str(data.get("district", "")).strip()
+    }
+    if not named:
+        return parsed
+    known = _house_districts(session, {name.lower() for name in named.values()})
+    session.commit()  # end the read
+    out = list(parsed)
+    for i, name in named.items():
+        failed = out[i]
+        if name.lower() not in known and isinstance(failed, InvalidInput):
+            out[i] = InvalidInput({**failed.errors, **_unknown_district(name).errors})
+    return out
 
 
 _INSERT_HUB = insert(Hub.__table__).returning(  # type: ignore[arg-type]

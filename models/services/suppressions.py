@@ -38,3 +38,25 @@ def suppress(
             .execution_options(synchronize_session=False)
         )
         return True
+
+
+def resubscribe(session: Session, address: str) -> bool:
+    """Email `address` again after it unsubscribed; a bounce stays (mail would not arrive).
+    False if there was no unsubscribe to undo."""
+    address = address.strip().lower()
+    with transaction(session):
+        found = session.scalar(
+            select(Suppression).where(
+                Suppression.email == address, Suppression.reason == SuppressionReason.UNSUBSCRIBE
+            )
+        )
+        if found is None:
+            return False
+        session.delete(found)
+        session.execute(
+            update(Contact)
+            .where(Contact.email == address)
+            .values(unsubscribed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return True

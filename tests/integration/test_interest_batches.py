@@ -112,7 +112,7 @@ def test_each_form_in_a_batch_gets_its_own_outcome(session: Session) -> None:
     assert isinstance(fresh, hubs.Interest) and fresh.new and fresh.district == "1st Norfolk"
     assert (
         isinstance(nowhere, InvalidInput)
-        and "not a Massachusetts State Rep district" in (nowhere.errors["district"])
+        and "no Massachusetts State Rep district called" in (nowhere.errors["district"])
     )
     assert isinstance(bad_email, InvalidInput) and "email" in bad_email.errors
     assert isinstance(senate, InvalidInput) and "district" in senate.errors

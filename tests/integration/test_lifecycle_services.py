@@ -52,7 +52,7 @@ def test_an_unknown_district_is_refused_and_nothing_is_stored(session: Session) 
     before = row_counts(session)
     with pytest.raises(InvalidInput) as exc:
         hubs.submit_interest(session, factories.interest_form(district="99th Nowhere"))
-    assert "not a Massachusetts State Rep district" in exc.value.errors["district"]
+    assert "no Massachusetts State Rep district called" in exc.value.errors["district"]
     assert row_counts(session) == before
 
 

@@ -60,7 +60,7 @@ def test_the_hub_page_shows_stage_checklist_due_date_and_its_form(
     assert "Organize a first action for Medicare for All" in page
     assert "Set up on-boarding for new activists" in page
     assert "Make a strategic plan to move your legislators" in page
-    assert "Due: <strong>" in page and "Report your first action" in page
+    assert "Report your first action by <strong>" in page and "(due in 60 days)" in page
 
 
 def test_submitting_the_first_action_stops_the_clock(
@@ -169,8 +169,10 @@ def test_the_plan_prefills_the_state_rep_and_checks_goal_against_stance(
     text = response.text  # type: ignore[attr-defined]
     rep_error = text.split('id="targets-0-goal-error"')[1]
     congress_error = text.split('id="targets-2-goal-error"')[1]
-    assert "does not fit a legislator who is cosponsor" in rep_error
-    assert "does not fit a legislator who is champion" in congress_error
+    assert "“Win co-sponsorship” does not fit a legislator who is already “Co-sponsor”" in (
+        rep_error
+    )
+    assert "does not fit a legislator who is already “Champion”" in congress_error
     assert row_counts(session) == before
     fixed = {**rep, "targets-0-goal": "join_caucus", "targets-2-goal": "persuade_colleagues"}
     assert post(client, hub, fixed).status_code == 303  # type: ignore[attr-defined]
@@ -196,6 +198,7 @@ def test_an_expired_link_is_refused_and_a_fresh_one_can_be_asked_for(
     assert 'action="/hub/link"' in response.text
     for address in ("bo@example.org", "stranger@example.org"):
         reply = client.post("/hub/link", data={"csrf_token": csrf(client), "email": address})
+        assert reply.url.path == "/hub/link/sent"
         assert "If that address belongs to a Hub contact" in reply.text
     [email] = session.scalars(select(Email).where(Email.kind == "hub_link")).all()
     assert email.to_email == "bo@example.org" and "/hub/" in email.text
@@ -215,7 +218,7 @@ def test_changes_requested_shows_the_staff_comment(
         comment="Please add how many signed the petition.",
     )
     page = client.get(page_of(hub_in_first_action)).text
-    assert "The GO! Team asked for changes:" in page
+    assert "The GO! Team asked for changes to your first action report:" in page
     assert "Please add how many signed the petition." in page
     assert "Report your first action" in page
     assert session.get(Submission, sub.id).state is SubmissionState.CHANGES_REQUESTED  # type: ignore[union-attr]

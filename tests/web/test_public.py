@@ -112,11 +112,23 @@ def test_coverage_lists_every_house_district(
 def test_unsubscribing_stops_email_to_that_address(client: TestClient, session: Session) -> None:
     token = unsubscribe_token("Bo@Example.org")
     page = client.get(f"/unsubscribe/{token}")
-    assert page.status_code == 200 and "Unsubscribe bo@example.org?" in page.text
+    assert page.status_code == 200 and "Stop all hubflow emails to <strong>bo@example.org" in (
+        page.text
+    )
+    assert "also the news of approvals, requested changes and deadlines" in page.text
     done = client.post(f"/unsubscribe/{token}")  # one-click: no CSRF token, the link signs it
     assert "You are unsubscribed" in done.text
+    assert "If you ask for a fresh link to your Hub's page, we still send it" in done.text
     assert session.scalars(select(Suppression.email)).all() == ["bo@example.org"]
     assert client.get(f"/unsubscribe/{token[:-2]}xx").status_code == 404
+    again = client.post(
+        f"/unsubscribe/{token}/resubscribe",
+        data={"csrf_token": csrf(client, f"/unsubscribe/{token}")},
+    )
+    assert "bo@example.org will get hubflow emails again." in again.text
+    assert "Unsubscribe?" in again.text
+    session.commit()
+    assert session.scalars(select(Suppression.email)).all() == []
 
 
 def test_a_script_in_a_group_name_is_escaped_on_every_page_and_in_every_email(

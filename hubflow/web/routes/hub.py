@@ -1,4 +1,5 @@
-"""A Hub's own page, reached by its signed private link."""
+"""A Hub's own page, reached by its signed private link: where it stands, what is due by
+when, the form for its step (every error at once, nothing typed lost), and its history."""
 
 from __future__ import annotations
 
@@ -10,70 +11,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hubflow.db import session_factory
-from hubflow.email.outbox import Recipient, queue_email
 from hubflow.settings import get_settings
 from hubflow.tokens import LinkRefused, read_hub_token
 from hubflow.web import forms
-from hubflow.web.pages import message, page, redirect
-from models.base import utcnow
-from models.email import MessageKind
-from models.enums import (
-    ActionKind,
-    Chamber,
-    Goal,
-    OnboardingProcess,
-    Stage,
-    Stance,
-    Status,
-    SubmissionState,
+from hubflow.web.hub_content import (
+    ACTION_EXAMPLES,
+    CHECKLIST,
+    DUE_WORDS,
+    FORM_TITLES,
+    LABELS,
+    field_labels,
+    plan_rows,
 )
+from hubflow.web.pages import campaign_today, message, page, redirect
+from models.enums import Chamber, Stage, SubmissionState
 from models.errors import HubflowError, InvalidInput
-from models.hub import Contact, Hub, Submission
+from models.forms import parse_evidence
+from models.hub import Hub, Submission
 from models.legislature import Legislator
-from models.services.common import Actor, transaction
+from models.services.common import Actor
 from models.services.coverage import neighbours
-from models.services.hubs import submit_stage_work, waiting_for_staff
-from models.services.timeline import timeline
-from tasks.contexts import hub_context
+from models.services.hubs import submit_stage_work
+from models.services.timeline import facts_for, timeline, versions
 
 router = APIRouter()
-
-CHECKLIST = [
-    (Stage.FIRST_ACTION, "Organize a first action for Medicare for All"),
-    (Stage.ONBOARDING, "Set up on-boarding for new activists"),
-    (Stage.STRATEGIC_PLAN, "Make a strategic plan to move your legislators"),
-]
-LABELS = {
-    "action_kinds": [
-        (ActionKind.CANVASS, "Canvass"),
-        (ActionKind.PHONEBANK, "Phonebank"),
-        (ActionKind.DELEGATION, "Delegation to a legislator"),
-        (ActionKind.EDUCATIONAL_EVENT, "Educational event"),
-    ],
-    "processes": [
-        (OnboardingProcess.MONTHLY_MEETING, "A monthly meeting"),
-        (OnboardingProcess.ONE_ON_ONE, "One-on-one meetings"),
-        (OnboardingProcess.OTHER, "Another way (describe it)"),
-    ],
-    "stances": [
-        (Stance.NOT_COSPONSOR, "Not a co-sponsor"),
-        (Stance.COSPONSOR, "Co-sponsor"),
-        (Stance.CAUCUS_MEMBER, "Medicare for All Caucus member"),
-        (Stance.CHAMPION, "Champion"),
-    ],
-    "goals": [
-        (Goal.WIN_COSPONSORSHIP, "Win co-sponsorship"),
-        (Goal.JOIN_CAUCUS, "Join the caucus"),
-        (Goal.COHOST_EVENT, "Co-host a district event"),
-        (Goal.PERSUADE_COLLEAGUES, "Persuade colleagues (e.g. Health Care Financing)"),
-    ],
-}
-FORM_TITLES = {
-    Stage.INTEREST: "",
-    Stage.FIRST_ACTION: "Report your first action",
-    Stage.ONBOARDING: "Set up on-boarding",
-    Stage.STRATEGIC_PLAN: "Your strategic plan",
-}
 
 
 def hub_for(session: Session, token: str) -> Hub:
@@ -88,37 +49,30 @@ def hub_for(session: Session, token: str) -> Hub:
     return hub
 
 
-def _plan_rows(session: Session, hub: Hub) -> list[dict[str, Any]]:
-    rep = session.scalar(
-        select(Legislator).where(Legislator.district_id == hub.district_id, Legislator.active)
+def _stage_context(session: Session, hub: Hub) -> dict[str, Any]:
+    """Where the Hub's current step stands: waiting, sent back, or to do; what it sent."""
+    today = campaign_today()
+    facts = facts_for(session, hub, today=today)
+    mine = versions(
+        session.scalars(
+            select(Submission).where(Submission.hub_id == hub.id).order_by(Submission.id)
+        ),
+        facts,
     )
-    first = {
-        "role": "state_rep",
-        "legend": "Your State Representative (required)",
-        "name": rep.name if rep else "",
-        "id": rep.id if rep else None,
-        "stance": rep.stance.value if rep else "not_cosponsor",
-        "goal": "",
-    }
-    return [
-        first,
-        {
-            "role": "state_senator",
-            "legend": "Your State Senator (optional)",
-            "name": "",
-            "id": None,
-            "stance": "not_cosponsor",
-            "goal": "",
-        },
-        {
-            "role": "member_of_congress",
-            "legend": "A Member of Congress (optional)",
-            "name": "",
-            "id": None,
-            "stance": "not_cosponsor",
-            "goal": "",
-        },
+    current = [v for v in mine if v.submission.stage is hub.stage]
+    latest = current[-1] if current else None
+    state = latest.submission.state if latest else None
+    plan = [
+        v
+        for v in mine
+        if v.submission.stage is Stage.STRATEGIC_PLAN
+        and v.submission.state is SubmissionState.APPROVED
     ]
+    return {
+        "waiting": latest if state is SubmissionState.PENDING else None,
+        "changes": latest if state is SubmissionState.CHANGES_REQUESTED else None,
+        "approved_plan": plan[-1] if plan else None,
+    }
 
 
 def show(
@@ -132,43 +86,31 @@ def show(
     try:
         with session_factory()() as session:
             hub = hub_for(session, token)
-            latest = session.scalars(
-                select(Submission)
-                .where(Submission.hub_id == hub.id, Submission.stage == hub.stage)
-                .order_by(Submission.id.desc())
-            ).first()
-            waiting = waiting_for_staff(session, hub)
-            policy = get_settings().policy
+            stage = _stage_context(session, hub)
+            if values is None and stage["changes"] is not None:
+                # Sent back for changes: the version they sent, ready to edit.
+                values = forms.values_from(stage["changes"].submission.payload)
+            settings = get_settings()
             context = {
                 "hub": hub,
                 "token": token,
                 "checklist": CHECKLIST,
-                "waiting": waiting,
-                "changes": latest
-                if latest and latest.state is SubmissionState.CHANGES_REQUESTED
-                else None,
+                **stage,
                 "can_submit": (
-                    hub.stage in FORM_TITLES
-                    and hub.stage is not Stage.INTEREST
-                    and not waiting
-                    and hub.status.is_open()
+                    hub.stage in FORM_TITLES and stage["waiting"] is None and hub.status.is_open()
                 ),
                 "form_title": FORM_TITLES.get(hub.stage, ""),
+                "due_words": DUE_WORDS.get(hub.stage, ""),
+                "action_examples": ACTION_EXAMPLES,
                 "errors": errors or {},
+                "labels": field_labels(hub.stage),
                 "values": values or {},
-                "plan_rows": _plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else [],
-                "senators": list(
-                    session.scalars(
-                        select(Legislator)
-                        .where(Legislator.chamber == Chamber.SENATE, Legislator.active)
-                        .options(selectinload(Legislator.district))
-                        .order_by(Legislator.name)
-                    )
-                )
-                if hub.stage is Stage.STRATEGIC_PLAN
-                else [],
+                "plan_rows": plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else [],
+                "senators": _senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
                 "neighbours": neighbours(session, hub.id),
-                "history": timeline(session, hub, today=policy.today(utcnow()), for_staff=False),
+                "history": timeline(session, hub, today=campaign_today(), for_staff=False),
+                "go_team_email": settings.go_team_email,
+                "review_days": settings.policy.review_due_days,
                 **LABELS,
             }
             return page(request, "hub.html", context, status=status)
@@ -184,6 +126,17 @@ def show(
         )
 
 
+def _senators(session: Session) -> list[Legislator]:
+    return list(
+        session.scalars(
+            select(Legislator)
+            .where(Legislator.chamber == Chamber.SENATE, Legislator.active)
+            .options(selectinload(Legislator.district))
+            .order_by(Legislator.name)
+        )
+    )
+
+
 @router.get("/hub/{token}")
 def hub_page(request: Request, token: str) -> Response:
     return show(request, token)
@@ -197,14 +150,18 @@ async def hub_submit(request: Request, token: str) -> Response:
             hub = hub_for(session, token)
             stage, hub_id = hub.stage, hub.id
             rows: list[int] = []
+            row_errors: dict[str, str] = {}
             if stage is Stage.FIRST_ACTION:
                 payload = forms.first_action(values)
             elif stage is Stage.ONBOARDING:
                 payload = forms.onboarding(values)
             else:
-                payload, rows = forms.strategic_plan(values)
+                payload, rows, row_errors = forms.strategic_plan(values)
                 _name_legislators(session, payload)
             session.commit()
+            if row_errors:  # report them with every other error of the form, at once
+                parse_evidence(stage, payload, today=campaign_today())
+                raise InvalidInput({})
             submit_stage_work(session, hub_id, stage, payload, actor=Actor.hub(hub_id))
     except LinkRefused:
         return show(request, token)
@@ -214,49 +171,16 @@ async def hub_submit(request: Request, token: str) -> Response:
             if stage is Stage.STRATEGIC_PLAN
             else forms.field_errors(exc.errors)
         )
-        return show(request, token, errors=errors, values=values, status=422)
+        return show(request, token, errors={**row_errors, **errors}, values=values, status=422)
     except HubflowError as exc:
-        return redirect(f"/hub/{token}", flash=str(exc), bad=True)
-    return redirect(f"/hub/{token}", flash="Sent! The GO! Team will review it and email you.")
+        return redirect(f"/hub/{token}", flash=forms.sentence(str(exc)), bad=True)
+    return redirect(f"/hub/{token}#sent", flash="Sent! The GO! Team will review it and email you.")
 
 
 def _name_legislators(session: Session, payload: dict[str, Any]) -> None:
     for target in payload["targets"]:
-        if target.get("legislator_id") and not target.get("legislator"):
-            leg = (
-                session.get(Legislator, int(target["legislator_id"]))
-                if str(target["legislator_id"]).isdigit()
-                else None
-            )
+        raw = str(target.get("legislator_id") or "")
+        if raw and not target.get("legislator"):
+            ok = raw.isascii() and raw.isdigit() and len(raw) < 10
+            leg = session.get(Legislator, int(raw)) if ok else None
             target["legislator"] = leg.name if leg else ""
-
-
-@router.post("/hub/link")
-async def fresh_link(request: Request) -> Response:
-    """Email a fresh private link to a Hub contact. The answer is the same whether or not
-    the address belongs to a Hub, so the form tells nobody who is in hubflow."""
-    values = await forms.read_form(request)
-    address = values.get("email", "").lower()
-    settings, now = get_settings(), utcnow()
-    with session_factory()() as session, transaction(session):
-        contacts = session.scalars(
-            select(Contact)
-            .join(Hub)
-            .where(Contact.email == address, Hub.status.not_in([Status.WITHDRAWN, Status.DECLINED]))
-        )
-        for contact in contacts:
-            hub = contact.hub
-            queue_email(
-                session,
-                key=f"hub-{hub.id}/hub_link/{now:%Y-%m-%dT%H}",
-                kind=MessageKind.HUB_LINK,
-                to=Recipient(contact.email, contact.name),
-                context={"hub": hub_context(hub, settings)},
-                hub_id=hub.id,
-                now=now,
-            )
-    return message(
-        request,
-        "Check your email",
-        "If that address belongs to a Hub contact, a fresh link is on its way.",
-    )

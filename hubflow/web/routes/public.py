@@ -10,19 +10,22 @@ from sqlalchemy import select
 
 from hubflow.batching import Batcher
 from hubflow.db import session_factory, unavailable
+from hubflow.email.outbox import is_suppressed
 from hubflow.settings import get_settings
-from hubflow.tokens import LinkRefused, read_unsubscribe_token
+from hubflow.tokens import LinkRefused, read_receipt_token, read_unsubscribe_token, receipt_token
 from hubflow.web import security
-from hubflow.web.forms import checked, read_form
-from hubflow.web.pages import message, page
+from hubflow.web.forms import checked, field_errors, read_form, sentence
+from hubflow.web.pages import campaign_today, message, page, redirect
 from models.email import SuppressionReason
-from models.enums import Chamber
+from models.enums import Chamber, HubKind, Stage
 from models.errors import InvalidInput
+from models.hub import Hub, Submission
 from models.legislature import District
 from models.services.coverage import coverage
 from models.services.directory import directory
 from models.services.hubs import Interest, record_interests
-from models.services.suppressions import suppress
+from models.services.suppressions import resubscribe, suppress
+from models.services.timeline import facts_for, versions
 
 router = APIRouter()
 JOIN_FIELDS = (
@@ -35,6 +38,36 @@ JOIN_FIELDS = (
     "phone",
     "first_action_idea",
 )
+
+
+JOIN_LABELS = {
+    "group_name": "Group name",
+    "kind": "Kind of group",
+    "towns": "Towns",
+    "district": "Your State Representative district",
+    "contact_name": "Your name",
+    "email": "Your email",
+    "phone": "Your phone",
+    "first_action_idea": "Your first-action idea",
+    "consent_to_contact": "Agreeing to be contacted",
+}
+
+
+def join_page(
+    request: Request, *, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> Response:
+    return page(
+        request,
+        "join.html",
+        {
+            "errors": errors or {},
+            "values": values or {},
+            "labels": JOIN_LABELS,
+            "kinds": [(k, k.label) for k in HubKind],
+            "districts": house_districts(),
+        },
+        status=422 if errors else 200,
+    )
 
 
 def house_districts() -> list[str]:
@@ -50,7 +83,7 @@ def house_districts() -> list[str]:
 
 @router.get("/join")
 def join_form(request: Request) -> Response:
-    return page(request, "join.html", {"errors": {}, "values": {}, "districts": house_districts()})
+    return join_page(request)
 
 
 @router.post("/join")
@@ -64,22 +97,40 @@ async def join(request: Request) -> Response:
     form["consent_to_contact"] = checked(values, "consent_to_contact")
     outcome = await _interests.run(form)
     if isinstance(outcome, InvalidInput):
+        return join_page(request, errors=field_errors(outcome.errors), values=values)
+    # See other: a reload of the answer shows it again and sends nothing.
+    return redirect(f"/join/thanks/{receipt_token(outcome.hub_id)}")
+
+
+@router.get("/join/thanks/{token}")
+def join_thanks(request: Request, token: str) -> Response:
+    """The answer to a sent interest form: what happens next, and what was sent."""
+    try:
+        hub_id = read_receipt_token(token)
+    except LinkRefused as exc:
+        return message(request, "Thank you", sentence(str(exc)), status=410)
+    with session_factory()() as session:
+        hub = session.get(Hub, hub_id)
+        sent = session.scalars(
+            select(Submission)
+            .where(Submission.hub_id == hub_id, Submission.stage == Stage.INTEREST)
+            .order_by(Submission.id.desc())
+        ).first()
+        if hub is None or sent is None:
+            return message(request, "Not found", "There is no such form.", status=404)
+        facts = facts_for(session, hub, today=campaign_today())
+        [version] = versions([sent], facts)
         return page(
             request,
-            "join.html",
-            {"errors": outcome.errors, "values": values, "districts": house_districts()},
-            status=422,
+            "join_done.html",
+            {
+                "hub_name": hub.name,
+                "district": hub.district.name,
+                "email": sent.payload.get("email", ""),
+                "intro_days": get_settings().policy.review_due_days,
+                "sent": version.document,
+            },
         )
-    return page(
-        request,
-        "join_done.html",
-        {
-            "hub_name": outcome.hub_name,
-            "district": outcome.district,
-            "email": form["email"],
-            "intro_days": get_settings().policy.review_due_days,
-        },
-    )
 
 
 def _record_interests(forms: list[dict[str, Any]]) -> list[Interest | InvalidInput]:
@@ -129,7 +180,9 @@ def unsubscribe_page(request: Request, token: str) -> Response:
         email = read_unsubscribe_token(token)
     except LinkRefused as exc:
         return message(request, "Link not valid", str(exc), status=404)
-    return page(request, "unsubscribe.html", {"email": email, "token": token, "done": False})
+    with session_factory()() as session:
+        done = is_suppressed(session, email)
+    return page(request, "unsubscribe.html", {"email": email, "token": token, "done": done})
 
 
 @router.post("/unsubscribe/{token}")
@@ -143,3 +196,15 @@ def unsubscribe(request: Request, token: str) -> Response:
     with session_factory()() as session:
         suppress(session, email, SuppressionReason.UNSUBSCRIBE, detail="unsubscribe link")
     return page(request, "unsubscribe.html", {"email": email, "token": token, "done": True})
+
+
+@router.post("/unsubscribe/{token}/resubscribe")
+async def resubscribe_page(request: Request, token: str) -> Response:
+    await read_form(request)
+    try:
+        email = read_unsubscribe_token(token)
+    except LinkRefused as exc:
+        return message(request, "Link not valid", sentence(str(exc)), status=404)
+    with session_factory()() as session:
+        resubscribe(session, email)
+    return redirect(f"/unsubscribe/{token}", flash=f"{email} will get hubflow emails again.")
