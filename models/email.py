@@ -28,6 +28,15 @@ class MessageKind(StrEnum):
     DAILY_DIGEST = "daily_digest"
     HUB_LINK = "hub_link"
 
+    @property
+    def asked_for(self) -> bool:
+        """Sent because the recipient asked for it just now (a fresh link): it goes out even
+        to an address that unsubscribed, though never to one that bounced."""
+        return self is MessageKind.HUB_LINK
+
+
+ASKED_FOR = [kind for kind in MessageKind if kind.asked_for]
+
 
 class EmailState(StrEnum):
     PENDING = "pending"

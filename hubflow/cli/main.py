@@ -13,7 +13,8 @@ from hubflow.cli.output import console, emit_json, progress, reported, table
 from hubflow.cosponsors import read_cosponsors
 from hubflow.db import session_factory, upgrade
 from hubflow.email import queries as emails
-from hubflow.email.dispatch import dispatch, due_count
+from hubflow.email.claims import due_count
+from hubflow.email.dispatch import dispatch
 from hubflow.openstates import bundled, read_path
 from hubflow.settings import get_settings
 from models.enums import Decision, HubKind

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
-from sendgrid.helpers.mail import Category, CustomArg, From, Header, Mail, To
+from sendgrid.helpers.mail import Category, CustomArg, From, Header, Mail, ReplyTo, To
 
 from hubflow.settings import Settings, get_settings
 from models.base import utcnow
@@ -80,12 +80,15 @@ class OutboxBackend:
     def __init__(self, settings: Settings) -> None:
         self.folder = Path(settings.outbox_dir)
         self.from_email = settings.from_email
+        self.reply_to = settings.go_team_email
 
     def send(self, message: Outgoing) -> SendResult:
         self.folder.mkdir(parents=True, exist_ok=True)
         mail = EmailMessage()
         mail["From"] = formataddr(("Mass-Care GO! Team", self.from_email))
         mail["To"] = formataddr((message.to_name, message.to_email))
+        # Our emails invite replies: they reach the GO! Team, not the sending address.
+        mail["Reply-To"] = formataddr(("Mass-Care GO! Team", self.reply_to))
         mail["Subject"] = message.subject
         mail["Date"] = format_datetime(utcnow())
         mail["Message-ID"] = make_msgid(idstring=str(message.id), domain="hubflow.local")
@@ -113,6 +116,7 @@ class SendGridBackend:
         self.host = settings.sendgrid_host
         self.timeout = settings.sendgrid_timeout_seconds
         self.from_email = settings.from_email
+        self.reply_to = settings.go_team_email
         self._local = threading.local()  # the client keeps per-request state: one per thread
 
     def _client(self) -> SendGridAPIClient:
@@ -129,6 +133,7 @@ class SendGridBackend:
             plain_text_content=message.text,
             html_content=message.html,
         )
+        mail.reply_to = ReplyTo(self.reply_to, "Mass-Care GO! Team")
         mail.category = [Category("hubflow"), Category(message.kind)]
         # Per-recipient custom_args (an object in the personalization; the schema's
         # top-level custom_args is a string) come back on every webhook event.

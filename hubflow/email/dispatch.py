@@ -10,18 +10,15 @@ the dispatcher died: at most `dispatch_concurrency` of them.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.batching import Batcher
@@ -35,9 +32,10 @@ from hubflow.email.backends import (
     Sent,
     get_backend,
 )
+from hubflow.email.claims import claim, release_stale, worker_name
 from hubflow.settings import Settings, get_settings
 from models.base import utcnow
-from models.email import Email, EmailState, Suppression
+from models.email import Email, EmailState
 from models.services.common import transaction
 
 log = logging.getLogger(__name__)
@@ -51,118 +49,6 @@ class DispatchReport:
         return (
             ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items())) or "nothing to send"
         )
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def release_stale(sessions: sessionmaker[Session], *, lease: timedelta, now: datetime) -> int:
-    """Claims older than the lease belong to a dispatcher that died: make them due again."""
-    with sessions() as session, transaction(session):
-        result = session.execute(
-            update(Email)
-            .where(Email.state == EmailState.SENDING, Email.claimed_at < now - lease)
-            .values(state=EmailState.PENDING, claimed_by=None)
-            .execution_options(synchronize_session=False)
-        )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
-    """Waiting to be sent, and not waiting for a retry's time."""
-    return (
-        Email.state == EmailState.PENDING,
-        or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now),
-    )
-
-
-def due_count(sessions: sessionmaker[Session], *, now: datetime | None = None) -> int:
-    """How many emails a dispatch would send now."""
-    with sessions() as session:
-        return session.scalar(select(func.count()).where(*_due(now or utcnow()))) or 0
-
-
-def claim(
-    sessions: sessionmaker[Session], *, worker: str, limit: int, now: datetime
-) -> list[Outgoing]:
-    """Take up to `limit` due emails for this worker, in one transaction."""
-    with sessions() as session, transaction(session):
-        ids = list(
-            session.scalars(
-                select(Email.id)
-                .where(*_due(now))
-                .order_by(Email.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        if not ids:
-            return []
-        # An address may have unsubscribed or bounced since the email was queued.
-        suppressed = set(
-            session.scalars(
-                select(Email.id).where(
-                    Email.id.in_(ids),
-                    Email.to_staff.is_(False),
-                    Email.to_email.in_(select(Suppression.email)),
-                )
-            )
-        )
-        if suppressed:
-            session.execute(
-                update(Email)
-                .where(Email.id.in_(suppressed))
-                .values(
-                    state=EmailState.SUPPRESSED, last_error="the address unsubscribed or bounced"
-                )
-                .execution_options(synchronize_session=False)
-            )
-        ids = [i for i in ids if i not in suppressed]
-        if not ids:
-            return []
-        session.execute(
-            update(Email)
-            .where(Email.id.in_(ids))
-            .values(
-                state=EmailState.SENDING,
-                claimed_by=worker,
-                claimed_at=now,
-                attempts=Email.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        rows = session.execute(
-            select(
-                Email.id,
-                Email.key,
-                Email.kind,
-                Email.hub_id,
-                Email.to_email,
-                Email.to_name,
-                Email.subject,
-                Email.html,
-                Email.text,
-                Email.unsubscribe_url,
-            )
-            .where(Email.id.in_(ids))
-            .order_by(Email.id)
-        ).all()
-    return [
-        Outgoing(
-            id=r.id,
-            key=r.key,
-            kind=r.kind.value,
-            hub_id=r.hub_id,
-            to_email=r.to_email,
-            to_name=r.to_name,
-            subject=r.subject,
-            html=r.html,
-            text=r.text,
-            unsubscribe_url=r.unsubscribe_url,
-        )
-        for r in rows
-    ]
 
 
 def backoff(attempt: int, base: float, *, rng: Callable[[], float] = random.random) -> float:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from hubflow.email.render import render
 from hubflow.tokens import unsubscribe_url
 from models.base import utcnow
-from models.email import Email, EmailState, MessageKind, Suppression
+from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +29,12 @@ def email_key(base: str, recipient: Recipient) -> str:
     return f"{base}/to:{recipient.email.lower()}"
 
 
-def is_suppressed(session: Session, address: str) -> bool:
-    return bool(session.scalar(select(exists().where(Suppression.email == address.lower()))))
+def is_suppressed(session: Session, address: str, *, asked_for: bool = False) -> bool:
+    """Whether `address` gets no email; one it `asked_for` is stopped only by a bounce."""
+    where = [Suppression.email == address.lower()]
+    if asked_for:
+        where.append(Suppression.reason != SuppressionReason.UNSUBSCRIBE)
+    return bool(session.scalar(select(exists().where(*where))))
 
 
 def email_row(
@@ -106,7 +110,7 @@ def queue_email(
     """Render and queue one email in the caller's transaction; False if `key` was queued before.
 
     An unsubscribed or bounced address gets a row in state `suppressed` (visible to staff),
-    except for messages to staff.
+    except for messages to staff (and a fresh link it asked for, unless it bounced).
     """
     if session.scalar(select(exists().where(Email.key == email_key(key, to)))):
         return False
@@ -117,6 +121,6 @@ def queue_email(
         context=context,
         hub_id=hub_id,
         now=now or utcnow(),
-        suppressed=not to.staff and is_suppressed(session, to.email),
+        suppressed=not to.staff and is_suppressed(session, to.email, asked_for=kind.asked_for),
     )
     return insert_emails(session, [row]) == 1

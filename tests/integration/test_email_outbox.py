@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.email.backends import OutboxBackend, RecordingBackend, Retry, SendGridBackend
-from hubflow.email.dispatch import backoff, dispatch, due_count
+from hubflow.email.claims import due_count
+from hubflow.email.dispatch import backoff, dispatch
 from hubflow.email.fake_sendgrid import FakeSendGrid
 from hubflow.email.outbox import Recipient, queue_email
 from hubflow.settings import Settings, get_settings
@@ -159,6 +160,7 @@ def test_sendgrid_requests_validate_against_the_mail_send_schema(
         args = body["personalizations"][0]["custom_args"]
         assert args["hubflow_email_key"].startswith("k-") and args["hubflow_email_id"]
         assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
+        assert body["reply_to"] == {"email": "go-team@masscare.org", "name": "Mass-Care GO! Team"}
     kinds = {c for b in fake.bodies for c in b["categories"]} - {"hubflow"}
     assert kinds == {k.value for k in MessageKind}
 
@@ -233,3 +235,54 @@ def test_a_retry_waits_its_backoff_before_it_is_due_again(sessions: sessionmaker
 def test_backoff_grows_exponentially_with_jitter() -> None:
     assert [backoff(n, 10, rng=lambda: 0.5) for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
     assert backoff(3, 10, rng=lambda: 0.0) == 20 and backoff(3, 10, rng=lambda: 0.999) < 60
+
+
+def test_every_email_has_reply_to_the_go_team(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with sessions() as s:
+        for kind in MessageKind:
+            queue(s, f"k-{kind}", kind=kind)
+    dispatch(sessions, backend=OutboxBackend(settings(go_team_email="team@masscare.org")))
+    paths = sorted(Path(get_settings().outbox_dir).glob("*.eml"))
+    assert len(paths) == len(MessageKind)
+    for path in paths:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert message["Reply-To"] == "Mass-Care GO! Team <team@masscare.org>", path.name
+
+
+def test_a_contact_who_unsubscribed_still_gets_the_fresh_link_they_asked_for(
+    sessions: sessionmaker[Session],
+) -> None:
+    from models.services.suppressions import suppress
+
+    with sessions() as s:
+        suppress(s, "bo@example.org", SuppressionReason.UNSUBSCRIBE)
+        suppress(s, "gone@example.org", SuppressionReason.BOUNCE)
+        queue(s, "link", kind=MessageKind.HUB_LINK)
+        queue(s, "reminder", kind=MessageKind.DUE_SOON)
+        queue(s, "bounced", to=Recipient("gone@example.org", "Gone"), kind=MessageKind.HUB_LINK)
+    report = dispatch(sessions, backend=OutboxBackend(get_settings()))
+    assert report.counts == {"sent": 1}
+    states = {(e.kind, e.to_email): e.state for e in emails(sessions())}
+    assert states == {
+        (MessageKind.HUB_LINK, "bo@example.org"): EmailState.SENT,
+        (MessageKind.DUE_SOON, "bo@example.org"): EmailState.SUPPRESSED,
+        (MessageKind.HUB_LINK, "gone@example.org"): EmailState.SUPPRESSED,
+    }
+
+
+def test_a_fresh_link_queued_before_an_unsubscribe_still_goes_out(
+    sessions: sessionmaker[Session],
+) -> None:
+    from models.services.suppressions import suppress
+
+    with sessions() as s:
+        queue(s, "link", kind=MessageKind.HUB_LINK)
+        queue(s, "reminder", kind=MessageKind.DUE_TODAY)
+        suppress(s, "bo@example.org", SuppressionReason.UNSUBSCRIBE)
+    assert dispatch(sessions, backend=OutboxBackend(get_settings())).counts == {"sent": 1}
+    assert [(e.kind, e.state) for e in emails(sessions())] == [
+        (MessageKind.HUB_LINK, EmailState.SENT),
+        (MessageKind.DUE_TODAY, EmailState.SUPPRESSED),
+    ]

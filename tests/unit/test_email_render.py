@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from jinja2 import UndefinedError
 
@@ -80,3 +82,17 @@ def test_the_digest_marks_overdue_reviews() -> None:
 
 def test_dates_read_like_a_person_wrote_them() -> None:
     assert longdate("2026-03-02") == "Monday, March 2, 2026"
+
+
+# Words that start a sentence, not a name: after a comma they should be lower case.
+_SENTENCE_STARTS = re.compile(
+    r", (Your|You|The|We|Our|This|That|It|Please|Next|After|Send|Open|Then|When|If|And|But|"
+    r"Reply|Thank|Once|Now|Here|There|What|How|Who)\b"
+)
+
+
+@pytest.mark.parametrize("kind", list(MessageKind))
+def test_no_sentence_starts_with_a_capital_after_a_comma(kind: MessageKind) -> None:
+    subject, html, text = render(kind, context(kind))
+    for part in (subject, text, re.sub(r"<[^>]+>", "\n", html)):
+        assert not _SENTENCE_STARTS.search(part), _SENTENCE_STARTS.search(part)
