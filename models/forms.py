@@ -240,7 +240,8 @@ def _errors_by_field(exc: ValidationError, prefix: str) -> dict[str, str]:
 def _plain(err: Any) -> str:
     """Pydantic's message, said the way a volunteer filling in a form would want it."""
     kind, ctx = err["type"], err.get("ctx") or {}
-    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+    empty = kind == "string_too_short" and str(err.get("input", "")).strip() == ""
+    if kind == "missing" or empty or (kind == "string_too_short" and ctx.get("min_length") == 1):
         return "this is required"
     if kind == "too_short" and ctx.get("min_length") == 1:
         return "add at least one"

@@ -36,8 +36,9 @@ def link_in(outbox: Path, kind: str) -> str:
 
 
 def approve(staff: Page, base: str, hub: str, step: str) -> None:
-    staff.goto(f"{base}/staff")
-    section = staff.locator("section", has_text=f"{hub}: {step}")
+    staff.goto(f"{base}/staff/queue")
+    section = staff.locator("section.current", has_text=hub)
+    expect(section.get_by_role("heading", level=2)).to_contain_text(f"{hub}: {step.lower()}")
     section.get_by_role("button", name="Approve").click()
     expect(staff.get_by_role("status")).to_contain_text(f"{hub}: {step.lower()} approved.")
 
@@ -75,14 +76,14 @@ def test_a_new_group_joins_and_becomes_a_listed_hub(
     staff.get_by_label("Email").fill("ann@masscare.org")
     staff.get_by_label("Password").fill("correct horse battery")
     staff.get_by_role("button", name="Log in").click()
-    expect(staff.get_by_role("heading", name="Review queue")).to_be_visible()
+    expect(staff.get_by_role("heading", name="GO! Team dashboard")).to_be_visible()
     approve(staff, server, hub_name, "Interest")
     react_and_send(sessions)
 
     today = utcnow().date()
     group.goto(hub_link)
     expect(group.get_by_role("heading", name="Report your first action")).to_be_visible()
-    group.get_by_label("What kind of action?").select_option("canvass")
+    group.get_by_role("radio", name="Canvass").check()
     group.get_by_label("When did it happen?").fill((today - timedelta(days=3)).isoformat())
     group.get_by_label("What happened?").fill("We canvassed Wollaston and met 80 neighbours.")
     group.get_by_label("How many people took part?").fill("7")
@@ -109,8 +110,8 @@ def test_a_new_group_joins_and_becomes_a_listed_hub(
     react_and_send(sessions)
 
     group.goto(hub_link)
-    expect(group.get_by_role("heading", name="Your strategic plan")).to_be_visible()
-    expect(group.get_by_text("Bruce Ayers")).to_be_visible()  # its State Rep, pre-filled
+    expect(group.get_by_role("heading", name="Your strategic plan", exact=True)).to_be_visible()
+    expect(group.get_by_text("Bruce Ayers", exact=True)).to_be_visible()  # its State Rep
     group.locator("#targets-0-stance").select_option("not_cosponsor")
     group.locator("#targets-0-goal").select_option("win_cosponsorship")
     group.locator("#targets-0-tactics").fill("Monthly constituent meetings, a town hall.")

@@ -1,0 +1,264 @@
+"""Every form a volunteer fills in: every error at once, nothing typed lost, a page of what
+was sent after it, and changes requested brought back for editing (SPEC §2, §6, §8)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hubflow.tokens import hub_token
+from models.base import utcnow
+from models.enums import Decision, Stage
+from models.hub import Hub, Submission
+from models.services import hubs, reviews
+from models.staff import StaffMember
+from tests import factories
+from tests.integration.helpers import row_counts
+from tests.web.conftest import csrf
+from tests.web.visible import visible_text
+
+
+def page_of(hub: Hub) -> str:
+    return f"/hub/{hub_token(hub.id, hub.token_version)}"
+
+
+def submit(client: TestClient, hub: Hub, data: dict[str, str]) -> Response:
+    url = page_of(hub)
+    return client.post(
+        f"{url}/submit", data={"csrf_token": csrf(client, url), **data}, follow_redirects=False
+    )
+
+
+def errors_in(response: Response) -> dict[str, str]:
+    """Every field error on the page, by field name; and the summary must link to each."""
+    found = dict(re.findall(r'<p class="error" id="([^"]+)-error">([^<]*)</p>', response.text))
+    links = re.findall(r'<li><a href="#([^"]+)">', response.text.split('class="error-summary"')[1])
+    assert sorted(links) == sorted(found), (links, found)
+    return found
+
+
+def test_the_interest_form_reports_every_wrong_field_at_once(
+    client: TestClient, session: Session
+) -> None:
+    before = row_counts(session)
+    response = client.post(
+        "/join",
+        data={
+            "csrf_token": csrf(client),
+            "group_name": "x",
+            "kind": "party",
+            "towns": " , ",
+            "district": "99th Nowhere",
+            "contact_name": "",
+            "email": "bo.example.org",
+            "phone": "12",
+            "first_action_idea": "y" * 2001,
+        },
+    )
+    assert response.status_code == 422
+    errors = errors_in(response)
+    assert set(errors) == {
+        "group_name",
+        "kind",
+        "towns",
+        "district",
+        "contact_name",
+        "email",
+        "phone",
+        "first_action_idea",
+        "consent_to_contact",
+    }
+    assert all(message[:1].isupper() for message in errors.values()), errors
+    assert "There are 9 problems with the form" in response.text
+    assert 'value="99th Nowhere"' in response.text and 'value="bo.example.org"' in response.text
+    assert row_counts(session) == before
+
+
+@pytest.fixture
+def first_action_hub(session: Session, staff_member: StaffMember) -> Hub:
+    return factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member)
+
+
+def test_the_first_action_form_reports_every_wrong_field_at_once(
+    client: TestClient, session: Session, first_action_hub: Hub
+) -> None:
+    before = row_counts(session)
+    response = submit(
+        client,
+        first_action_hub,
+        {"kind": "", "date": "2999-01-01", "description": "short", "participants": "0"},
+    )
+    assert response.status_code == 422
+    errors = errors_in(response)
+    assert set(errors) == {"kind", "date", "description", "participants"}
+    assert "today is " in errors["date"] and not re.search(r"\d{4}-\d\d-\d\d", errors["date"])
+    assert ">short</textarea>" in response.text and 'value="2999-01-01"' in response.text
+    assert row_counts(session) == before
+
+
+def test_the_onboarding_form_reports_every_wrong_field_at_once(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(session, Stage.ONBOARDING, reviewer=staff_member)
+    before = row_counts(session)
+    response = submit(
+        client,
+        hub,
+        {
+            "contacts-0-name": "",
+            "contacts-0-email": "cy@",
+            "contacts-0-phone": "12",
+            "contacts-1-email": "di@example.org",
+            "process": "monthly_meeting",
+            "schedule": "",
+        },
+    )
+    assert response.status_code == 422
+    assert set(errors_in(response)) == {
+        "contacts-0-name",
+        "contacts-0-email",
+        "contacts-0-phone",
+        "contacts-1-name",
+        "contacts-1-phone",
+        "schedule",
+    }
+    assert 'value="di@example.org"' in response.text
+    assert 'value="monthly_meeting" checked' in response.text
+    assert row_counts(session) == before
+
+
+def test_the_plan_reports_every_wrong_field_at_once_and_drops_no_row(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(session, Stage.STRATEGIC_PLAN, reviewer=staff_member)
+    past = (utcnow().date() - timedelta(days=3)).isoformat()
+    before = row_counts(session)
+    response = submit(
+        client,
+        hub,
+        {
+            "targets-0-role": "state_rep",
+            "targets-0-legislator": "Bruce Ayers",
+            "targets-0-stance": "not_cosponsor",
+            "targets-0-goal": "",
+            "targets-0-tactics": "short",
+            "targets-0-target_date": past,
+            "targets-1-role": "state_senator",
+            "targets-1-legislator_id": "",
+            "targets-1-stance": "not_cosponsor",
+            "targets-1-goal": "cohost_event",
+            "targets-1-tactics": "A town hall with the neighbouring Hubs in the spring.",
+            "targets-2-role": "member_of_congress",
+            "targets-2-legislator": "Stephen Lynch",
+            "targets-2-stance": "champion",
+            "targets-2-goal": "join_caucus",
+        },
+    )
+    assert response.status_code == 422
+    errors = errors_in(response)
+    assert set(errors) == {
+        "targets-0-goal",
+        "targets-0-tactics",
+        "targets-0-target_date",
+        "targets-1-legislator_id",  # a row with content names nobody: an error, not dropped
+        "targets-2-goal",
+        "targets-2-tactics",
+        "targets-2-target_date",
+    }
+    assert "does not fit a legislator who is already “Champion”" in errors["targets-2-goal"]
+    assert "A town hall with the neighbouring Hubs in the spring.</textarea>" in response.text
+    assert row_counts(session) == before
+
+
+def test_the_fresh_link_form_names_a_bad_address(client: TestClient, session: Session) -> None:
+    before = row_counts(session)
+    response = client.post("/hub/link", data={"csrf_token": csrf(client), "email": "bo@"})
+    assert response.status_code == 422
+    assert set(errors_in(response)) == {"email"} and 'value="bo@"' in response.text
+    assert row_counts(session) == before
+
+
+def test_every_successful_post_is_answered_with_a_redirect_and_a_reload_sends_nothing(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    join = client.post(
+        "/join", data={"csrf_token": csrf(client), **_join_form()}, follow_redirects=False
+    )
+    assert join.status_code == 303
+    hub_ids = {}
+    for stage in (Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN):
+        hub = factories.hub_in(session, stage, reviewer=staff_member)
+        response = submit(client, hub, _form_for(stage))
+        assert response.status_code == 303, (stage, errors_in(response))
+        hub_ids[stage] = (hub, response.headers["location"])
+    counts = row_counts(session)
+    shown = client.get(join.headers["location"])
+    assert "What you sent" in shown.text and "Agreed to be contacted" in shown.text
+    for stage, (_hub, location) in hub_ids.items():
+        again = visible_text(client.get(location).text)
+        assert "What you sent" in again and "is with the GO! Team since" in again, stage
+    assert row_counts(session) == counts
+
+
+def _join_form() -> dict[str, str]:
+    form = factories.interest_form()
+    return {**{k: str(v) for k, v in form.items()}, "towns": "Quincy", "consent_to_contact": "yes"}
+
+
+def _form_for(stage: Stage) -> dict[str, str]:
+    today = utcnow().date()
+    if stage is Stage.FIRST_ACTION:
+        return {k: str(v) for k, v in factories.first_action(today).items()}
+    if stage is Stage.ONBOARDING:
+        return {
+            "contacts-0-name": "Cy Park",
+            "contacts-0-email": "cy@example.org",
+            "contacts-0-phone": "617 555 0199",
+            "process": "one_on_one",
+        }
+    target = factories.plan_target(today)
+    return {f"targets-0-{k}": str(v) for k, v in target.items()}
+
+
+def test_changes_requested_bring_back_the_last_version_to_edit_with_the_new_date(
+    client: TestClient, session: Session, staff_member: StaffMember, first_action_hub: Hub
+) -> None:
+    today = utcnow().date()
+    first = factories.first_action(today, description="We canvassed Quincy Point on Saturday.")
+    sub = hubs.submit_stage_work(session, first_action_hub.id, Stage.FIRST_ACTION, first)
+    reviews.decide(
+        session,
+        sub.id,
+        Decision.REQUEST_CHANGES,
+        staff_id=staff_member.id,
+        comment="Please say how many people came.",
+    )
+    page = client.get(page_of(first_action_hub)).text
+    text = visible_text(page)
+    assert "The GO! Team asked for changes to your first action report:" in text
+    assert "Please say how many people came." in text
+    assert re.search(r"send it again by \w+day, \w+ \d+ \(due in 14 days\)", text)
+    assert ">We canvassed Quincy Point on Saturday.</textarea>" in page  # version 1, to edit
+    assert 'value="9"' in page and 'value="canvass" checked' in page
+    response = submit(
+        client,
+        first_action_hub,
+        {**{k: str(v) for k, v in first.items()}, "participants": "14"},
+    )
+    assert response.status_code == 303
+    versions = session.scalars(
+        select(Submission.version).where(
+            Submission.hub_id == first_action_hub.id, Submission.stage == Stage.FIRST_ACTION
+        )
+    ).all()
+    assert sorted(versions) == [1, 2]
+    history = visible_text(client.get(page_of(first_action_hub)).text).split("History")[1]
+    assert "The Hub sent the first action report." in history
+    assert "Ann Lee asked for changes to the first action report." in history
+    assert "The Hub sent the first action report (version 2)." in history
