@@ -83,7 +83,7 @@ def decide(
             stage=outcome.stage,
             status=outcome.status,
             actor=actor,
-            reason=comment or f"{submission.stage.value} approved",
+            reason=comment or f"{submission.stage.label.lower()} approved",
             now=now,
             policy=policy,
         )

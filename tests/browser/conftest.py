@@ -111,7 +111,10 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
+            const r = await axe.run(document, {
+                resultTypes: ['violations'],
+                rules: {'target-size': {enabled: true}, 'color-contrast': {enabled: true}},
+            });
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
         }"""

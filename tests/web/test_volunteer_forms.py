@@ -262,3 +262,18 @@ def test_changes_requested_bring_back_the_last_version_to_edit_with_the_new_date
     assert "The Hub sent the first action report." in history
     assert "Ann Lee asked for changes to the first action report." in history
     assert "The Hub sent the first action report (version 2)." in history
+
+
+def test_a_contact_who_unsubscribed_gets_the_fresh_link_they_ask_for(
+    client: TestClient, session: Session, first_action_hub: Hub
+) -> None:
+    from models.email import Email, EmailState, MessageKind, SuppressionReason
+    from models.services.suppressions import suppress
+
+    [contact] = first_action_hub.contacts
+    suppress(session, contact.email, SuppressionReason.UNSUBSCRIBE)
+    response = client.post("/hub/link", data={"csrf_token": csrf(client), "email": contact.email})
+    assert response.url.path == "/hub/link/sent"
+    assert "It comes even if you unsubscribed from our reminders" in response.text
+    [link] = session.scalars(select(Email).where(Email.kind == MessageKind.HUB_LINK)).all()
+    assert (link.to_email, link.state) == (contact.email, EmailState.PENDING)
