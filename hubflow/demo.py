@@ -64,10 +64,11 @@ def run(folder: Path) -> None:
     os.environ["HUBFLOW_DATABASE_URL"] = f"sqlite:///{(folder / 'demo.db').resolve()}"
     os.environ["HUBFLOW_OUTBOX_DIR"] = str((folder / "outbox").resolve())
     os.environ["HUBFLOW_PUBLIC_DIR"] = str((folder / "public").resolve())
+    os.environ["HUBFLOW_DATA_DIR"] = str(folder.resolve())  # its own key, in its folder
     from hubflow.db import reset_engines, session_factory, upgrade
     from hubflow.email.dispatch import dispatch
     from hubflow.openstates import bundled
-    from hubflow.settings import get_settings
+    from hubflow.settings import get_settings, write_key_file
     from models.email import Email
     from models.enums import Decision
     from models.hub import Submission
@@ -79,6 +80,8 @@ def run(folder: Path) -> None:
 
     get_settings.cache_clear()
     reset_engines()
+    if not os.environ.get("HUBFLOW_SECRET_KEY"):
+        write_key_file(get_settings().key_file)
     (folder / "demo.db").unlink(missing_ok=True)
     upgrade()
     sessions = session_factory()

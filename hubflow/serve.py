@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("hubflow.serve")
 
@@ -132,7 +133,23 @@ def _run_web(*, host: str, port: int) -> None:
 
     from hubflow.web.app import server_app
 
-    config = uvicorn.Config(
-        server_app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
+    uvicorn.Server(web_config(server_app(), host=host, port=port)).run()
+
+
+def web_config(app: Any, *, host: str, port: int) -> Any:
+    """How uvicorn serves the app: forwarded headers believed only from trusted proxies
+    (uvicorn's own default trusts 127.0.0.1, so any local process could pose as anyone)."""
+    import uvicorn
+
+    from hubflow.settings import get_settings
+
+    trusted = get_settings().trusted_proxies.strip()
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or "",
     )
-    uvicorn.Server(config).run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -29,7 +31,12 @@ class Settings(BaseSettings):
     sendgrid_host: str = "https://api.sendgrid.com"
     from_email: str = "go-team@masscare.org"
     go_team_email: str = "go-team@masscare.org"
-    secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
+    # Signs staff sessions, Hub links, unsubscribe links and CSRF tokens. Unset, it is read
+    # from `<data_dir>/secret_key`, which `hubflow init` writes; without either (or with a
+    # published default) hubflow refuses to start, unless `dev_mode` is set.
+    secret_key: SecretStr | None = None
+    data_dir: Path = Path(".")
+    dev_mode: bool = False
     base_url: str = "http://127.0.0.1:8000"
     outbox_dir: Path = Path("outbox")
     # Where `publish-directory` writes the public directory (hubs.json).
@@ -52,15 +59,71 @@ class Settings(BaseSettings):
     # Web: how often one address may post the public form or try to log in
     # (a `limits` rate string), and how long a staff login lasts.
     join_rate_limit: str = "20/minute"
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, as
+    # uvicorn's --forwarded-allow-ips); none by default, so the header cannot be forged.
+    trusted_proxies: str = ""
     login_rate_limit: str = "10/minute"
     staff_session_hours: int = Field(12, ge=1)
     policy: Policy = Policy()
+
+    def key(self) -> str:
+        """The secret key, or MissingSecret saying how to set one."""
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value()
+        else:
+            value = read_key_file(self.key_file)
+        if value and value not in PUBLISHED_KEYS:
+            return value
+        if self.dev_mode:
+            return _dev_key()
+        raise MissingSecret(
+            f"HUBFLOW_SECRET_KEY is {'a published default' if value else 'not set'}: run "
+            f"`hubflow init` (it writes a new key to {self.key_file}) or set HUBFLOW_SECRET_KEY "
+            "to a long random string (for a throwaway development run: HUBFLOW_DEV_MODE=1)"
+        )
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "secret_key"
 
     @model_validator(mode="after")
     def _sendgrid_needs_a_key(self) -> Settings:
         if self.email_backend == "sendgrid" and not self.sendgrid_api_key:
             raise ValueError("SENDGRID_API_KEY is required when HUBFLOW_EMAIL_BACKEND=sendgrid")
         return self
+
+
+# Keys that shipped in code or docs: anyone could sign with them.
+PUBLISHED_KEYS = frozenset({"dev-only-secret-change-me", "change-me", "secret", "changeme"})
+
+
+class MissingSecret(RuntimeError):
+    """No usable secret key: hubflow will not sign anything with a key anyone knows."""
+
+
+def read_key_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def write_key_file(path: Path) -> bool:
+    """A new random key in `path`, readable by its owner only; False if one is there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(secrets.token_urlsafe(48) + "\n")
+    return True
+
+
+@lru_cache(maxsize=1)
+def _dev_key() -> str:
+    """Development only: a key for this process, gone when it ends."""
+    return secrets.token_urlsafe(48)
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from hubflow.settings import Settings, get_settings
@@ -12,7 +14,7 @@ class LinkRefused(Exception):
 
 
 def _serializer(salt: str, settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=salt)
+    return URLSafeTimedSerializer(settings.key(), salt=salt)
 
 
 def hub_token(hub_id: int, token_version: int, *, settings: Settings | None = None) -> str:
@@ -28,16 +30,25 @@ def hub_url(hub_id: int, token_version: int, *, settings: Settings | None = None
 
 def read_hub_token(token: str, *, settings: Settings | None = None) -> tuple[int, int]:
     """The (hub id, token version) a link was issued for, or LinkRefused."""
+    hub_id, version, _ = read_hub_link(token, settings=settings)
+    return hub_id, version
+
+
+def read_hub_link(token: str, *, settings: Settings | None = None) -> tuple[int, int, datetime]:
+    """The (hub id, token version, expiry) of a valid link, or LinkRefused."""
     settings = settings or get_settings()
+    max_age = settings.hub_link_max_age_days * 86400
     try:
-        hub_id, version = _serializer("hub-link", settings).loads(
-            token, max_age=settings.hub_link_max_age_days * 86400
+        (hub_id, version), signed_at = _serializer("hub-link", settings).loads(
+            token, max_age=max_age, return_timestamp=True
         )
     except SignatureExpired:
         raise LinkRefused("this link has expired; ask for a fresh one") from None
     except (BadSignature, ValueError, TypeError):
         raise LinkRefused("this link is not valid") from None
-    return int(hub_id), int(version)
+    if type(hub_id) is not int or type(version) is not int:
+        raise LinkRefused("this link is not valid")
+    return hub_id, version, signed_at + timedelta(seconds=max_age)
 
 
 def unsubscribe_token(email: str, *, settings: Settings | None = None) -> str:

@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -34,7 +35,31 @@ from models.enums import (
 from models.errors import InvalidInput
 from models.words import longday
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(value: str) -> str:
+    """A name or a short answer: one line, no control characters (they would break the
+    headers of the emails that carry it)."""
+    if _BREAKS.search(value):
+        raise ValueError("keep it on one line, without special characters")
+    return value
+
+
+def _deliverable(value: str) -> str:
+    """An address both email backends can deliver to: ASCII only (an address with other
+    letters needs SMTPUTF8, which not every mail server along the way speaks)."""
+    if not value.isascii():
+        raise ValueError("use an address with only plain letters, digits and . _ + - @")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_one_line),
+]
+Email = Annotated[EmailStr, AfterValidator(_deliverable)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 _PHONE_DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s().+\-x]+$")
@@ -55,12 +80,14 @@ class _Form(BaseModel):
 class InterestForm(_Form):
     """The `/join` form, also what `hubflow hubs add` records for an interest taken by phone."""
 
-    group_name: Annotated[str, StringConstraints(min_length=2, max_length=120)]
+    group_name: Annotated[
+        str, StringConstraints(min_length=2, max_length=120), AfterValidator(_one_line)
+    ]
     kind: HubKind
     towns: list[Text] = Field(min_length=1, max_length=30)
     district: Text
     contact_name: Text
-    email: EmailStr
+    email: Email
     phone: str
     first_action_idea: str = Field("", max_length=2000)
     consent_to_contact: bool
@@ -90,7 +117,7 @@ class InterestForm(_Form):
 class FreshLinkRequest(_Form):
     """A Hub contact asking for a fresh link to the Hub's page."""
 
-    email: EmailStr
+    email: Email
 
 
 class FirstActionReport(_Form):
@@ -114,7 +141,7 @@ class FirstActionReport(_Form):
 
 class OnboardingContact(_Form):
     name: Text
-    email: EmailStr
+    email: Email
     phone: str
 
     _phone = field_validator("phone")(classmethod(lambda cls, v: _check_phone(v)))

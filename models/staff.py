@@ -18,6 +18,8 @@ class StaffMember(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    # Part of every session cookie; bumped to end them all (logout, new password, leaving).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     last_assigned_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

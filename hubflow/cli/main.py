@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import typer
 
 from hubflow.cli import views
-from hubflow.cli.output import console, emit_json, progress, reported, table
+from hubflow.cli.output import console, emit_json, err_console, progress, reported, table
 from hubflow.cosponsors import read_cosponsors
 from hubflow.db import session_factory, upgrade
 from hubflow.email import queries as emails
 from hubflow.email.claims import due_count
 from hubflow.email.dispatch import dispatch
 from hubflow.openstates import bundled, read_path
-from hubflow.settings import get_settings
+from hubflow.settings import MissingSecret, get_settings, write_key_file
 from models.enums import Decision, HubKind
 from models.errors import InvalidInput
 from models.services import coverage as coverage_service
@@ -62,6 +62,7 @@ def serve(
     """Run everything on this machine: Prefect server, deployments, event relay, web app."""
     from hubflow.serve import serve as serve_all
 
+    require_secret_key()
     with reported():
         serve_all(host=host, port=port, prefect_port=prefect_port, home=prefect_home.resolve())
 
@@ -88,7 +89,19 @@ def init() -> None:
         upgrade()
         with session_factory()() as session:
             _print_import(import_legislature(session, bundled()))
+    settings = get_settings()
+    if settings.secret_key is None and write_key_file(settings.key_file):
+        console.print(f"wrote a new secret key to {settings.key_file} (keep it private)")
     console.print("[green]hubflow is ready[/green]")
+
+
+def require_secret_key() -> None:
+    """Refuse to run a server that would sign with no key, or a key anyone knows."""
+    try:
+        get_settings().key()
+    except MissingSecret as exc:
+        err_console.print(f"[red]hubflow: {exc}[/red]")
+        raise typer.Exit(1) from None
 
 
 @hubs_app.command("add")
@@ -303,7 +316,7 @@ def staff_set_password(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
     """Set the password a GO! Team member logs in to /staff with."""
-    from hubflow.web.security import hash_password
+    from hubflow.passwords import hash_password
 
     with reported():
         if len(password) < 10:
@@ -311,6 +324,14 @@ def staff_set_password(
         with session_factory()() as session:
             member = staff.set_password_hash(session, email, hash_password(password))
     console.print(f"password set for {member.email}")
+
+
+@staff_app.command("deactivate")
+def staff_deactivate(email: str = typer.Argument(..., help="The member's email.")) -> None:
+    """Someone leaves the GO! Team: their sessions end now, and they can log in no more."""
+    with reported(), session_factory()() as session:
+        member = staff.deactivate(session, email)
+    console.print(f"{member.name} ({member.email}) is no longer on the GO! Team")
 
 
 @staff_app.command("list")

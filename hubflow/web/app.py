@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 import gc
+import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import text
 
 from hubflow.db import get_engine
+from hubflow.settings import MissingSecret, get_settings
+from hubflow.web.boundary import check_query
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import message
 from hubflow.web.routes import hub, links, public, staff, webhooks
 from models.errors import InvalidInput, NotFound
 
+log = logging.getLogger(__name__)
+
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="hubflow", docs_url=None, redoc_url=None, openapi_url=None)
+    try:
+        get_settings().key()  # refuse to serve with no key, or with a key anyone knows
+    except MissingSecret as exc:
+        raise SystemExit(f"hubflow: {exc}") from None
+    app = FastAPI(
+        title="hubflow",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(check_query)],  # every query parameter, at the boundary
+    )
     app.include_router(public.router)
     app.include_router(links.router)  # before hub: /hub/link is not a Hub's token
     app.include_router(hub.router)
@@ -31,12 +46,13 @@ def create_app() -> FastAPI:
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
-        """Up, and the database answers."""
+        """Up, and the database answers. Nothing about where it is: the log has that."""
         try:
             with get_engine().connect() as conn:
                 conn.execute(text("SELECT 1"))
-        except Exception as exc:
-            return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+        except Exception:
+            log.exception("health check: the database does not answer")
+            return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
     @app.exception_handler(InvalidInput)
@@ -54,8 +70,11 @@ def create_app() -> FastAPI:
         """A URL part that cannot be what it names (/staff/hubs/abc): no such page; a
         query parameter: bad input, named."""
         errors = exc.errors()
-        if any(e["loc"][0] == "path" for e in errors):
-            return message(request, "Not found", "There is no such page.", status=404)
+        for e in errors:
+            if e["loc"][0] == "path":
+                what = THINGS.get(str(e["loc"][-1]), "page")
+                given = str(e.get("input", ""))[:40]
+                return message(request, "Not found", f"There is no {what} “{given}”.", status=404)
         fields = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)
         return message(request, "That did not work", fields, status=400)
 
@@ -78,6 +97,15 @@ def create_app() -> FastAPI:
         return PlainTextResponse("Log in as GO! Team staff first.", status_code=401)
 
     return SecurityHeaders(app)  # type: ignore[return-value]
+
+
+# What a path id names, for "there is no such …".
+THINGS = {
+    "hub_id": "Hub",
+    "task_id": "review task",
+    "submission_id": "submission",
+    "legislator_id": "legislator",
+}
 
 
 def server_app() -> FastAPI:
@@ -103,6 +131,11 @@ HEADERS = [
         b"form-action 'self'; frame-ancestors 'none'",
     ),
 ]
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+# Pages that show one person's data (a staff session, a Hub's private page, a receipt):
+# never kept by a browser or a proxy.
+PRIVATE = ("/staff", "/hub/", "/join/thanks/", "/unsubscribe/")
+NO_STORE = (b"cache-control", b"no-store")
 
 
 class SecurityHeaders:
@@ -118,10 +151,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        extra = list(HEADERS)
+        if get_settings().base_url.startswith("https://"):
+            extra.append(HSTS)
+        if str(scope.get("path", "")).startswith(PRIVATE):
+            extra.append(NO_STORE)
 
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + HEADERS
+                message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
         await self.app(scope, receive, with_headers)

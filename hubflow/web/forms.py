@@ -8,18 +8,45 @@ from fastapi import Request
 from starlette.datastructures import FormData
 
 from hubflow.web import security
+from hubflow.web.boundary import unreadable
+from models.errors import InvalidInput
 
 
 class CSRFError(Exception):
     """A form posted without this browser's valid token."""
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """The posted fields, stripped; refused unless the CSRF token matches the cookie."""
+class Posted(dict[str, str]):
+    """The posted fields, stripped. A field that cannot be taken as text (see
+    hubflow.web.boundary) is left empty and named in `problems`."""
+
+    problems: dict[str, str]
+
+    def refuse(self) -> None:
+        """InvalidInput naming every unreadable field, if there is one."""
+        if self.problems:
+            raise InvalidInput(self.problems)
+
+
+async def read_form(request: Request) -> Posted:
+    """The posted fields; refused unless the CSRF token matches the cookie."""
     form: FormData = await request.form()
     if not security.csrf_valid(request, str(form.get("csrf_token", ""))):
         raise CSRFError
-    return {k: str(v).strip() for k, v in form.items() if k != "csrf_token"}
+    posted = Posted()
+    posted.problems = {}
+    for name, value in form.items():
+        text = value if isinstance(value, str) else ""  # no form here uploads files
+        problem = unreadable(name + text)
+        if problem:
+            posted.problems[_safe_name(name)] = problem
+        elif name != "csrf_token":
+            posted[name] = text.strip()
+    return posted
+
+
+def _safe_name(name: str) -> str:
+    return name if unreadable(name) is None else "a field"
 
 
 def checked(values: dict[str, str], name: str) -> bool:

@@ -77,14 +77,20 @@ def redirect(url: str, *, flash: str = "", bad: bool = False) -> RedirectRespons
     """See-other to `url`, carrying a one-time message for the next page."""
     response = RedirectResponse(url, status_code=303)
     if flash:
+        if len(flash) > FLASH_MAX:  # it may quote what someone typed: never a huge cookie
+            flash = flash[: FLASH_MAX - 1] + "…"
         response.set_cookie(
             security.FLASH_COOKIE,
             ("!" if bad else ".") + quote(flash),
             httponly=True,
             samesite="lax",
             max_age=60,
+            secure=get_settings().base_url.startswith("https://"),
         )
     return response
+
+
+FLASH_MAX = 300  # characters; quoted, well under a browser's 4 kB cookie
 
 
 def message(

@@ -7,8 +7,6 @@ import hmac
 import secrets
 from functools import lru_cache
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import RateLimitItem, parse
@@ -21,7 +19,7 @@ CSRF_COOKIE, STAFF_COOKIE, FLASH_COOKIE = "hubflow_csrf", "hubflow_staff", "hubf
 
 
 def _secret(settings: Settings) -> bytes:
-    return settings.secret_key.get_secret_value().encode()
+    return settings.key().encode()
 
 
 def _secure(settings: Settings) -> bool:
@@ -36,17 +34,22 @@ def csrf_cookie(request: Request) -> str:
     return value
 
 
+def _csrf_mac(cookie: str, request: Request) -> str:
+    # Bound to the staff session as well, where there is one: a token taken from one
+    # session is no good in another.
+    bound = f"{cookie}|{request.cookies.get(STAFF_COOKIE, '')}"
+    return hmac.new(_secret(get_settings()), bound.encode(), hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    key = _secret(get_settings())
-    return hmac.new(key, csrf_cookie(request).encode(), hashlib.sha256).hexdigest()
+    return _csrf_mac(csrf_cookie(request), request)
 
 
 def csrf_valid(request: Request, submitted: str | None) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     if not cookie or not submitted:
         return False
-    expected = hmac.new(_secret(get_settings()), cookie.encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, submitted)
+    return hmac.compare_digest(_csrf_mac(cookie, request), submitted)
 
 
 def set_csrf_cookie(request: Request, response: Response) -> None:
@@ -60,14 +63,15 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
 
 # Staff sessions: a signed, expiring cookie naming the staff member.
 def _sessions(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt="staff-session")
+    return URLSafeTimedSerializer(settings.key(), salt="staff-session")
 
 
-def login(response: Response, staff_id: int) -> None:
+def login(response: Response, staff_id: int, version: int) -> None:
+    """A session for the staff member, valid while their `session_version` is `version`."""
     settings = get_settings()
     response.set_cookie(
         STAFF_COOKIE,
-        _sessions(settings).dumps({"staff": staff_id}),
+        _sessions(settings).dumps({"staff": staff_id, "v": version}),
         httponly=True,
         samesite="lax",
         secure=_secure(settings),
@@ -79,7 +83,9 @@ def logout(response: Response) -> None:
     response.delete_cookie(STAFF_COOKIE)
 
 
-def session_staff_id(request: Request) -> int | None:
+def session_claims(request: Request) -> tuple[int, int] | None:
+    """(staff id, session version) of a valid, unexpired session cookie; the caller checks
+    the version against the staff member's current one."""
     token = request.cookies.get(STAFF_COOKIE)
     if not token:
         return None
@@ -88,27 +94,12 @@ def session_staff_id(request: Request) -> int | None:
         data = _sessions(settings).loads(token, max_age=settings.staff_session_hours * 3600)
     except BadSignature:
         return None
-    return int(data["staff"]) if isinstance(data, dict) and "staff" in data else None
-
-
-# Passwords: argon2id.
-@lru_cache(maxsize=1)
-def _hasher() -> PasswordHasher:
-    return PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def check_password(stored: str | None, password: str) -> bool:
-    if not stored:
-        _hasher().hash(password)  # same work either way: no timing hint about the account
-        return False
-    try:
-        return _hasher().verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    if not isinstance(data, dict):
+        return None
+    staff, version = data.get("staff"), data.get("v")
+    if type(staff) is not int or type(version) is not int:
+        return None
+    return staff, version
 
 
 # Rate limits, per client address, in this process. A sliding window counter: two
@@ -122,8 +113,10 @@ def _rate(rate: str) -> RateLimitItem:
     return parse(rate)
 
 
-def allowed(request: Request, *, scope: str, rate: str) -> bool:
-    client = request.client.host if request.client else "unknown"
+def allowed(request: Request, *, scope: str, rate: str, key: str = "") -> bool:
+    """One more try within `rate` for this client address (as uvicorn saw it: forwarded
+    headers count only from HUBFLOW_TRUSTED_PROXIES), or for `key` when given."""
+    client = key or (request.client.host if request.client else "unknown")
     return _limiter.hit(_rate(rate), scope, client)
 
 

@@ -165,3 +165,12 @@ def _plan_targets(session: Session, plan: StrategicPlan) -> list[PlanTarget]:
             )
         )
     return rows
+
+
+def revoke_links(session: Session, hub_id: int) -> Hub:
+    """Every private link sent to the Hub so far stops working; its contacts ask for a
+    fresh one (a lost phone, a contact who left)."""
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        hub.token_version += 1
+        return hub

@@ -48,4 +48,24 @@ def set_password_hash(session: Session, email: str, password_hash: str) -> Staff
         if member is None:
             raise InvalidInput.one("email", f"no GO! Team member with email {email!r}")
         member.password_hash = password_hash
+        member.session_version += 1  # a new password ends every session
+        return member
+
+
+def end_sessions(session: Session, staff_id: int) -> None:
+    """Log a staff member out everywhere: every session cookie issued so far stops working."""
+    with transaction(session):
+        member = session.get(StaffMember, staff_id)
+        if member is not None:
+            member.session_version += 1
+
+
+def deactivate(session: Session, email: str) -> StaffMember:
+    """Someone leaves the GO! Team: no more logins, sessions or new tasks."""
+    with transaction(session):
+        member = session.scalar(select(StaffMember).where(StaffMember.email == email.lower()))
+        if member is None:
+            raise InvalidInput.one("email", f"no GO! Team member with email {email!r}")
+        member.active = False
+        member.session_version += 1
         return member

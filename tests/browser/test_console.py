@@ -8,7 +8,7 @@ import time
 from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.web.security import hash_password
+from hubflow.passwords import hash_password
 from models.services import hubs
 from models.services.staff import add_staff, set_password_hash
 from models.staff import StaffMember

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.email.dispatch import dispatch
+from hubflow.passwords import hash_password
 from hubflow.settings import get_settings
-from hubflow.web.security import hash_password
 from models.base import utcnow
 from models.services.staff import add_staff
 from tasks.events import process_waiting

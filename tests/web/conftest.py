@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
+from hubflow.passwords import hash_password
 from hubflow.web import security
 from hubflow.web.app import create_app
 from models.staff import StaffMember
@@ -45,7 +46,7 @@ def staff_member(session: Session) -> StaffMember:
     member = factories.staff(session, name="Ann Lee", email="ann@masscare.org")
     from models.services.staff import set_password_hash
 
-    return set_password_hash(session, member.email, security.hash_password(PASSWORD))
+    return set_password_hash(session, member.email, hash_password(PASSWORD))
 
 
 def log_in(client: TestClient, email: str, password: str = PASSWORD) -> Response:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from hubflow.db import session_factory
 from hubflow.settings import get_settings
-from hubflow.tokens import LinkRefused, read_hub_token
+from hubflow.tokens import LinkRefused, read_hub_link, read_hub_token
 from hubflow.web import forms
+from hubflow.web.boundary import MAX_ID
 from hubflow.web.hub_content import (
     ACTION_EXAMPLES,
     CHECKLIST,
@@ -39,6 +40,8 @@ router = APIRouter()
 
 def hub_for(session: Session, token: str) -> Hub:
     hub_id, version = read_hub_token(token)
+    if hub_id > MAX_ID:
+        raise LinkRefused("this link is not valid")
     hub = session.scalar(
         select(Hub)
         .where(Hub.id == hub_id)
@@ -110,6 +113,7 @@ def show(
                 "neighbours": neighbours(session, hub.id),
                 "history": timeline(session, hub, today=campaign_today(), for_staff=False),
                 "go_team_email": settings.go_team_email,
+                "link_expires": read_hub_link(token)[2],
                 "review_days": settings.policy.review_due_days,
                 **LABELS,
             }
@@ -150,16 +154,17 @@ async def hub_submit(request: Request, token: str) -> Response:
             hub = hub_for(session, token)
             stage, hub_id = hub.stage, hub.id
             rows: list[int] = []
-            row_errors: dict[str, str] = {}
+            row_errors: dict[str, str] = forms.field_errors(values.problems)
             if stage is Stage.FIRST_ACTION:
                 payload = forms.first_action(values)
             elif stage is Stage.ONBOARDING:
                 payload = forms.onboarding(values)
             else:
-                payload, rows, row_errors = forms.strategic_plan(values)
+                payload, rows, plan_row_errors = forms.strategic_plan(values)
+                row_errors.update(plan_row_errors)
                 _name_legislators(session, payload)
             session.commit()
-            if row_errors:  # report them with every other error of the form, at once
+            if row_errors:  # reported with every other error of the form, at once
                 parse_evidence(stage, payload, today=campaign_today())
                 raise InvalidInput({})
             submit_stage_work(session, hub_id, stage, payload, actor=Actor.hub(hub_id))

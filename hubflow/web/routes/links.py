@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -38,15 +38,24 @@ def fresh_link_form(request: Request) -> Response:
 
 
 @router.post("/hub/link")
-async def fresh_link(request: Request) -> Response:
+async def fresh_link(request: Request, background: BackgroundTasks) -> Response:
     """Email a fresh private link to a Hub contact. The answer is the same whether or not
     the address belongs to a Hub, so the form tells nobody who is in hubflow. The link is
     sent even to a contact who unsubscribed from reminders: they asked for it."""
     values = await forms.read_form(request)
+    if values.problems:
+        return ask(request, errors=forms.field_errors(values.problems))
     try:
         address = str(parse(FreshLinkRequest, {"email": values.get("email", "")}).email).lower()
     except InvalidInput as exc:
         return ask(request, errors=forms.field_errors(exc.errors), email=values.get("email", ""))
+    # Queued after the answer is sent: the answer takes as long for an address nobody
+    # knows as for a Hub contact's, so its timing tells nobody who is in hubflow.
+    background.add_task(_send_fresh_links, address)
+    return redirect("/hub/link/sent")
+
+
+def _send_fresh_links(address: str) -> None:
     settings, now = get_settings(), utcnow()
     with session_factory()() as session, transaction(session):
         contacts = session.scalars(
@@ -65,7 +74,6 @@ async def fresh_link(request: Request) -> Response:
                 hub_id=hub.id,
                 now=now,
             )
-    return redirect("/hub/link/sent")
 
 
 @router.get("/hub/link/sent")

@@ -19,6 +19,7 @@ from hubflow.web.pages import campaign_today, message, page, redirect
 from models.email import SuppressionReason
 from models.enums import Chamber, HubKind, Stage
 from models.errors import InvalidInput
+from models.forms import InterestForm, parse
 from models.hub import Hub, Submission
 from models.legislature import District
 from models.services.coverage import coverage
@@ -95,6 +96,14 @@ async def join(request: Request) -> Response:
     values = await read_form(request)
     form: dict[str, Any] = {name: values.get(name, "") for name in JOIN_FIELDS}
     form["consent_to_contact"] = checked(values, "consent_to_contact")
+    if values.problems:  # nothing is recorded; every other error is reported with them
+        try:
+            parse(InterestForm, form)
+            others = {}
+        except InvalidInput as exc:
+            others = exc.errors
+        errors = field_errors({**others, **values.problems})
+        return join_page(request, errors=errors, values=values)
     outcome = await _interests.run(form)
     if isinstance(outcome, InvalidInput):
         return join_page(request, errors=field_errors(outcome.errors), values=values)

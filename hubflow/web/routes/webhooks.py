@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from binascii import Error as Base64Error
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -14,6 +15,7 @@ from sendgrid.helpers.eventwebhook import EventWebhook
 
 from hubflow.db import session_factory
 from hubflow.settings import get_settings
+from hubflow.web.boundary import unreadable
 from models.email import SuppressionReason
 from models.services.suppressions import suppress
 
@@ -46,7 +48,8 @@ async def sendgrid_events(request: Request) -> JSONResponse:
         valid = False
     if not valid:
         return JSONResponse({"error": "signature does not verify"}, status_code=403)
-    age = time.time() - int(timestamp) if timestamp.isdigit() else float("inf")
+    numeric = timestamp.isascii() and timestamp.isdigit() and len(timestamp) < 16
+    age = time.time() - int(timestamp) if numeric else float("inf")
     if abs(age) > settings.sendgrid_webhook_max_age_seconds:
         return JSONResponse(
             {
@@ -57,16 +60,35 @@ async def sendgrid_events(request: Request) -> JSONResponse:
         )
     try:
         events = json.loads(body)
-        assert isinstance(events, list)
-    except (ValueError, AssertionError):
-        return JSONResponse({"error": "expected a JSON list of events"}, status_code=400)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
+        events = None
+    problem = _wrong_shape(events)
+    if problem:
+        return JSONResponse({"error": problem}, status_code=400)
     wanted = [
-        (str(e["email"]), REASONS[e["event"]], str(e.get("reason", "")))
+        (e["email"], REASONS[e["event"]], str(e.get("reason", ""))[:500])
         for e in events
-        if isinstance(e, dict) and e.get("event") in REASONS and e.get("email")
+        if e.get("event") in REASONS and e.get("email")
     ]
     suppressed = await run_in_threadpool(_suppress_all, wanted)
     return JSONResponse({"events": len(events), "suppressed": suppressed})
+
+
+def _wrong_shape(events: Any) -> str:
+    """Why the events are not SendGrid's shape (a list of objects whose `event` and `email`
+    are strings), or ""; signed or not, nothing is stored from a payload of another shape."""
+    if not isinstance(events, list):
+        return "expected a JSON list of events"
+    for i, e in enumerate(events):
+        if not isinstance(e, dict):
+            return f"event {i}: expected an object"
+        for field in ("event", "email"):
+            value = e.get(field, "")
+            if not isinstance(value, str) or len(value) > 254 or unreadable(value):
+                return f"event {i}: {field} must be a short string of text"
+        if not isinstance(e.get("reason", ""), str | int | float | None):
+            return f"event {i}: reason must be text"
+    return ""
 
 
 def _suppress_all(wanted: list[tuple[str, SuppressionReason, str]]) -> int:

@@ -10,10 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hubflow.db import session_factory
+from hubflow.passwords import check_password
 from hubflow.settings import get_settings
 from hubflow.web import security
+from hubflow.web.boundary import MAX_ID
 from hubflow.web.forms import read_form
 from hubflow.web.pages import page, redirect
+from models.services.staff import end_sessions
 from models.staff import StaffMember
 
 router = APIRouter(prefix="/staff")
@@ -31,9 +34,10 @@ class NotLoggedIn(Exception):
 
 
 def staff_for(request: Request, session: Session, *, action: bool = False) -> StaffMember:
-    staff_id = security.session_staff_id(request)
-    member = session.get(StaffMember, staff_id) if staff_id else None
-    if member is None or not member.active:
+    claims = security.session_claims(request)
+    member = session.get(StaffMember, claims[0]) if claims and claims[0] <= MAX_ID else None
+    ended = member is not None and claims is not None and member.session_version != claims[1]
+    if member is None or not member.active or ended:
         if action:
             raise NotLoggedIn
         raise LoginRequired(
@@ -62,8 +66,13 @@ def login_form(request: Request, next: str = "/staff") -> Response:
 @router.post("/login")
 async def login(request: Request) -> Response:
     values = await read_form(request)
+    values.refuse()
     target = back(request, values.get("next") or "/staff")
-    if not security.allowed(request, scope="login", rate=get_settings().login_rate_limit):
+    rate, account = get_settings().login_rate_limit, values.get("email", "").lower()[:254]
+    # Per address and per account: rotating addresses does not buy more tries at one.
+    by_address = security.allowed(request, scope="login", rate=rate)
+    by_account = security.allowed(request, scope="login-account", rate=rate, key=account)
+    if not (by_address and by_account):
         return page(
             request,
             "staff_login.html",
@@ -80,9 +89,7 @@ async def login(request: Request) -> Response:
                 StaffMember.email == values.get("email", "").lower(), StaffMember.active
             )
         )
-        ok = security.check_password(
-            member.password_hash if member else None, values.get("password", "")
-        )
+        ok = check_password(member.password_hash if member else None, values.get("password", ""))
     if not ok or member is None:
         return page(
             request,
@@ -95,13 +102,17 @@ async def login(request: Request) -> Response:
             status=401,
         )
     response = redirect(target)
-    security.login(response, member.id)
+    security.login(response, member.id, member.session_version)
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await read_form(request)
+    claims = security.session_claims(request)
+    if claims and claims[0] <= MAX_ID:
+        with session_factory()() as session:
+            end_sessions(session, claims[0])  # the cookie, even if kept, no longer works
     response = redirect("/staff/login", flash="You are logged out.")
     security.logout(response)
     return response

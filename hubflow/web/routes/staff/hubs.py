@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from hubflow.db import session_factory
 from hubflow.settings import get_settings
 from hubflow.tokens import hub_url
+from hubflow.web.boundary import MAX_ID, Id, ascii_int
 from hubflow.web.forms import read_form
 from hubflow.web.pages import campaign_today, page, redirect
 from hubflow.web.routes.staff.auth import back, staff_for
@@ -40,7 +41,7 @@ def hubs_list(
     status: str = "",
     q: str = "",
     sort: str = "",
-    page_no: int = Query(1, alias="page"),
+    page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
     with session_factory()() as session:
         me = staff_for(request, session)
@@ -91,7 +92,7 @@ ACTION_WORDS = {
 
 
 @router.get("/hubs/{hub_id}")
-def hub_page(request: Request, hub_id: int) -> Response:
+def hub_page(request: Request, hub_id: Id) -> Response:
     with session_factory()() as session:
         me = staff_for(request, session)
         detail = queries.hub_detail(session, hub_id)
@@ -124,7 +125,7 @@ def hub_page(request: Request, hub_id: int) -> Response:
 
 
 @router.get("/hubs/{hub_id}/as-hub")
-def as_hub(request: Request, hub_id: int) -> Response:
+def as_hub(request: Request, hub_id: Id) -> Response:
     """The Hub's own page, as its contacts see it (through its current private link)."""
     with session_factory()() as session:
         staff_for(request, session)
@@ -148,8 +149,18 @@ DONE = {
 }
 
 
+@router.post("/hubs/{hub_id}/revoke-links")
+async def revoke_hub_links(request: Request, hub_id: Id) -> Response:
+    await read_form(request)
+    with session_factory()() as session:
+        staff_for(request, session, action=True)
+        hub = hub_services.revoke_links(session, hub_id)
+        text = f"Every link to {hub.name}'s page sent so far no longer works."
+    return redirect(f"/staff/hubs/{hub_id}", flash=text)
+
+
 @router.post("/hubs/{hub_id}/{action}")
-async def hub_action(request: Request, hub_id: int, action: str) -> Response:
+async def hub_action(request: Request, hub_id: Id, action: str) -> Response:
     values = await read_form(request)
     here = f"/staff/hubs/{hub_id}"
     with session_factory()() as session:
@@ -158,6 +169,7 @@ async def hub_action(request: Request, hub_id: int, action: str) -> Response:
         if service is None:
             return redirect(here, flash="That is not something a Hub can do.", bad=True)
         try:
+            values.refuse()
             hub = service(session, hub_id, actor=Actor.staff(me), reason=values.get("reason", ""))
         except HubflowError as exc:
             text = str(exc).removeprefix("reason: ")
@@ -167,15 +179,15 @@ async def hub_action(request: Request, hub_id: int, action: str) -> Response:
 
 
 @router.post("/tasks/{task_id}/reassign")
-async def reassign_task(request: Request, task_id: int) -> Response:
+async def reassign_task(request: Request, task_id: Id) -> Response:
     values = await read_form(request)
     with session_factory()() as session:
         me = staff_for(request, session, action=True)
-        raw = values.get("staff_id", "")
-        if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        staff_id = ascii_int(values.get("staff_id", ""))
+        if staff_id is None:
             return redirect(back(request), flash="Choose who should take the task.", bad=True)
         try:
-            task = reassign(session, task_id, staff_id=int(raw), actor=Actor.staff(me))
+            task = reassign(session, task_id, staff_id=staff_id, actor=Actor.staff(me))
         except HubflowError as exc:
             return redirect(back(request), flash=str(exc), bad=True)
         owner = task.owner.name if task.owner else "nobody"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from hubflow.db import session_factory
+from hubflow.web.boundary import MAX_ID, Id
 from hubflow.web.forms import read_form
 from hubflow.web.pages import page, redirect
 from hubflow.web.routes.staff.auth import back, staff_for
@@ -28,7 +29,7 @@ def legislators_page(
     stance: str = "",
     hcf: str = "",
     q: str = "",
-    page_no: int = Query(1, alias="page"),
+    page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
     with session_factory()() as session:
         me = staff_for(request, session)
@@ -77,12 +78,13 @@ def legislators_page(
 
 
 @router.post("/legislators/{legislator_id}/stance")
-async def set_stance(request: Request, legislator_id: int) -> Response:
+async def set_stance(request: Request, legislator_id: Id) -> Response:
     values = await read_form(request)
     target = back(request, values.get("next", "/staff/legislators"))
     with session_factory()() as session:
         me = staff_for(request, session, action=True)
         try:
+            values.refuse()
             leg = legislators.set_stance(
                 session,
                 legislator_id,

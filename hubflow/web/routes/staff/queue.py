@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hubflow.db import session_factory
+from hubflow.web.boundary import Id
 from hubflow.web.forms import read_form
 from hubflow.web.pages import campaign_today, page, redirect, when_text
 from hubflow.web.routes.staff.auth import back, staff_for
@@ -96,7 +97,7 @@ def version_of(session: Session, hub: Hub, submission_id: int) -> Version:
 
 
 @router.get("/reviews/{task_id}")
-def review_link(request: Request, task_id: int) -> Response:
+def review_link(request: Request, task_id: Id) -> Response:
     """Where review emails link to: the task, on its Hub's page."""
     with session_factory()() as session:
         staff_for(request, session)
@@ -114,12 +115,13 @@ VERBS = {
 
 
 @router.post("/submissions/{submission_id}/decide")
-async def decide_submission(request: Request, submission_id: int) -> Response:
+async def decide_submission(request: Request, submission_id: Id) -> Response:
     values = await read_form(request)
     target = back(request, values.get("next", ""))
     with session_factory()() as session:
         me = staff_for(request, session, action=True)
         try:
+            values.refuse()
             sub = decide(
                 session,
                 submission_id,
