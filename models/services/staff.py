@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,7 +48,7 @@ def set_password_hash(session: Session, email: str, password_hash: str) -> Staff
         if member is None:
             raise InvalidInput.one("email", f"no GO! Team member with email {email!r}")
         member.password_hash = password_hash
-        member.session_version += 1  # a new password ends every session
+        _end_sessions(session, member)  # a new password ends every session
         return member
 
 
@@ -57,7 +57,7 @@ def end_sessions(session: Session, staff_id: int) -> None:
     with transaction(session):
         member = session.get(StaffMember, staff_id)
         if member is not None:
-            member.session_version += 1
+            _end_sessions(session, member)
 
 
 def deactivate(session: Session, email: str) -> StaffMember:
@@ -67,5 +67,17 @@ def deactivate(session: Session, email: str) -> StaffMember:
         if member is None:
             raise InvalidInput.one("email", f"no GO! Team member with email {email!r}")
         member.active = False
-        member.session_version += 1
+        _end_sessions(session, member)
         return member
+
+
+def _end_sessions(session: Session, member: StaffMember) -> None:
+    """One more than the version in the database (not in this session's copy, which may
+    be old): every cookie issued before is refused."""
+    session.execute(
+        update(StaffMember)
+        .where(StaffMember.id == member.id)
+        .values(session_version=StaffMember.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(member, ["session_version"])

@@ -286,3 +286,39 @@ def test_a_fresh_link_queued_before_an_unsubscribe_still_goes_out(
         (MessageKind.HUB_LINK, EmailState.SENT),
         (MessageKind.DUE_TODAY, EmailState.SUPPRESSED),
     ]
+
+
+ODD_BUT_VALID = [
+    ("Zoë O'Brien-Łukasz", "o'brien+hub@example.org"),
+    ("李小龙", "a.b-c_d@sub.example.co.uk"),
+    ('Bo "Bear" Diaz, Jr.', "UPPER@Example.ORG"),
+    ("=?utf-8?q?not-encoded?=", "x@example.museum"),
+    ("José 🚀 " + "de la Cruz " * 15, "first.last@example.org"),
+]
+
+
+@pytest.mark.parametrize("backend", ["outbox", "sendgrid"])
+def test_every_contact_the_forms_accept_can_be_emailed_by_both_backends(
+    sessions: sessionmaker[Session], backend: str
+) -> None:
+    from models.forms import InterestForm, parse
+    from tests import factories
+
+    names = []
+    with sessions() as s:
+        for i, (name, address) in enumerate(ODD_BUT_VALID):
+            form = parse(
+                InterestForm, factories.interest_form(contact_name=name[:200], email=address)
+            )
+            names.append(form.contact_name)
+            queue(s, f"odd-{i}", to=Recipient(str(form.email), form.contact_name))
+    if backend == "outbox":
+        report = dispatch(sessions, backend=OutboxBackend(get_settings()))
+        assert report.counts == {"sent": len(ODD_BUT_VALID)}
+        for path in Path(get_settings().outbox_dir).glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            assert message["To"].addresses[0].display_name in names
+    else:
+        with FakeSendGrid() as fake:
+            report = dispatch(sessions, backend=sendgrid(fake))
+        assert report.counts == {"sent": len(ODD_BUT_VALID)}

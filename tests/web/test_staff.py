@@ -128,7 +128,7 @@ def test_request_changes_without_a_comment_is_refused(
         f"/staff/submissions/{sub.id}/decide",
         data={"csrf_token": csrf(staff_client, "/staff"), "decision": "request_changes"},
     )
-    assert "Tell the Hub what to change or why it was declined." in response.text
+    assert "Comment: tell the Hub what to change or why it was declined." in response.text
     assert session.get(Submission, sub.id).state is SubmissionState.PENDING  # type: ignore[union-attr]
 
 
@@ -154,7 +154,7 @@ def test_pause_resume_withdraw_from_the_hub_page_with_its_timeline(
     page = staff_client.post(
         f"/staff/hubs/{hub.id}/move-back", data={"csrf_token": token, "reason": ""}
     ).text
-    assert "Say why" in page
+    assert "Reason: say why" in page
     page = staff_client.post(
         f"/staff/hubs/{hub.id}/withdraw", data={"csrf_token": token, "reason": "merged"}
     ).text

@@ -14,7 +14,7 @@ from hubflow.db import session_factory
 from hubflow.settings import get_settings
 from hubflow.tokens import LinkRefused, read_hub_link, read_hub_token
 from hubflow.web import forms
-from hubflow.web.boundary import MAX_ID
+from hubflow.web.boundary import MAX_ID, ascii_int
 from hubflow.web.hub_content import (
     ACTION_EXAMPLES,
     CHECKLIST,
@@ -162,7 +162,7 @@ async def hub_submit(request: Request, token: str) -> Response:
             else:
                 payload, rows, plan_row_errors = forms.strategic_plan(values)
                 row_errors.update(plan_row_errors)
-                _name_legislators(session, payload)
+                row_errors.update(_name_legislators(session, payload, rows))
             session.commit()
             if row_errors:  # reported with every other error of the form, at once
                 parse_evidence(stage, payload, today=campaign_today())
@@ -182,10 +182,17 @@ async def hub_submit(request: Request, token: str) -> Response:
     return redirect(f"/hub/{token}#sent", flash="Sent! The GO! Team will review it and email you.")
 
 
-def _name_legislators(session: Session, payload: dict[str, Any]) -> None:
-    for target in payload["targets"]:
+def _name_legislators(session: Session, payload: dict[str, Any], rows: list[int]) -> dict[str, str]:
+    """Each chosen legislator's name; an id that names nobody is an error on its field."""
+    errors = {}
+    for target, row in zip(payload["targets"], rows, strict=True):
         raw = str(target.get("legislator_id") or "")
         if raw and not target.get("legislator"):
-            ok = raw.isascii() and raw.isdigit() and len(raw) < 10
-            leg = session.get(Legislator, int(raw)) if ok else None
-            target["legislator"] = leg.name if leg else ""
+            number = ascii_int(raw)
+            leg = session.get(Legislator, number) if number else None
+            if leg is None:
+                errors[f"targets-{row}-legislator_id"] = "Choose one from the list."
+                target.pop("legislator_id")
+            else:
+                target["legislator"] = leg.name
+    return errors

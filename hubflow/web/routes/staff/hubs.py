@@ -172,7 +172,7 @@ async def hub_action(request: Request, hub_id: Id, action: str) -> Response:
             values.refuse()
             hub = service(session, hub_id, actor=Actor.staff(me), reason=values.get("reason", ""))
         except HubflowError as exc:
-            text = str(exc).removeprefix("reason: ")
+            text = str(exc).replace("reason: ", "Reason: ")
             return redirect(here, flash=text[:1].upper() + text[1:] + ".", bad=True)
         text = DONE[action].format(name=hub.name, stage=hub.stage.label.lower())
     return redirect(here, flash=text)

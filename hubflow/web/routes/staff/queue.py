@@ -153,7 +153,8 @@ def _already(session: Session, exc: AlreadyDecided) -> str:
 
 
 def _sentence(exc: HubflowError) -> str:
+    """'Comment: tell the Hub what to change….' (the field named in words)."""
     text = str(exc)
-    for field in ("comment: ", "decision: "):
-        text = text.replace(field, "")
+    for field in ("comment", "decision", "next"):
+        text = text.replace(f"{field}: ", f"{field.capitalize()}: ")
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
