@@ -41,7 +41,8 @@ _BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def _one_line(value: str) -> str:
     """A name or a short answer: one line, no control characters (they would break the
     headers of the emails that carry it)."""
-    if _BREAKS.search(value):
+    # "=?…?=" would be read as an encoded header word: the email would show another name.
+    if _BREAKS.search(value) or "=?" in value:
         raise ValueError("keep it on one line, without special characters")
     return value
 

@@ -292,7 +292,7 @@ ODD_BUT_VALID = [
     ("Zoë O'Brien-Łukasz", "o'brien+hub@example.org"),
     ("李小龙", "a.b-c_d@sub.example.co.uk"),
     ('Bo "Bear" Diaz, Jr.', "UPPER@Example.ORG"),
-    ("=?utf-8?q?not-encoded?=", "x@example.museum"),
+    ('Ann (the "Boss") Lee <not@an.address>', "x@example.museum"),
     ("José 🚀 " + "de la Cruz " * 15, "first.last@example.org"),
 ]
 

@@ -141,7 +141,9 @@ def test_revoked_hub_links_ask_for_a_fresh_one_and_the_page_says_when_its_link_e
 # -- names and addresses every email can carry -----------------------------------------
 
 
-@pytest.mark.parametrize("name", ["Bo\r\nBcc: all@example.org", "Bo\u2028Diaz", "Bo\x00"])
+@pytest.mark.parametrize(
+    "name", ["Bo\r\nBcc: all@example.org", "Bo\u2028Diaz", "Bo\x00", "=?utf-8?q?Ann?="]
+)
 def test_a_name_that_would_break_an_email_is_refused_at_join(
     client: TestClient, session: Session, name: str
 ) -> None:
