@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -102,6 +103,8 @@ def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # only `init` and `serve` migrate: imported then
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -110,5 +113,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str | None = None) -> None:
     """Bring the database at `url` to the newest schema, creating it if empty."""
+    from alembic import command
+
     url = url or get_settings().database_url
     command.upgrade(alembic_config(url), "head")

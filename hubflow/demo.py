@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-console = Console()
+from hubflow.cli.output import console
+
 START = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)  # a Monday, 9:00 in Boston
 
 
@@ -69,8 +69,9 @@ def run(folder: Path) -> None:
     from hubflow.email.dispatch import dispatch
     from hubflow.openstates import bundled
     from hubflow.settings import get_settings, write_key_file
+    from models.audit import DomainEvent
     from models.email import Email
-    from models.enums import Decision
+    from models.enums import Decision, Stage
     from models.hub import Submission
     from models.services import hubs, reviews
     from models.services.common import Actor
@@ -90,15 +91,33 @@ def run(folder: Path) -> None:
         import_legislature(session, bundled())
         ann = add_staff(session, name="Ann Lee", email="ann@masscare.org")
 
-    def react(now: datetime) -> None:
+    def react(now: datetime, hub_id: int, since: int) -> None:
+        """The reactions to one step, and exactly the emails it caused: those whose key
+        names this Hub and one of the events the step recorded (`since`: the last event
+        before it)."""
         process_waiting(sessions, settings=settings, now=now)
         dispatch(sessions, clock=lambda: now)
         with sessions() as session:
-            for email in session.scalars(select(Email).where(Email.sent_at == now)):
+            uids = set(
+                session.scalars(
+                    select(DomainEvent.uid).where(
+                        DomainEvent.id > since, DomainEvent.hub_id == hub_id
+                    )
+                )
+            )
+            for email in session.scalars(
+                select(Email).where(Email.hub_id == hub_id).order_by(Email.id)
+            ):
+                if not any(uid in email.key for uid in uids):
+                    continue
                 path = (email.provider_message_id or "").removeprefix("outbox:")
                 console.print(
-                    f"    {email.kind.value} to {email.to_email}: outbox/{path}", highlight=False
+                    f"    “{email.subject}” to {email.to_email}: outbox/{path}", highlight=False
                 )
+
+    def last_event() -> int:
+        with sessions() as session:
+            return session.scalar(select(func.max(DomainEvent.id))) or 0
 
     now = START
     cohort = {
@@ -112,12 +131,14 @@ def run(folder: Path) -> None:
     }
     ids = {}
     for name, form in cohort.items():
+        since = last_event()
         with sessions() as session:
             ids[name] = hubs.submit_interest(session, form, now=now).id
         console.print(f"[bold]{now:%b %d}[/] {name}: interest form received")
-        react(now)
+        react(now, ids[name], since)
 
     def decide(name: str, decision: Decision, comment: str = "") -> None:
+        since = last_event()
         with sessions() as session:
             sub = session.scalar(
                 select(Submission).where(
@@ -135,15 +156,16 @@ def run(folder: Path) -> None:
             f"[bold]{now:%b %d}[/] {name}: {sub.stage.label.lower()} {verb}"
             + (f' ("{comment}")' if comment else "")
         )
-        react(now)
+        react(now, ids[name], since)
 
     def submit(name: str, stage: str) -> None:
+        since = last_event()
         with sessions() as session:
             hubs.submit_stage_work(
                 session, ids[name], stage, _evidence(stage, settings.policy.today(now)), now=now
             )
-        console.print(f"[bold]{now:%b %d}[/] {name}: submitted its {stage.replace('_', ' ')}")
-        react(now)
+        console.print(f"[bold]{now:%b %d}[/] {name}: submitted its {Stage(stage).label.lower()}")
+        react(now, ids[name], since)
 
     now += timedelta(days=3)
     for name in cohort:
@@ -164,6 +186,7 @@ def run(folder: Path) -> None:
         now += timedelta(days=2)
         decide("Quincy M4A", Decision.APPROVE)
     now += timedelta(days=1)
+    since = last_event()
     with sessions() as session:
         hubs.withdraw(
             session,
@@ -173,7 +196,7 @@ def run(folder: Path) -> None:
             now=now,
         )
     console.print(f"[bold]{now:%b %d}[/] Lowell Health Now: withdrew")
-    react(now)
+    react(now, ids["Lowell Health Now"], since)
     console.print(
         f"\nEmails are in {os.environ['HUBFLOW_OUTBOX_DIR']} (open the .eml files); "
         f"the database is {folder / 'demo.db'}."

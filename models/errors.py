@@ -41,10 +41,10 @@ class AlreadyDecided(HubflowError):
 
     def __init__(self, *, submission_id: int, state: str, by: str, at: datetime | None) -> None:
         self.submission_id, self.state, self.by, self.at = submission_id, state, by, at
-        when = at.strftime("%Y-%m-%d %H:%M UTC") if at else "an earlier time"
-        super().__init__(
-            f"submission {submission_id} was already decided ({state}) by {by} at {when}"
-        )
+        when = f"{at:%b} {at.day}, {at:%Y %H:%M} UTC" if at else "an earlier time"
+        verb = {"changes_requested": "sent back for changes"}.get(state, state)
+        who = by.partition(":")[2] or by
+        super().__init__(f"submission {submission_id} was already {verb} by {who} at {when}")
 
 
 class ConcurrentUpdate(HubflowError):

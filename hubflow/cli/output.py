@@ -25,8 +25,18 @@ from rich.table import Table
 
 from models.errors import HubflowError, InvalidInput
 
-console = Console()
-err_console = Console(stderr=True)
+
+def _console(*, stderr: bool = False) -> Console:
+    """Rich output fitted to a terminal; piped, as wide as each line is (a path, a URL or a
+    command printed is never broken in two, whatever COLUMNS says)."""
+    console = Console(stderr=stderr)
+    if console.is_terminal:
+        return console
+    return Console(stderr=stderr, width=100_000, soft_wrap=True)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 def _default(value: Any) -> Any:
@@ -41,16 +51,59 @@ def emit_json(data: Any) -> None:
     typer.echo(json.dumps(data, default=_default, indent=2, ensure_ascii=False))
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, title: str = "") -> None:
+def table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str = "",
+    empty: str = "",
+) -> None:
+    """Rows as a table with words for codes (`--json` keeps the codes); `empty` is the
+    sentence printed when there are none."""
     if not rows:
-        console.print(f"[dim]no {title or 'rows'}[/dim]")
+        console.print(f"[dim]{empty or 'None.'}[/dim]")
         return
     t = Table(title=title or None)
     for column in columns:
-        t.add_column(column.replace("_", " "))
+        t.add_column(column.replace("_", " ").capitalize())
     for row in rows:
-        t.add_row(*(_cell(row.get(c)) for c in columns))
+        t.add_row(*(words(c, _cell(row.get(c))) for c in columns))
     console.print(t)
+
+
+def words(column: str, value: str) -> str:
+    """A code in a table's column (`first_action` under Stage) as words."""
+    from models import enums
+
+    vocabulary = _VOCABULARIES.get(column)
+    if vocabulary is None or not value:
+        return value
+    try:
+        return str(getattr(enums, vocabulary)(value).label)
+    except ValueError:
+        return value
+
+
+_VOCABULARIES = {
+    "stage": "Stage",
+    "from": "Stage",
+    "to": "Stage",
+    "status": "Status",
+    "kind": "HubKind",
+    "stance": "Stance",
+    "chamber": "Chamber",
+    "role": "ContactRole",
+}
+
+
+def print_import(report: Any) -> None:
+    """What an Open States import changed."""
+    if not report.changed:
+        console.print("Already up to date.")
+    for what, n in sorted(report.counts.items()):
+        console.print(f"{what}: {n}")
+    if report.unknown_people:
+        console.print(f"[yellow]{len(report.unknown_people)} committee members not found.[/]")
 
 
 def _cell(value: Any) -> str:
@@ -99,12 +152,18 @@ def progress(description: str, total: int | None = None) -> Iterator[Bar]:
 
 
 @contextmanager
-def reported() -> Iterator[None]:
-    """Turn domain errors into a clear message naming the field, and exit code 2."""
+def reported(flags: dict[str, str] | None = None) -> Iterator[None]:
+    """Turn domain errors into clear messages, every one at once, each naming the flag it
+    came from (`--consent`, not `consent_to_contact`); exit code 2."""
     try:
         yield
     except InvalidInput as exc:
-        lines = [f"{field}: {msg}" for field, msg in exc.errors.items()]
-        fail("invalid input\n  " + "\n  ".join(lines))
+        lines = [f"{_flag(field, flags or {})}: {msg}" for field, msg in exc.errors.items()]
+        fail("that did not work:\n  " + "\n  ".join(lines))
     except HubflowError as exc:
         fail(str(exc))
+
+
+def _flag(field: str, flags: dict[str, str]) -> str:
+    field = field.removeprefix("payload.")
+    return flags.get(field) or flags.get(field.split(".")[0]) or field

@@ -59,7 +59,7 @@ def test_eight_staff_approving_at_once_one_wins(sessions: sessionmaker[Session])
     assert kinds == Counter({"Submission": 1, "AlreadyDecided": 7}), results
     winner = next(r for r in results if not isinstance(r, Exception))
     for loser in (r for r in results if isinstance(r, AlreadyDecided)):
-        assert loser.by == winner.decided_by and "already decided (approved)" in str(loser)
+        assert loser.by == winner.decided_by and "was already approved by" in str(loser)
     with sessions() as s:
         changes = s.scalars(
             select(StageChange).where(

@@ -79,7 +79,7 @@ def test_coverage_json_gives_each_districts_status_and_the_counts_add_up_to_160(
     assert len(rows) == 160
     assert {r["district"]: r["status"] for r in rows}["10th Bristol"] == "in_progress"
     code, out = hubflow("coverage")
-    assert "1 listed, 2 in progress, 157 with no Hub, of 160 House districts" in out
+    assert "1 listed, 2 in progress and 157 with no Hub, of 160 House districts" in out
 
 
 def plan_for(senator: str, congress: str) -> dict[str, object]:

@@ -1,0 +1,231 @@
+"""`hubflow districts …`, `hubflow legislators …` and `hubflow coverage`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from hubflow.cli.common import JSON, STAFF, database, example, reported
+
+districts_app = typer.Typer(
+    help="State Rep and Senate districts.", no_args_is_help=True, rich_markup_mode=None
+)
+legislators_app = typer.Typer(
+    help="Legislators and their stances.", no_args_is_help=True, rich_markup_mode=None
+)
+
+CHAMBER = typer.Option(None, "--chamber", help="Only this chamber: house or senate.")
+LEGISLATOR = typer.Argument(..., help="The legislator's number, as `legislators list` shows.")
+
+
+@districts_app.command("list", epilog=example("hubflow districts list --chamber senate"))
+def districts_list(chamber: str | None = CHAMBER, as_json: bool = JSON) -> None:
+    """The districts, with their sitting legislators."""
+    from hubflow.cli import views
+    from hubflow.cli.output import emit_json, table
+    from models.services import queries
+
+    with reported({"chamber": "--chamber"}), database() as session:
+        rows = [views.district_row(d) for d in queries.list_districts(session, chamber=chamber)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["chamber", "name", "legislator", "party"], title="Districts")
+
+
+@districts_app.command(
+    "import", epilog=example("hubflow districts import ../shared/reference/openstates-ma")
+)
+def districts_import(
+    path: Path = typer.Argument(
+        ..., help="An Open States CSV export, or a folder of its people and committee YAML."
+    ),
+) -> None:
+    """Import districts, legislators and committees from Open States CSV or YAML."""
+    from hubflow.cli.output import print_import
+    from hubflow.openstates import read_path
+    from models.services.legislature import import_legislature
+
+    with reported(), database() as session:
+        print_import(import_legislature(session, read_path(path)))
+
+
+@legislators_app.command("list", epilog=example("hubflow legislators list --hcf"))
+def legislators_list(
+    chamber: str | None = CHAMBER,
+    stance: str | None = typer.Option(
+        None,
+        "--stance",
+        help="Only this stance: not_cosponsor, cosponsor, caucus_member or champion.",
+    ),
+    hcf: bool = typer.Option(False, "--hcf", help="Only the Health Care Financing committee."),
+    include_inactive: bool = typer.Option(
+        False, "--include-inactive", help="Also those no longer serving."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Legislators with their stance and Health Care Financing role."""
+    from hubflow.cli import views
+    from hubflow.cli.output import emit_json, table
+    from models.services import legislators
+
+    with reported({"chamber": "--chamber", "stance": "--stance"}), database() as session:
+        found = legislators.list_legislators(
+            session,
+            chamber=chamber,
+            stance=stance,
+            committee=legislators.HCF_COMMITTEE if hcf else None,
+            include_inactive=include_inactive,
+        )
+        rows = [views.legislator_row(leg) for leg in found]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            ["id", "chamber", "district", "name", "party", "stance", "hcf_role"],
+            title="Legislators",
+            empty="No legislators match.",
+        )
+
+
+@legislators_app.command("show", epilog=example("hubflow legislators show 12"))
+def legislators_show(legislator_id: int = LEGISLATOR, as_json: bool = JSON) -> None:
+    """One legislator, with committee roles and the history of their stance."""
+    from hubflow.cli import views
+    from hubflow.cli.output import console, emit_json, table, words
+    from models.services import legislators, queries
+
+    with reported(), database() as session:
+        leg = queries.get_legislator(session, legislator_id)
+        row = views.legislator_row(leg)
+        row["committees"] = [
+            {"committee": m.committee.name, "role": m.role} for m in leg.memberships
+        ]
+        row["stance_history"] = [
+            views.stance_change_row(c) for c in legislators.stance_history(session, legislator_id)
+        ]
+    if as_json:
+        emit_json(row)
+        return
+    console.print(
+        f"[bold]{row['name']}[/] ({row['party']}), {words('chamber', row['chamber'])} "
+        f"{row['district']}: {words('stance', row['stance']).lower()}"
+        f"{'' if row['active'] else ' (no longer serving)'}."
+    )
+    table(row["committees"], ["committee", "role"], title="Committees", empty="No committees.")
+    table(
+        row["stance_history"],
+        ["at", "actor", "from", "to", "reason"],
+        title="Stance history",
+        empty="No stance recorded yet.",
+    )
+
+
+@legislators_app.command(
+    "set-stance",
+    epilog=example(
+        "hubflow legislators set-stance 12 --stance cosponsor --staff ann@masscare.org "
+        '--reason "co-sponsored H.1239"'
+    ),
+)
+def legislators_set_stance(
+    legislator_id: int = LEGISLATOR,
+    stance: str = typer.Option(
+        ..., "--stance", help="not_cosponsor, cosponsor, caucus_member or champion."
+    ),
+    staff_email: str = STAFF,
+    reason: str = typer.Option("", "--reason", help="Why; kept in the stance's history."),
+) -> None:
+    """Record a legislator's Medicare for All stance, with who and why."""
+    from hubflow.cli.output import console
+    from models.services import legislators
+    from models.services.common import Actor, staff_by_email
+
+    flags = {"stance": "--stance", "staff": "--staff", "reason": "--reason"}
+    with reported(flags), database() as session:
+        actor = Actor.staff(staff_by_email(session, staff_email))
+        leg = legislators.set_stance(session, legislator_id, stance, actor=actor, reason=reason)
+        console.print(f"{leg.name}: {leg.stance.label.lower()}.")
+
+
+@legislators_app.command(
+    "import-cosponsors",
+    epilog=example(
+        "hubflow legislators import-cosponsors cosponsors.csv --bill H.1239 "
+        "--staff ann@masscare.org"
+    ),
+)
+def legislators_import_cosponsors(
+    path: Path = typer.Argument(..., help="A CSV file with a column of legislators' names."),
+    staff_email: str = STAFF,
+    bill: str = typer.Option("", "--bill", help="The bill they co-sponsor, e.g. H.1239."),
+    chamber: str | None = CHAMBER,
+    as_json: bool = JSON,
+) -> None:
+    """Mark the legislators on a bill's co-sponsor list (CSV with a name column) co-sponsors."""
+    from hubflow.cli.output import console, emit_json
+    from hubflow.cosponsors import read_cosponsors
+    from models.services import legislators, queries
+    from models.services.common import Actor, staff_by_email
+
+    with reported({"staff": "--staff", "chamber": "--chamber"}), database() as session:
+        names = read_cosponsors(path)
+        actor = Actor.staff(staff_by_email(session, staff_email))
+        report = legislators.apply_cosponsors(
+            session, names, actor=actor, bill=bill, chamber=queries.parse_chamber(chamber)
+        )
+    result = {
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "unmatched": [{"line": line, "name": name} for line, name in report.unmatched],
+    }
+    if as_json:
+        emit_json(result)
+        return
+    console.print(
+        f"{len(report.updated)} are now co-sponsors; {len(report.unchanged)} already were."
+    )
+    for line, name in report.unmatched:
+        console.print(f"[yellow]Line {line}: no legislator matches {name!r}.[/]")
+
+
+def coverage(
+    as_json: bool = JSON,
+    csv_path: Path | None = typer.Option(
+        None, "--csv", help="Also write the House table to this CSV file."
+    ),
+) -> None:
+    """The 160 House districts: listed Hub(s), in progress, or none; and a Senate roll-up."""
+    from hubflow.cli import views
+    from hubflow.cli.output import console, emit_json, table
+    from models.services.coverage import coverage as coverage_of
+
+    with reported(), database() as session:
+        result = coverage_of(session)
+    data = views.coverage(result)
+    if csv_path is not None:
+        views.write_coverage_csv(data["house"], csv_path)
+    if as_json:
+        emit_json(data)
+        return
+    counts = data["counts"]
+    console.print(
+        f"{counts['listed']} listed, {counts['in_progress']} in progress and "
+        f"{counts['none']} with no Hub, of {counts['house_districts']} House districts. "
+        f"{counts['cosponsors']} of {counts['legislators']} legislators co-sponsor; "
+        f"{counts['legislators_with_a_hub']} have a Hub working on them."
+    )
+    table(
+        [d for d in data["house"] if d["status"] != "none"],
+        ["district", "legislator", "stance", "status", "hubs"],
+        title="House districts with Hubs",
+        empty="No House district has a Hub yet.",
+    )
+    table(
+        [d for d in data["senate"] if d["hubs"]],
+        ["district", "legislator", "stance", "hubs"],
+        title="Senators Hubs are working on",
+        empty="No Hub's plan names a Senator yet.",
+    )

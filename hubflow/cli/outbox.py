@@ -1,0 +1,58 @@
+"""`hubflow outbox …`: the emails hubflow sends."""
+
+from __future__ import annotations
+
+import typer
+
+from hubflow.cli.common import JSON, database, example, reported
+
+app = typer.Typer(help="The email outbox.", no_args_is_help=True, rich_markup_mode=None)
+
+
+@app.command("list", epilog=example("hubflow outbox list --state failed"))
+def list_(
+    state: str | None = typer.Option(
+        None, "--state", help="Only this state: pending, sending, sent, failed, suppressed."
+    ),
+    limit: int = typer.Option(100, "--limit", min=1, help="At most this many, newest first."),
+    as_json: bool = JSON,
+) -> None:
+    """Emails, newest first, with why any failed."""
+    from hubflow.cli import views
+    from hubflow.cli.output import emit_json, table
+    from hubflow.email.queries import list_emails
+
+    with reported({"state": "--state"}), database() as session:
+        rows = [views.email_row(e) for e in list_emails(session, state=state, limit=limit)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            ["id", "kind", "to", "state", "attempts", "subject", "last_error"],
+            title="Emails",
+            empty="No emails.",
+        )
+
+
+@app.command(
+    "dispatch", epilog=example("hubflow outbox dispatch", "hubflow outbox dispatch --limit 50")
+)
+def dispatch(
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Send at most this many now (default: all that are due)."
+    ),
+) -> None:
+    """Send the emails that are due, through the configured backend."""
+    from hubflow.cli.output import console, progress
+    from hubflow.db import session_factory
+    from hubflow.email.claims import due_count
+    from hubflow.email.dispatch import dispatch as send
+
+    sessions = session_factory()
+    with reported():
+        due = due_count(sessions)
+        total = min(due, limit) if limit is not None else due
+        with progress("sending", total) as bar:
+            report = send(sessions, limit=limit, progress=lambda _: bar.advance())
+    console.print(f"{str(report).capitalize()}.")

@@ -1,0 +1,117 @@
+"""Setting hubflow up and running it: `init`, `serve`, `demo`, `sweep`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from hubflow.cli.common import JSON, parse_now, reported
+
+
+def init() -> None:
+    """Create or upgrade the database, load the bundled districts and legislators, and
+    write a secret key if none is configured."""
+    from hubflow.cli.output import console, print_import
+    from hubflow.db import session_factory, upgrade
+    from hubflow.openstates import bundled
+    from hubflow.settings import get_settings, write_key_file
+    from models.services.legislature import import_legislature
+
+    with reported():
+        upgrade()
+        with session_factory()() as session:
+            print_import(import_legislature(session, bundled()))
+    settings = get_settings()
+    if settings.secret_key is None and write_key_file(settings.key_file):
+        console.print(f"Wrote a new secret key to {settings.key_file} (keep it private).")
+    console.print("[green]hubflow is ready.[/green]")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="The address the web app listens on."),
+    port: int = typer.Option(8000, "--port", help="The web app's port."),
+    prefect_port: int = typer.Option(
+        4200, "--prefect-port", help="The port of the Prefect server it starts (and its UI)."
+    ),
+    prefect_home: Path = typer.Option(
+        Path(".prefect"), "--prefect-home", help="Where that Prefect server keeps its data."
+    ),
+) -> None:
+    """Run everything on this machine: Prefect server, deployments, event relay, web app."""
+    from hubflow.serve import serve as serve_all
+
+    require_secret_key()
+    with reported():
+        serve_all(host=host, port=port, prefect_port=prefect_port, home=prefect_home.resolve())
+
+
+def require_secret_key() -> None:
+    """Refuse to run a server that would sign with no key, or a key anyone knows."""
+    from hubflow.cli.output import err_console
+    from hubflow.settings import MissingSecret, get_settings
+
+    try:
+        get_settings().key()
+    except MissingSecret as exc:
+        err_console.print(f"[red]hubflow: {exc}[/red]")
+        raise typer.Exit(1) from None
+
+
+def demo(
+    folder: Path = typer.Option(
+        Path("demo"),
+        "--dir",
+        help="Where the demo's database and outbox go (replaced on each run).",
+    ),
+) -> None:
+    """Take a small cohort of example Hubs through the lifecycle on simulated time."""
+    from hubflow.demo import run
+
+    with reported():
+        run(folder)
+
+
+def sweep(
+    now: str | None = typer.Option(
+        None, "--now", help="Sweep as of this ISO date-time (default: now), e.g. 2026-03-02T09:00."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List what would be sent; change nothing."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Queue the reminders, nudges and escalations due now."""
+    from hubflow.cli.output import console, emit_json, progress, table
+    from tasks.sweep import run_sweep
+
+    with reported({"now": "--now"}):
+        when = parse_now(now)
+        with progress("finding what is due") as bar:
+            report = run_sweep(now=when, dry_run=dry_run, phase=bar.describe)
+    rows = [
+        {"kind": e.kind, "to": e.to, "hub_id": e.hub_id, "detail": e.detail} for e in report.emails
+    ]
+    if as_json:
+        emit_json(
+            {
+                "dry_run": dry_run,
+                "emails": rows,
+                "stalled": report.stalled,
+                "held_back": report.held_back,
+            }
+        )
+        return
+    table(
+        rows,
+        ["kind", "to", "hub_id", "detail"],
+        title="Would send" if dry_run else "Queued",
+        empty="Nothing is due: no email would be sent." if dry_run else "Nothing is due.",
+    )
+    if report.stalled:
+        console.print(f"Stalled: Hubs {', '.join(map(str, report.stalled))}.")
+    if report.held_back:
+        console.print(
+            f"{report.held_back} contacts were already reminded today: their reminder waits "
+            "for tomorrow."
+        )

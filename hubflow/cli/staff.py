@@ -1,0 +1,76 @@
+"""`hubflow staff …`: the GO! Team's members."""
+
+from __future__ import annotations
+
+import typer
+
+from hubflow.cli.common import JSON, database, example, reported
+
+app = typer.Typer(help="The GO! Team.", no_args_is_help=True, rich_markup_mode=None)
+
+EMAIL = typer.Argument(..., help="The member's email.")
+
+
+@app.command("add", epilog=example('hubflow staff add --name "Ann Lee" --email ann@masscare.org'))
+def add(
+    name: str = typer.Option(..., "--name", help="Their name, as the Hubs will see it."),
+    email: str = typer.Option(..., "--email", help="Their email; they log in with it."),
+) -> None:
+    """Add a GO! Team member."""
+    from hubflow.cli.output import console
+    from models.services.staff import add_staff
+
+    with reported({"name": "--name", "email": "--email"}), database() as session:
+        member = add_staff(session, name=name, email=email)
+    console.print(f"Added {member.name} <{member.email}> to the GO! Team (number {member.id}).")
+
+
+@app.command("set-password", epilog=example("hubflow staff set-password ann@masscare.org"))
+def set_password(
+    email: str = EMAIL,
+    password: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="At least 10 characters; asked for when not given. Ends their other sessions.",
+    ),
+) -> None:
+    """Set the password a GO! Team member logs in to /staff with."""
+    from hubflow.cli.output import console
+    from hubflow.passwords import hash_password
+    from models.errors import InvalidInput
+    from models.services.staff import set_password_hash
+
+    with reported({"password": "--password", "email": "EMAIL"}):
+        if len(password) < 10:
+            raise InvalidInput.one("password", "use at least 10 characters")
+        with database() as session:
+            member = set_password_hash(session, email, hash_password(password))
+    console.print(f"Password set for {member.email}; their other sessions have ended.")
+
+
+@app.command("deactivate", epilog=example("hubflow staff deactivate bea@masscare.org"))
+def deactivate(email: str = EMAIL) -> None:
+    """Someone leaves the GO! Team: their sessions end now, and they can log in no more."""
+    from hubflow.cli.output import console
+    from models.services import staff
+
+    with reported({"email": "EMAIL"}), database() as session:
+        member = staff.deactivate(session, email)
+    console.print(f"{member.name} ({member.email}) is no longer on the GO! Team.")
+
+
+@app.command("list", epilog=example("hubflow staff list --json"))
+def list_(as_json: bool = JSON) -> None:
+    """The GO! Team."""
+    from hubflow.cli import views
+    from hubflow.cli.output import emit_json, table
+    from models.services.staff import list_staff
+
+    with reported(), database() as session:
+        rows = [views.staff_row(m) for m in list_staff(session)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["id", "name", "email", "active"], title="GO! Team", empty="No one yet.")
