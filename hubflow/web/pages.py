@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -102,3 +103,38 @@ def message(
         {"heading": heading, "text": text, "ask_link": ask_link},
         status=status,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Which page of a list is shown, and the links to its neighbours (filters kept)."""
+
+    total: int
+    page_no: int
+    pages: int
+    first: int  # the number of its first row, from 1
+    offset: int
+    prev_url: str | None
+    next_url: str | None
+    here: str
+
+    @classmethod
+    def of(
+        cls, *, total: int, asked: int, per_page: int, path: str, filters: dict[str, str]
+    ) -> Paging:
+        pages = max(1, -(-total // per_page))
+        page_no = min(max(asked, 1), pages)  # past the end: the last page
+
+        def url(n: int) -> str:
+            return f"{path}?" + urlencode({**{k: v for k, v in filters.items() if v}, "page": n})
+
+        return cls(
+            total=total,
+            page_no=page_no,
+            pages=pages,
+            first=(page_no - 1) * per_page + 1,
+            offset=(page_no - 1) * per_page,
+            prev_url=url(page_no - 1) if page_no > 1 else None,
+            next_url=url(page_no + 1) if page_no < pages else None,
+            here=url(page_no),
+        )

@@ -65,12 +65,12 @@ def test_init_writes_a_private_key_once_and_the_app_then_starts(
 ) -> None:
     without_key(monkeypatch, tmp_path)
     code, out = hubflow("init")
-    assert code == 0 and "wrote a new secret key" in out, out
+    assert code == 0 and "Wrote a new secret key" in out, out
     key_file = tmp_path / "secret_key"
     first = key_file.read_text()
     assert len(first.strip()) >= 40 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     code, out = hubflow("init")
-    assert code == 0 and "wrote a new secret key" not in out
+    assert code == 0 and "Wrote a new secret key" not in out
     assert key_file.read_text() == first  # kept: links already sent keep working
     get_settings.cache_clear()
     assert get_settings().key() == first.strip()

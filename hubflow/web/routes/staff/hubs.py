@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
@@ -14,7 +12,7 @@ from hubflow.settings import get_settings
 from hubflow.tokens import hub_url
 from hubflow.web.boundary import MAX_ID, Id, ascii_int
 from hubflow.web.forms import read_form
-from hubflow.web.pages import campaign_today, page, redirect
+from hubflow.web.pages import Paging, campaign_today, page, redirect
 from hubflow.web.routes.staff.auth import back, staff_for
 from hubflow.web.routes.staff.queue import version_of
 from models.enums import ReviewState, Stage, Status, SubmissionState
@@ -46,33 +44,17 @@ def hubs_list(
     with session_factory()() as session:
         me = staff_for(request, session)
         filters = {"stage": stage, "status": status, "q": q, "sort": sort}
-        page_no = max(page_no, 1)
-        found, total = hubs_page(
-            session, **filters, limit=HUBS_PER_PAGE, offset=(page_no - 1) * HUBS_PER_PAGE
+        _, total = hubs_page(session, **filters, limit=0, offset=0)
+        paging = Paging.of(
+            total=total, asked=page_no, per_page=HUBS_PER_PAGE, path="/staff/hubs", filters=filters
         )
-        pages = max(1, -(-total // HUBS_PER_PAGE))
-        if page_no > pages:  # past the end: the last page
-            page_no = pages
-            found, total = hubs_page(
-                session, **filters, limit=HUBS_PER_PAGE, offset=(page_no - 1) * HUBS_PER_PAGE
-            )
-
-        def page_url(n: int) -> str:
-            return "/staff/hubs?" + urlencode(
-                {**{k: v for k, v in filters.items() if v}, "page": n}
-            )
-
+        found, _ = hubs_page(session, **filters, limit=HUBS_PER_PAGE, offset=paging.offset)
         return page(
             request,
             "staff_hubs.html",
             {
                 "hubs": found,
-                "total": total,
-                "first": (page_no - 1) * HUBS_PER_PAGE + 1,
-                "page_no": page_no,
-                "pages": pages,
-                "prev_url": page_url(page_no - 1) if page_no > 1 else None,
-                "next_url": page_url(page_no + 1) if page_no < pages else None,
+                "paging": paging,
                 "filters": filters,
                 "stages": list(Stage),
                 "statuses": list(Status),

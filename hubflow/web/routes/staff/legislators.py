@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from hubflow.db import session_factory
 from hubflow.web.boundary import MAX_ID, Id
 from hubflow.web.forms import read_form
-from hubflow.web.pages import page, redirect
+from hubflow.web.pages import Paging, page, redirect
 from hubflow.web.routes.staff.auth import back, staff_for
 from models.enums import Chamber, Stance
 from models.errors import HubflowError
@@ -46,28 +44,21 @@ def legislators_page(
                 for leg in found
                 if term in leg.name.casefold() or term in leg.district.name.casefold()
             ]
-        pages = max(1, -(-len(found) // PER_PAGE))
-        page_no = min(max(page_no, 1), pages)
-        shown = found[(page_no - 1) * PER_PAGE : page_no * PER_PAGE]
         filters = {"chamber": chamber, "stance": stance, "hcf": hcf, "q": q}
-
-        def page_url(n: int) -> str:
-            return "/staff/legislators?" + urlencode(
-                {**{k: v for k, v in filters.items() if v}, "page": n}
-            )
-
+        paging = Paging.of(
+            total=len(found),
+            asked=page_no,
+            per_page=PER_PAGE,
+            path="/staff/legislators",
+            filters=filters,
+        )
+        shown = found[paging.offset : paging.offset + PER_PAGE]
         return page(
             request,
             "staff_legislators.html",
             {
                 "legislators": shown,
-                "total": len(found),
-                "first": (page_no - 1) * PER_PAGE + 1,
-                "page_no": page_no,
-                "pages": pages,
-                "prev_url": page_url(page_no - 1) if page_no > 1 else None,
-                "next_url": page_url(page_no + 1) if page_no < pages else None,
-                "here": page_url(page_no),
+                "paging": paging,
                 "filters": filters,
                 "roles": {leg.id: legislators.committee_role(leg) for leg in shown},
                 "chambers": list(Chamber),
