@@ -24,7 +24,7 @@ from hubflow.web.hub_content import (
     field_labels,
     plan_rows,
 )
-from hubflow.web.pages import campaign_today, message, page, redirect
+from hubflow.web.pages import campaign_today, campaign_zone, message, page, redirect
 from models.enums import Chamber, Stage, SubmissionState
 from models.errors import HubflowError, InvalidInput
 from models.forms import parse_evidence
@@ -113,7 +113,7 @@ def show(
                 "neighbours": neighbours(session, hub.id),
                 "history": timeline(session, hub, today=campaign_today(), for_staff=False),
                 "go_team_email": settings.go_team_email,
-                "link_expires": read_hub_link(token)[2],
+                "link_expires": read_hub_link(token)[2].astimezone(campaign_zone()).date(),
                 "review_days": settings.policy.review_due_days,
                 **LABELS,
             }
