@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import json
 import os
 import threading
@@ -43,10 +44,12 @@ class Sent:
 
 @dataclass(frozen=True, slots=True)
 class Retry:
-    """A temporary failure (429, 5xx, timeout): try again later."""
+    """A temporary failure (429, 5xx, timeout): try again later. `throttled`: the provider
+    asked us to slow down (429), which is not the email's fault and uses up no attempt."""
 
     reason: str
     after_seconds: float | None = None
+    throttled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +100,30 @@ class OutboxBackend:
             mail[name] = value
         mail.set_content(message.text)
         mail.add_alternative(message.html, subtype="html")
-        path = self.folder / f"{message.id:07d}-{message.kind}.eml"
-        tmp = path.with_suffix(f".tmp{threading.get_ident()}")
-        tmp.write_bytes(bytes(mail))
-        os.replace(tmp, path)  # a reader never sees half a file
+        # Long headers (the key) folded at spaces, never RFC 2047-encoded: grep finds them.
+        data = mail.as_bytes(policy=EML_POLICY)
+        path = _new_file(self.folder, f"{message.id:07d}-{message.kind}", data)
         return Sent(provider_id=f"outbox:{path.name}")
+
+
+EML_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+def _new_file(folder: Path, stem: str, data: bytes) -> Path:
+    """`stem.eml`, or `stem-2.eml`, `stem-3.eml`… when an email goes out again: a resend
+    never overwrites what was sent before. Written whole or not at all."""
+    tmp = folder / f".{stem}.tmp{threading.get_ident()}"
+    tmp.write_bytes(data)
+    n = 1
+    while True:
+        path = folder / (f"{stem}.eml" if n == 1 else f"{stem}-{n}.eml")
+        try:
+            os.link(tmp, path)  # fails if the name is taken: nothing is replaced
+        except FileExistsError:
+            n += 1
+            continue
+        tmp.unlink()
+        return path
 
 
 class SendGridBackend:
@@ -166,7 +188,8 @@ class SendGridBackend:
             after = (exc.headers or {}).get("Retry-After") if exc.headers else None
             return Retry(
                 f"SendGrid answered {status}: {text}",
-                float(after) if after and str(after).isdigit() else None,
+                float(after) if after and str(after).isascii() and str(after).isdigit() else None,
+                throttled=status == 429,
             )
         return Failed(f"SendGrid refused the message ({status}): {text}")
 

@@ -109,6 +109,17 @@ def _values_for(
     if isinstance(result, Failed):
         return {"state": EmailState.FAILED, "last_error": result.reason}, "failed"
     attempts = session.scalar(select(Email.attempts).where(Email.id == email_id)) or 1
+    if result.throttled:  # SendGrid asked us to wait: as long as it says, no attempt spent
+        return {
+            "state": EmailState.PENDING,
+            "last_error": result.reason,
+            "claimed_by": None,
+            "attempts": max(attempts - 1, 0),
+            "next_attempt_at": now
+            + timedelta(
+                seconds=result.after_seconds or backoff(attempts, settings.email_retry_base_seconds)
+            ),
+        }, "retrying"
     if attempts >= settings.email_max_attempts:
         reason = f"gave up after {attempts} attempts: {result.reason}"
         return {"state": EmailState.FAILED, "last_error": reason}, "failed"

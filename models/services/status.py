@@ -123,7 +123,8 @@ def _change_status(
 
 def _stop_clock(session: Session, hub: Hub, now: datetime, policy: Policy) -> None:
     if hub.stage_due_date is not None:
-        hub.paused_days_left = max(0, (hub.stage_due_date - policy.today(now)).days)
+        # Negative when already overdue: a paused clock stops, it does not rewind.
+        hub.paused_days_left = (hub.stage_due_date - policy.today(now)).days
     hub.stage_due_date = None
 
 

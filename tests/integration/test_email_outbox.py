@@ -180,8 +180,40 @@ def test_429_500_and_a_timeout_are_retried_and_each_email_goes_out_once(
     assert total == 5
     assert set(fake.accepted.values()) == {1} and len(fake.accepted) == 5
     assert set(fake.requests.values()) == {4}
+    with sessions() as s:  # the 429 asked us to wait: it used up no attempt
+        assert {(r.state, r.attempts) for r in emails(s)} == {(EmailState.SENT, 3)}
+
+
+def test_429s_wait_as_sendgrid_asks_and_use_up_no_attempt(
+    sessions: sessionmaker[Session],
+) -> None:
     with sessions() as s:
-        assert {(r.state, r.attempts) for r in emails(s)} == {(EmailState.SENT, 4)}
+        queue(s, "throttled")
+    rules = settings(email_retry_base_seconds=0, email_max_attempts=2)
+    with FakeSendGrid(script=[429] * 5) as fake:  # each 429 says Retry-After: 0
+        report = dispatch(sessions, backend=sendgrid(fake), settings=rules)
+    assert report.counts == {"retrying": 5, "sent": 1}  # not "failed" after 2 attempts
+    with sessions() as s:
+        [row] = emails(s)
+        assert (row.state, row.attempts) == (EmailState.SENT, 1)
+
+
+def test_a_resent_email_never_overwrites_the_file_sent_before(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    backend = OutboxBackend(settings(outbox_dir=tmp_path / "out"))
+    with sessions() as s:
+        queue(s, "twice")
+    dispatch(sessions, backend=backend)
+    with sessions() as s, s.begin():  # as if a dispatcher died before recording it
+        s.execute(
+            Email.__table__.update().values(state=EmailState.PENDING)  # type: ignore[attr-defined]
+        )
+    dispatch(sessions, backend=backend)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["0000001-due_today-2.eml", "0000001-due_today.eml"]
+    raw = (tmp_path / "out" / names[1]).read_bytes()
+    assert b"X-Hubflow-Key: twice/to:bo@example.org" in raw  # readable: grep finds it
 
 
 def test_a_400_marks_the_email_failed_with_sendgrids_reason(

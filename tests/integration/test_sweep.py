@@ -298,3 +298,25 @@ def test_the_sweep_command_dry_run_lists_and_the_real_run_queues(
     assert code == 0 and "due_today" in out
     code, out = hubflow("sweep", "--now", "yesterday")
     assert code == 2 and "now" in out
+
+
+def test_a_hub_paused_while_overdue_is_as_overdue_when_resumed(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Paused 5 days overdue for 15 days: resumed still 5 days overdue, and stalled 9 days
+    later, at 14 days overdue (a paused clock stops; it does not rewind)."""
+    cohort = Cohort(sessions)
+    cohort.join("Late")  # due on day 60
+    cohort.status("Late", hubs.pause, 65)
+    cohort.status("Late", hubs.resume, 80)
+    with sessions() as s:
+        hub = s.get(Hub, cohort.ids["Late"])
+        assert hub is not None and (hub.stage_due_date - at(80).date()).days == -5
+    for day in range(80, 95):
+        run_sweep(sessions, now=at(day))
+        with sessions() as s:
+            hub = s.get(Hub, cohort.ids["Late"])
+            assert hub is not None
+            if hub.status is Status.STALLED:
+                break
+    assert day == 89  # 9 days after resuming
