@@ -10,12 +10,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from hubflow.db import get_engine
+from hubflow.db import get_engine, unavailable
 from hubflow.settings import MissingSecret, get_settings
 from hubflow.web.boundary import check_query
 from hubflow.web.forms import CSRFError
-from hubflow.web.pages import message
+from hubflow.web.pages import busy, message
 from hubflow.web.routes import hub, links, public, staff, webhooks
 from models.errors import InvalidInput, NotFound
 
@@ -77,6 +78,16 @@ def create_app() -> FastAPI:
                 return message(request, "Not found", f"There is no {what} “{given}”.", status=404)
         fields = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)
         return message(request, "That did not work", fields, status=400)
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(TimeoutError)
+    def database_trouble(request: Request, exc: Exception) -> Response:
+        """The database out of reach or locked: a page that says so and when to try again,
+        never a bare 500 (forms that can keep what was typed do so themselves)."""
+        if not unavailable(exc):
+            raise exc
+        log.warning("database unavailable: %s", exc)
+        return busy(request)
 
     @app.exception_handler(CSRFError)
     def csrf_refused(request: Request, exc: CSRFError) -> Response:

@@ -94,6 +94,17 @@ def redirect(url: str, *, flash: str = "", bad: bool = False) -> RedirectRespons
 FLASH_MAX = 300  # characters; quoted, well under a browser's 4 kB cookie
 
 
+RETRY_AFTER = "60"  # seconds: a database that is restarting or locked is back by then
+BUSY = "We could not reach our database just now. Nothing was saved: please try again in a minute."
+
+
+def busy(request: Request) -> Response:
+    """503: the database is out of reach or locked; try again in a minute."""
+    response = message(request, "Please try again in a minute", BUSY, status=503)
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
 def message(
     request: Request, heading: str, text: str, *, status: int = 200, ask_link: bool = False
 ) -> Response:

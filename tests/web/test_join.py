@@ -120,3 +120,36 @@ def test_a_failed_batch_is_retried_form_by_form_only_when_the_database_is_there(
     assert unavailable(TimeoutError("no SQLite write lock within 30 s"))
     assert not unavailable(DataError("INSERT", {}, Exception("value too long")))
     assert not unavailable(IntegrityError("INSERT", {}, Exception("duplicate key")))
+
+
+def test_a_database_out_of_reach_answers_503_keeping_what_was_typed(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from hubflow.web.routes import public
+
+    async def down(form: dict[str, object]) -> object:
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(public._interests, "run", down)
+    before = row_counts(session)
+    response = client.post("/join", data=form(client, group_name="Kept While Down"))
+    assert response.status_code == 503 and response.headers["retry-after"] == "60"
+    assert "Please try again in a minute" in response.text
+    assert 'value="Kept While Down"' in response.text and "bo" in response.text
+    assert row_counts(session) == before
+
+
+def test_any_page_with_the_database_locked_says_so_with_a_503(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubflow.web.routes import public
+
+    def locked(*args: object, **kwargs: object) -> object:
+        raise TimeoutError("no SQLite write lock within 30 s")
+
+    monkeypatch.setattr(public, "directory", locked)
+    response = client.get("/hubs")
+    assert response.status_code == 503 and response.headers["retry-after"] == "60"
+    assert "We could not reach our database just now." in response.text

@@ -15,7 +15,7 @@ from hubflow.settings import get_settings
 from hubflow.tokens import LinkRefused, read_receipt_token, read_unsubscribe_token, receipt_token
 from hubflow.web import security
 from hubflow.web.forms import checked, field_errors, read_form, sentence
-from hubflow.web.pages import campaign_today, message, page, redirect
+from hubflow.web.pages import BUSY, RETRY_AFTER, campaign_today, message, page, redirect
 from models.email import SuppressionReason
 from models.enums import Chamber, HubKind, Stage
 from models.errors import InvalidInput
@@ -55,9 +55,13 @@ JOIN_LABELS = {
 
 
 def join_page(
-    request: Request, *, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+    request: Request,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    busy: bool = False,
 ) -> Response:
-    return page(
+    response = page(
         request,
         "join.html",
         {
@@ -65,10 +69,14 @@ def join_page(
             "values": values or {},
             "labels": JOIN_LABELS,
             "kinds": [(k, k.label) for k in HubKind],
-            "districts": house_districts(),
+            "districts": house_districts() if not busy else [],
+            "busy": BUSY if busy else "",
         },
-        status=422 if errors else 200,
+        status=503 if busy else 422 if errors else 200,
     )
+    if busy:
+        response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def house_districts() -> list[str]:
@@ -104,7 +112,12 @@ async def join(request: Request) -> Response:
             others = exc.errors
         errors = field_errors({**others, **values.problems})
         return join_page(request, errors=errors, values=values)
-    outcome = await _interests.run(form)
+    try:
+        outcome = await _interests.run(form)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        return join_page(request, values=values, busy=True)  # what was typed, kept
     if isinstance(outcome, InvalidInput):
         return join_page(request, errors=field_errors(outcome.errors), values=values)
     # See other: a reload of the answer shows it again and sends nothing.
