@@ -120,8 +120,12 @@ def list_(
 def show(hub_id: int = HUB_ID, as_json: bool = JSON) -> None:
     """Show one Hub: contacts, submissions, history and reviews."""
     from hubflow.cli import views
+    from datetime import date
+
     from hubflow.cli.output import console, emit_json, table, words
+    from models.enums import SubmissionState
     from models.services import queries
+    from models.words import longday
 
     with reported(), database() as session:
         row = views.hub_detail(queries.hub_detail(session, hub_id))
@@ -132,18 +136,45 @@ def show(hub_id: int = HUB_ID, as_json: bool = JSON) -> None:
         f"[bold]{row['name']}[/] (Hub {row['id']}): {words('kind', row['kind']).lower()}, "
         f"in {', '.join(row['towns'])}; State Rep district {row['district']}."
     )
-    due = f", due {row['due']:%B %-d, %Y}" if row["due"] else ""
+    due = f", due {longday(row['due'], today=date.today())}" if row["due"] else ""
     console.print(
         f"Stage: {words('stage', row['stage'])}; status: {words('status', row['status'])}{due}."
     )
     table(row["contacts"], ["name", "email", "phone", "role"], title="Contacts")
+    submissions = [
+        {**sub, "state": SubmissionState(sub["state"]).label} for sub in row["submissions"]
+    ]
     table(
-        row["submissions"],
+        submissions,
         ["id", "stage", "version", "state", "decided_by", "comment"],
         title="Submissions",
         empty="Nothing submitted yet.",
     )
-    table(row["history"], ["at", "actor", "from", "to", "reason"], title="History")
+    table(_history(row["history"]), ["when", "who", "now", "why"], title="History")
+
+
+def _history(changes: list[dict[str, object]]) -> list[dict[str, str]]:
+    """The audit rows as a person reads them: when in the campaign's zone, who, where to."""
+    from zoneinfo import ZoneInfo
+
+    from hubflow.cli.output import words
+    from hubflow.settings import get_settings
+    from models.base import utcnow
+    from models.words import when
+
+    zone = ZoneInfo(get_settings().policy.timezone)
+    rows = []
+    for change in changes:
+        stage, _, status = str(change["to"]).partition("/")
+        rows.append(
+            {
+                "when": when(change["at"], tz=zone, now=utcnow()),  # type: ignore[arg-type]
+                "who": str(change["actor"]).partition(":")[2] or str(change["actor"]),
+                "now": f"{words('stage', stage)}, {words('status', status).lower()}",
+                "why": str(change["reason"] or ""),
+            }
+        )
+    return rows
 
 
 def _status_command(action: str, done: str) -> None:
