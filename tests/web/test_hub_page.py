@@ -222,3 +222,15 @@ def test_changes_requested_shows_the_staff_comment(
     assert "Please add how many signed the petition." in page
     assert "Report your first action" in page
     assert session.get(Submission, sub.id).state is SubmissionState.CHANGES_REQUESTED  # type: ignore[union-attr]
+
+
+def test_a_hub_paused_while_overdue_is_told_how_far_past_its_deadline_it_is(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    from models.services.common import Actor
+
+    started = utcnow() - timedelta(days=65)  # first action due 60 days after: 5 days ago
+    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member, now=started)
+    hubs.pause(session, hub.id, actor=Actor.staff(staff_member), reason="summer")
+    page = client.get(page_of(hub)).text
+    assert "The GO! Team has paused your Hub, 5 days past your deadline." in page
