@@ -71,12 +71,13 @@ def read_unsubscribe_token(token: str, *, settings: Settings | None = None) -> s
 RECEIPT_MAX_AGE = 86400  # a day: long enough to reload, short enough to leave no trail
 
 
-def receipt_token(submission_id: int, *, settings: Settings | None = None) -> str:
-    """Where a sent form's answer page lives: what was sent, for the one who sent it."""
-    return _serializer("receipt", settings or get_settings()).dumps(submission_id)
+def receipt_token(hub_id: int, *, new: bool, settings: Settings | None = None) -> str:
+    """Where a sent interest form's answer page lives, for the one who sent it: the Hub,
+    and whether the form made it (a repeat of a known group's form shows nothing stored)."""
+    return _serializer("receipt", settings or get_settings()).dumps([hub_id, new])
 
 
-def read_receipt_token(token: str, *, settings: Settings | None = None) -> int:
+def read_receipt_token(token: str, *, settings: Settings | None = None) -> tuple[int, bool]:
     try:
         value = _serializer("receipt", settings or get_settings()).loads(
             token, max_age=RECEIPT_MAX_AGE
@@ -85,6 +86,6 @@ def read_receipt_token(token: str, *, settings: Settings | None = None) -> int:
         raise LinkRefused("this page has expired; your form was received all the same") from None
     except BadSignature:
         raise LinkRefused("this link is not valid") from None
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not (isinstance(value, list) and len(value) == 2 and type(value[0]) is int):
         raise LinkRefused("this link is not valid")
-    return value
+    return value[0], bool(value[1])

@@ -119,9 +119,9 @@ def list_(
 @app.command("show", epilog=example("hubflow hubs show 1", "hubflow hubs show 1 --json"))
 def show(hub_id: int = HUB_ID, as_json: bool = JSON) -> None:
     """Show one Hub: contacts, submissions, history and reviews."""
-    from hubflow.cli import views
     from datetime import date
 
+    from hubflow.cli import views
     from hubflow.cli.output import console, emit_json, table, words
     from models.enums import SubmissionState
     from models.services import queries

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -153,3 +155,17 @@ def test_any_page_with_the_database_locked_says_so_with_a_503(
     response = client.get("/hubs")
     assert response.status_code == 503 and response.headers["retry-after"] == "60"
     assert "We could not reach our database just now." in response.text
+
+
+def test_a_repeat_of_a_known_groups_form_shows_nothing_stored(
+    client: TestClient, session: Session
+) -> None:
+    known = {"group_name": "Known Hub", "email": "known@example.org"}
+    first = client.post("/join", data=form(client, **known, phone="617-555-0111"))
+    assert "Your Hub's own page is" in first.text and "617-555-0111" in first.text
+    # someone who knows the group's name and email learns nothing more by posting them
+    again = client.post("/join", data=form(client, **known, phone="617-555-0999"))
+    assert "We already have this form." in again.text
+    assert "617-555-0111" not in again.text
+    assert not re.search(r"/hub/(?!link)", again.text)  # no private link to the Hub's page
+    assert row_counts(session)["hubs"] == 1

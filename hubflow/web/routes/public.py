@@ -12,8 +12,15 @@ from hubflow.batching import Batcher
 from hubflow.db import session_factory, unavailable
 from hubflow.email.outbox import is_suppressed
 from hubflow.settings import get_settings
-from hubflow.tokens import LinkRefused, read_receipt_token, read_unsubscribe_token, receipt_token
+from hubflow.tokens import (
+    LinkRefused,
+    hub_url,
+    read_receipt_token,
+    read_unsubscribe_token,
+    receipt_token,
+)
 from hubflow.web import security
+from hubflow.web.boundary import MAX_ID
 from hubflow.web.forms import checked, field_errors, read_form, sentence
 from hubflow.web.pages import BUSY, RETRY_AFTER, campaign_today, message, page, redirect
 from models.email import SuppressionReason
@@ -121,18 +128,20 @@ async def join(request: Request) -> Response:
     if isinstance(outcome, InvalidInput):
         return join_page(request, errors=field_errors(outcome.errors), values=values)
     # See other: a reload of the answer shows it again and sends nothing.
-    return redirect(f"/join/thanks/{receipt_token(outcome.hub_id)}")
+    return redirect(f"/join/thanks/{receipt_token(outcome.hub_id, new=outcome.new)}")
 
 
 @router.get("/join/thanks/{token}")
 def join_thanks(request: Request, token: str) -> Response:
-    """The answer to a sent interest form: what happens next, and what was sent."""
+    """The answer to a sent interest form: what happens next, what was sent and the Hub's
+    own page. For a form repeating one already received (the same group and email), none
+    of what is stored is shown: knowing a group's name and email gives nobody its details."""
     try:
-        hub_id = read_receipt_token(token)
+        hub_id, new = read_receipt_token(token)
     except LinkRefused as exc:
         return message(request, "Thank you", sentence(str(exc)), status=410)
     with session_factory()() as session:
-        hub = session.get(Hub, hub_id)
+        hub = session.get(Hub, hub_id) if hub_id <= MAX_ID else None
         sent = session.scalars(
             select(Submission)
             .where(Submission.hub_id == hub_id, Submission.stage == Stage.INTEREST)
@@ -148,9 +157,11 @@ def join_thanks(request: Request, token: str) -> Response:
             {
                 "hub_name": hub.name,
                 "district": hub.district.name,
-                "email": sent.payload.get("email", ""),
+                "new": new,
+                "email": sent.payload.get("email", "") if new else "",
                 "intro_days": get_settings().policy.review_due_days,
-                "sent": version.document,
+                "sent": version.document if new else None,
+                "hub_link": hub_url(hub.id, hub.token_version) if new else "",
             },
         )
 
