@@ -17,7 +17,7 @@ from models.plan import PlanTarget
 from models.services.staff import add_staff
 from models.staff import StaffMember
 from tests import factories
-from tests.browser.conftest import PHONE, axe_violations, context, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, axe_violations, context, screenshot
 
 NARROW = {"width": 360, "height": 740}
 
@@ -107,11 +107,13 @@ def test_every_volunteer_page_fits_a_phone_and_passes_axe(
         **{f"hub-{name}": url for name, url in link.items()},
     }
     phone = context(browser, PHONE).new_page()
+    laptop = context(browser, LAPTOP).new_page()
     narrow = context(browser, NARROW).new_page()
     for name, path in pages.items():
-        phone.goto(f"{server}{path}")
-        screenshot(phone, name)
-        assert axe_violations(phone) == [], name
+        for page in (phone, laptop):
+            page.goto(f"{server}{path}")
+            screenshot(page, name)
+            assert axe_violations(page) == [], (name, page.viewport_size)
         narrow.goto(f"{server}{path}")
         no_sideways_scroll(narrow)
 
