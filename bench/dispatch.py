@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,8 @@ from tests import factories
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    # Its own key: a bench signs links like the product, with a key that protects nothing.
+    os.environ.setdefault("HUBFLOW_SECRET_KEY", "bench-only-key-that-protects-nothing")
     parser.add_argument("--emails", type=int, default=10_000)
     parser.add_argument("--delay", type=float, default=0.020)
     parser.add_argument("--concurrency", type=int, default=None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -20,6 +21,8 @@ from pathlib import Path
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    # Its own key: a bench signs links like the product, with a key that protects nothing.
+    os.environ.setdefault("HUBFLOW_SECRET_KEY", "bench-only-key-that-protects-nothing")
     parser.add_argument("--hubs", type=int, default=1000)
     parser.add_argument("--database", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
@@ -43,6 +46,7 @@ def main() -> None:
         run(args.hubs)
     finally:
         stop_process("Prefect server", server, grace=5)
+        shutil.rmtree(tmp, ignore_errors=True)  # a bench leaves nothing behind
 
 
 def free_port() -> int:
