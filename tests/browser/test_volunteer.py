@@ -117,6 +117,17 @@ def test_every_volunteer_page_fits_a_phone_and_passes_axe(
         narrow.goto(f"{server}{path}")
         no_sideways_scroll(narrow)
 
+    # hints are tied to their fields, and the focus can be seen
+    phone.goto(f"{server}/join")
+    expect(phone.locator("#group_name")).to_have_attribute("aria-describedby", "group_name-hint")
+    phone.keyboard.press("Tab")  # the skip link
+    phone.keyboard.press("Tab")
+    outline = phone.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert outline[0] != "none" and outline[1] >= 2, outline
+
     # the join form: sent with errors, then sent right; the confirmation page
     phone.goto(f"{server}/join")
     phone.get_by_role("button", name="Send").click()
