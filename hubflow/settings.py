@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.policy import Policy
@@ -65,14 +65,19 @@ class Settings(BaseSettings):
     login_rate_limit: str = "10/minute"
     staff_session_hours: int = Field(12, ge=1)
     policy: Policy = Policy()
+    _key: str = PrivateAttr("")
 
     def key(self) -> str:
-        """The secret key, or MissingSecret saying how to set one."""
+        """The secret key, or MissingSecret saying how to set one (the key file is read
+        once: every signed link and form asks for the key)."""
+        if self._key:
+            return self._key
         if self.secret_key is not None:
             value = self.secret_key.get_secret_value()
         else:
             value = read_key_file(self.key_file)
         if value and value not in PUBLISHED_KEYS:
+            self._key = value
             return value
         if self.dev_mode:
             return _dev_key()

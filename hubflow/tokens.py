@@ -28,12 +28,6 @@ def hub_url(hub_id: int, token_version: int, *, settings: Settings | None = None
     )
 
 
-def read_hub_token(token: str, *, settings: Settings | None = None) -> tuple[int, int]:
-    """The (hub id, token version) a link was issued for, or LinkRefused."""
-    hub_id, version, _ = read_hub_link(token, settings=settings)
-    return hub_id, version
-
-
 def read_hub_link(token: str, *, settings: Settings | None = None) -> tuple[int, int, datetime]:
     """The (hub id, token version, expiry) of a valid link, or LinkRefused."""
     settings = settings or get_settings()

@@ -16,13 +16,14 @@ def day(value: date | str | None, *, today: date) -> str:
     return text if value.year == today.year else f"{text}, {value.year}"
 
 
-def longday(value: date | str | None, *, today: date) -> str:
-    """'Thursday, November 26', or 'Thursday, November 26, 2025' outside this year."""
+def longday(value: date | str | None, *, today: date | None) -> str:
+    """'Thursday, November 26', or 'Thursday, November 26, 2025' outside this year (or
+    always, with no `today`: an email is read days later, perhaps in another year)."""
     value = as_date(value)
     if value is None:
         return ""
     text = f"{value:%A}, {value:%B} {value.day}"
-    return text if value.year == today.year else f"{text}, {value.year}"
+    return text if today is not None and value.year == today.year else f"{text}, {value.year}"
 
 
 def when(value: datetime | None, *, tz: tzinfo, now: datetime) -> str:

@@ -12,6 +12,7 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from models.email import MessageKind
+from models.words import longday
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 
@@ -19,10 +20,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 @lru_cache(maxsize=4096)
 def longdate(value: date | str | None) -> str:
     """'Monday, March 2, 2026': dates in emails are read by people, not parsed."""
-    if value is None or value == "":
-        return ""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    return longday(value, today=None)
 
 
 @lru_cache(maxsize=1)

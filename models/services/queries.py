@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from models.audit import StageChange
 from models.enums import Chamber, Stage, Status
-from models.errors import NotFound, choice
+from models.errors import InvalidInput, NotFound, choice
 from models.hub import Hub, Submission
 from models.legislature import CommitteeMembership, District, Legislator
 from models.review import ReviewTask
@@ -20,29 +20,72 @@ def _optional(enum: Any, value: str | None, field: str) -> Any:
     return None if value is None else choice(enum, value, field)
 
 
+HUB_SORTS = {
+    "oldest": "Oldest first",
+    "newest": "Newest first",
+    "name": "Name",
+    "due": "Due soonest",
+}
+
+
 def list_hubs(
     session: Session,
     *,
     stage: str | None = None,
     status: str | None = None,
+    q: str = "",
+    sort: str = "",
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Hub]:
-    """Hubs in the order they came, optionally by stage and status, a page at a time."""
-    stmt = _hubs_where(select(Hub), stage, status).options(selectinload(Hub.district))
-    return list(session.scalars(stmt.order_by(Hub.id).limit(limit).offset(offset)))
+    """Hubs by stage, status and a search of their name, towns or district, sorted (oldest
+    first by default), a page at a time."""
+    sort = sort_choice(sort, HUB_SORTS, "oldest")
+    orders: dict[str, list[Any]] = {
+        "oldest": [Hub.id],
+        "newest": [Hub.id.desc()],
+        "name": [func.lower(Hub.name), Hub.id],
+        "due": [Hub.stage_due_date.is_(None), Hub.stage_due_date, Hub.id],
+    }
+    stmt = _hubs_where(select(Hub), stage, status, q).options(contains_eager(Hub.district))
+    return list(session.scalars(stmt.order_by(*orders[sort]).limit(limit).offset(offset)))
 
 
-def count_hubs(session: Session, *, stage: str | None = None, status: str | None = None) -> int:
-    return session.scalar(_hubs_where(select(func.count(Hub.id)), stage, status)) or 0
+def count_hubs(
+    session: Session, *, stage: str | None = None, status: str | None = None, q: str = ""
+) -> int:
+    return session.scalar(_hubs_where(select(func.count(Hub.id)), stage, status, q)) or 0
 
 
-def _hubs_where(stmt: Select[Any], stage: str | None, status: str | None) -> Select[Any]:
-    if (st := _optional(Stage, stage, "stage")) is not None:
+def _hubs_where(stmt: Select[Any], stage: str | None, status: str | None, q: str) -> Select[Any]:
+    stmt = stmt.join(District, District.id == Hub.district_id)
+    if (st := _optional(Stage, stage or None, "stage")) is not None:
         stmt = stmt.where(Hub.stage == st)
-    if (stat := _optional(Status, status, "status")) is not None:
+    if (stat := _optional(Status, status or None, "status")) is not None:
         stmt = stmt.where(Hub.status == stat)
-    return stmt
+    return matching(stmt, q)
+
+
+def matching(stmt: Select[Any], search: str) -> Select[Any]:
+    """Hubs (joined to their district) whose name, towns or district contain `search`."""
+    term = search.strip().lower()
+    if not term:
+        return stmt
+    return stmt.where(
+        or_(
+            func.lower(Hub.name).contains(term, autoescape=True),
+            func.lower(cast(Hub.towns, String)).contains(term, autoescape=True),
+            func.lower(District.name).contains(term, autoescape=True),
+        )
+    )
+
+
+def sort_choice(value: str, options: dict[str, str], default: str) -> str:
+    """A sort order named in a URL or a flag, or InvalidInput naming `sort`."""
+    value = value or default
+    if value not in options:
+        raise InvalidInput.one("sort", f"choose one of: {', '.join(options.values())}")
+    return value
 
 
 @dataclass
@@ -53,7 +96,8 @@ class HubDetail:
     reviews: list[ReviewTask]
 
 
-def hub_detail(session: Session, hub_id: int) -> HubDetail:
+def get_hub(session: Session, hub_id: int) -> Hub:
+    """The Hub with its contacts and district, or NotFound."""
     hub = session.scalar(
         select(Hub)
         .where(Hub.id == hub_id)
@@ -61,6 +105,23 @@ def hub_detail(session: Session, hub_id: int) -> HubDetail:
     )
     if hub is None:
         raise NotFound("Hub", hub_id)
+    return hub
+
+
+def hub_tasks(session: Session, hub_id: int) -> list[ReviewTask]:
+    """The Hub's review tasks, oldest first, with their owners."""
+    return list(
+        session.scalars(
+            select(ReviewTask)
+            .where(ReviewTask.hub_id == hub_id)
+            .options(selectinload(ReviewTask.owner))
+            .order_by(ReviewTask.id)
+        )
+    )
+
+
+def hub_detail(session: Session, hub_id: int) -> HubDetail:
+    hub = get_hub(session, hub_id)
     return HubDetail(
         hub=hub,
         submissions=list(

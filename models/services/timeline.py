@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from models.audit import StageChange
 from models.email import Email, EmailState
-from models.enums import ReviewState, Status, SubmissionState
+from models.enums import ReviewState, Stage, Status, SubmissionState
 from models.hub import Hub, Submission
 from models.legislature import Legislator
 from models.presenters import Change, Document, Facts, changes, present
 from models.review import ReviewTask
+from models.services.queries import hub_tasks
 from models.staff import StaffMember
 from models.words import longday
 
@@ -107,14 +108,21 @@ def _change_text(c: StageChange, who: str) -> str:
     return f"The Hub is active again ({c.reason or 'work came in'})."
 
 
-_AUTO_REASONS = ("interest form submitted", "submission clears stalled")
+# The reasons hubflow writes itself (an approval's, in words and in its older code form).
+_AUTO_REASONS = frozenset(
+    {"interest form submitted", "submission clears stalled"}
+    | {f"{s.label.lower()} approved" for s in Stage}
+    | {f"{s.value} approved" for s in Stage}
+)
 
 
 def _reason(c: StageChange) -> str:
-    """The reason someone gave; none for the ones hubflow writes itself."""
-    if c.reason in _AUTO_REASONS or c.reason.endswith(" approved"):
+    """The reason someone gave; none for the ones hubflow writes itself, nor on a move
+    forward, whose decision already quotes its comment."""
+    if c.reason in _AUTO_REASONS:
         return ""
-    if c.to_status is Status.ACTIVE and c.from_status is Status.STALLED:
+    forward = c.from_stage is not None and c.to_stage.order > c.from_stage.order
+    if forward or (c.to_status is Status.ACTIVE and c.from_status is Status.STALLED):
         return ""
     return c.reason
 
@@ -139,11 +147,27 @@ def _email_text(e: Email) -> str:
     }[e.state]
 
 
-def timeline(session: Session, hub: Hub, *, today: date, for_staff: bool = True) -> list[Entry]:
+def hub_versions(session: Session, hub: Hub, *, today: date) -> list[Version]:
+    """Every submission of `hub`, oldest first, presented, with its changes."""
+    subs = session.scalars(
+        select(Submission).where(Submission.hub_id == hub.id).order_by(Submission.id)
+    )
+    return versions(subs, facts_for(session, hub, today=today))
+
+
+def timeline(
+    session: Session,
+    hub: Hub,
+    *,
+    today: date,
+    for_staff: bool = True,
+    known: list[Version] | None = None,
+    tasks: list[ReviewTask] | None = None,
+) -> list[Entry]:
     """Everything that happened to `hub`, oldest first; for the Hub itself, its changes,
-    what it sent and the decisions (not the GO! Team's tasks and emails)."""
+    what it sent and the decisions (not the GO! Team's tasks and emails). `known` and
+    `tasks`: its submissions presented and its review tasks, when the page has them."""
     names = Names(session, hub)
-    facts = facts_for(session, hub, today=today)
     entries: list[Entry] = []
     for c in session.scalars(
         select(StageChange).where(StageChange.hub_id == hub.id).order_by(StageChange.id)
@@ -151,10 +175,7 @@ def timeline(session: Session, hub: Hub, *, today: date, for_staff: bool = True)
         if c.from_stage is None and entries:
             continue
         entries.append(Entry(c.at, _change_text(c, names(c.actor)), _reason(c), rank=2))
-    subs = session.scalars(
-        select(Submission).where(Submission.hub_id == hub.id).order_by(Submission.id)
-    )
-    for v in versions(subs, facts):
+    for v in known if known is not None else hub_versions(session, hub, today=today):
         s = v.submission
         what = v.document.title.lower()
         version = f" (version {s.version})" if s.version > 1 else ""
@@ -165,14 +186,9 @@ def timeline(session: Session, hub: Hub, *, today: date, for_staff: bool = True)
             entries.append(Entry(s.decided_at, f"{names(s.decided_by)} {verb}.", s.comment, rank=1))
     if not for_staff:
         return _in_order(entries)
-    for t in session.scalars(
-        select(ReviewTask)
-        .where(ReviewTask.hub_id == hub.id)
-        .options(selectinload(ReviewTask.owner))
-        .order_by(ReviewTask.id)
-    ):
+    for t in tasks if tasks is not None else hub_tasks(session, hub.id):
         owner = t.owner.name if t.owner else "nobody yet"
-        due = longday(t.due_date, today=facts.today)
+        due = longday(t.due_date, today=today)
         opened = f"Task “{t.title}” opened for {owner}, due {due}."
         entries.append(Entry(t.created_at, opened, rank=3))
         if t.decided_at is not None and t.state is not ReviewState.OPEN:

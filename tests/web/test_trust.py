@@ -120,6 +120,12 @@ def test_a_csrf_token_from_another_session_is_refused(
         f"/staff/submissions/{sub.id}/decide", data={"csrf_token": token, "decision": "approve"}
     )
     assert response.status_code == 403
+    fresh = csrf(client, "/staff")  # this session's own token works
+    assert fresh != token
+    response = client.post(
+        f"/staff/submissions/{sub.id}/decide", data={"csrf_token": fresh, "decision": "approve"}
+    )
+    assert response.status_code == 200 and "interest approved." in response.text
 
 
 def test_revoked_hub_links_ask_for_a_fresh_one_and_the_page_says_when_its_link_ends(

@@ -3,6 +3,7 @@ when, the form for its step (every error at once, nothing typed lost), and its h
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hubflow.db import session_factory
 from hubflow.settings import get_settings
-from hubflow.tokens import LinkRefused, read_hub_link, read_hub_token
+from hubflow.tokens import LinkRefused, read_hub_link
 from hubflow.web import forms
 from hubflow.web.boundary import MAX_ID, ascii_int
 from hubflow.web.hub_content import (
@@ -28,18 +29,19 @@ from hubflow.web.pages import campaign_today, campaign_zone, message, page, redi
 from models.enums import Chamber, Stage, SubmissionState
 from models.errors import HubflowError, InvalidInput
 from models.forms import parse_evidence
-from models.hub import Hub, Submission
+from models.hub import Hub
 from models.legislature import Legislator
 from models.services.common import Actor
 from models.services.coverage import neighbours
 from models.services.hubs import submit_stage_work
-from models.services.timeline import facts_for, timeline, versions
+from models.services.timeline import Version, hub_versions, timeline
 
 router = APIRouter()
 
 
-def hub_for(session: Session, token: str) -> Hub:
-    hub_id, version = read_hub_token(token)
+def hub_for(session: Session, token: str) -> tuple[Hub, datetime]:
+    """The Hub a private link is for, and until when the link works; or LinkRefused."""
+    hub_id, version, expires = read_hub_link(token)
     if hub_id > MAX_ID:
         raise LinkRefused("this link is not valid")
     hub = session.scalar(
@@ -49,19 +51,11 @@ def hub_for(session: Session, token: str) -> Hub:
     )
     if hub is None or hub.token_version != version:
         raise LinkRefused("this link is no longer valid")
-    return hub
+    return hub, expires
 
 
-def _stage_context(session: Session, hub: Hub) -> dict[str, Any]:
+def _stage_context(mine: list[Version], hub: Hub) -> dict[str, Any]:
     """Where the Hub's current step stands: waiting, sent back, or to do; what it sent."""
-    today = campaign_today()
-    facts = facts_for(session, hub, today=today)
-    mine = versions(
-        session.scalars(
-            select(Submission).where(Submission.hub_id == hub.id).order_by(Submission.id)
-        ),
-        facts,
-    )
     current = [v for v in mine if v.submission.stage is hub.stage]
     latest = current[-1] if current else None
     state = latest.submission.state if latest else None
@@ -88,8 +82,10 @@ def show(
 ) -> Response:
     try:
         with session_factory()() as session:
-            hub = hub_for(session, token)
-            stage = _stage_context(session, hub)
+            hub, link_expires = hub_for(session, token)
+            today = campaign_today()
+            mine = hub_versions(session, hub, today=today)
+            stage = _stage_context(mine, hub)
             if values is None and stage["changes"] is not None:
                 # Sent back for changes: the version they sent, ready to edit.
                 values = forms.values_from(stage["changes"].submission.payload)
@@ -111,9 +107,9 @@ def show(
                 "plan_rows": plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else [],
                 "senators": _senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
                 "neighbours": neighbours(session, hub.id),
-                "history": timeline(session, hub, today=campaign_today(), for_staff=False),
+                "history": timeline(session, hub, today=today, for_staff=False, known=mine),
                 "go_team_email": settings.go_team_email,
-                "link_expires": read_hub_link(token)[2].astimezone(campaign_zone()).date(),
+                "link_expires": link_expires.astimezone(campaign_zone()).date(),
                 "review_days": settings.policy.review_due_days,
                 **LABELS,
             }
@@ -151,7 +147,7 @@ async def hub_submit(request: Request, token: str) -> Response:
     values = await forms.read_form(request)
     try:
         with session_factory()() as session:
-            hub = hub_for(session, token)
+            hub, _ = hub_for(session, token)
             stage, hub_id = hub.stage, hub.id
             rows: list[int] = []
             row_errors: dict[str, str] = forms.field_errors(values.problems)

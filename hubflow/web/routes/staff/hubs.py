@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from hubflow.db import session_factory
 from hubflow.settings import get_settings
@@ -14,17 +13,14 @@ from hubflow.web.boundary import MAX_ID, Id, ascii_int
 from hubflow.web.forms import read_form
 from hubflow.web.pages import Paging, campaign_today, page, redirect
 from hubflow.web.routes.staff.auth import back, staff_for
-from hubflow.web.routes.staff.queue import version_of
 from models.enums import ReviewState, Stage, Status, SubmissionState
 from models.errors import HubflowError
 from models.lifecycle import Action, available
-from models.review import ReviewTask
 from models.services import hubs as hub_services
 from models.services import queries
 from models.services.common import Actor
-from models.services.queue import HUB_SORTS, hubs_page
 from models.services.review_tasks import reassign
-from models.services.timeline import timeline
+from models.services.timeline import hub_versions, timeline
 from models.staff import StaffMember
 
 router = APIRouter(prefix="/staff")
@@ -44,11 +40,11 @@ def hubs_list(
     with session_factory()() as session:
         me = staff_for(request, session)
         filters = {"stage": stage, "status": status, "q": q, "sort": sort}
-        _, total = hubs_page(session, **filters, limit=0, offset=0)
+        total = queries.count_hubs(session, stage=stage, status=status, q=q)
         paging = Paging.of(
             total=total, asked=page_no, per_page=HUBS_PER_PAGE, path="/staff/hubs", filters=filters
         )
-        found, _ = hubs_page(session, **filters, limit=HUBS_PER_PAGE, offset=paging.offset)
+        found = queries.list_hubs(session, **filters, limit=HUBS_PER_PAGE, offset=paging.offset)
         return page(
             request,
             "staff_hubs.html",
@@ -58,7 +54,7 @@ def hubs_list(
                 "filters": filters,
                 "stages": list(Stage),
                 "statuses": list(Status),
-                "sorts": HUB_SORTS,
+                "sorts": queries.HUB_SORTS,
             },
             staff=me,
         )
@@ -77,9 +73,10 @@ ACTION_WORDS = {
 def hub_page(request: Request, hub_id: Id) -> Response:
     with session_factory()() as session:
         me = staff_for(request, session)
-        detail = queries.hub_detail(session, hub_id)
-        hub = detail.hub
-        pending = next((s for s in detail.submissions if s.state is SubmissionState.PENDING), None)
+        hub = queries.get_hub(session, hub_id)
+        mine = hub_versions(session, hub, today=campaign_today())
+        tasks = queries.hub_tasks(session, hub_id)
+        pending = next((v for v in mine if v.submission.state is SubmissionState.PENDING), None)
         state = hub.state(waiting_for_staff=pending is not None)
         actions = [ACTION_WORDS[a] for a in available(state)]
         return page(
@@ -87,14 +84,9 @@ def hub_page(request: Request, hub_id: Id) -> Response:
             "staff_hub.html",
             {
                 "hub": hub,
-                "timeline": timeline(session, hub, today=campaign_today()),
-                "pending": version_of(session, hub, pending.id) if pending else None,
-                "tasks": session.scalars(
-                    select(ReviewTask)
-                    .where(ReviewTask.hub_id == hub_id)
-                    .options(selectinload(ReviewTask.owner))
-                    .order_by(ReviewTask.id)
-                ).all(),
+                "timeline": timeline(session, hub, today=campaign_today(), known=mine, tasks=tasks),
+                "pending": pending,
+                "tasks": tasks,
                 "team": session.scalars(
                     select(StaffMember).where(StaffMember.active).order_by(StaffMember.name)
                 ).all(),
@@ -111,7 +103,7 @@ def as_hub(request: Request, hub_id: Id) -> Response:
     """The Hub's own page, as its contacts see it (through its current private link)."""
     with session_factory()() as session:
         staff_for(request, session)
-        hub = queries.hub_detail(session, hub_id).hub
+        hub = queries.get_hub(session, hub_id)
         return RedirectResponse(
             hub_url(hub.id, hub.token_version, settings=get_settings()), status_code=303
         )

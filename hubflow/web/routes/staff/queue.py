@@ -23,7 +23,7 @@ from models.services import reports
 from models.services.coverage import coverage
 from models.services.queue import QUEUE_SORTS, review_queue
 from models.services.reviews import decide
-from models.services.timeline import Version, facts_for, versions
+from models.services.timeline import Version, hub_versions
 from models.staff import StaffMember
 
 router = APIRouter(prefix="/staff")
@@ -92,8 +92,8 @@ def queue_page(
 
 def version_of(session: Session, hub: Hub, submission_id: int) -> Version:
     """The submission as a document, with what changed since the version before it."""
-    facts = facts_for(session, hub, today=campaign_today())
-    return next(v for v in versions(hub.submissions, facts) if v.submission.id == submission_id)
+    mine = hub_versions(session, hub, today=campaign_today())
+    return next(v for v in mine if v.submission.id == submission_id)
 
 
 @router.get("/reviews/{task_id}")
