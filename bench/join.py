@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -70,6 +72,45 @@ def csrf_pair(base: str) -> tuple[str, str]:
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match
     return match.group(1), cookie
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def post_join(base: str, pair: tuple[str, str], name: str) -> tuple[int, str]:
+    """One interest form as a browser posts it (the group `name`, its own email): the
+    status and the page, the 303 to the receipt not followed."""
+    token, cookie = pair
+    slug = re.sub(r"[^a-z0-9]+", "", name.lower())
+    body = urllib.parse.urlencode(
+        {
+            "csrf_token": token,
+            "group_name": name,
+            "kind": "single_issue",
+            "towns": "Quincy",
+            "district": "1st Norfolk",
+            "contact_name": "Bench Organizer",
+            "email": f"{slug}@example.org",
+            "phone": "617-555-0100",
+            "consent_to_contact": "yes",
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/join",
+        data=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"hubflow_csrf={cookie}",
+        },
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.read().decode()
 
 
 def load(base: str, *, csrf: bool, seconds: int, connections: int) -> dict[str, float]:

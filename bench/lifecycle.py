@@ -34,18 +34,18 @@ def main() -> None:
 
     # A Prefect server in its own process, as `hubflow serve` runs it; the flows run here,
     # as they would in a worker's flow-run process.
-    from hubflow.serve import prefect_environment, start_prefect_server, stop_process
+    from hubflow.serve import local_api, prefect_environment, start_prefect_server
 
     port = free_port()
-    os.environ.update(prefect_environment(home=tmp / ".prefect", port=port))
-    server = start_prefect_server(port)
+    os.environ.update(prefect_environment(home=tmp / ".prefect", api_url=local_api(port)))
+    server = start_prefect_server(port, log_file=tmp / "prefect-server.log")
     try:
         from hubflow.prefect_setup import configure
 
         configure()
         run(args.hubs)
     finally:
-        stop_process("Prefect server", server, grace=5)
+        server.stop(grace=5)
         shutil.rmtree(tmp, ignore_errors=True)  # a bench leaves nothing behind
 
 

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from prefect import flow
 
+from flows.names import report_name
 from models.base import utcnow
 from tasks.outbox import send_due_emails
 from tasks.reports import publish_report_artifacts, queue_digest
 
 
-@flow(name="daily-report")
+@flow(name="daily-report", flow_run_name=report_name)
 def daily_report(now: datetime | None = None) -> dict[str, int]:
     """Funnel, waiting reviews, stalled Hubs and coverage as artifacts; the digest sent."""
     now = now or utcnow()

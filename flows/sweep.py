@@ -6,12 +6,13 @@ from datetime import datetime
 
 from prefect import flow
 
+from flows.names import sweep_name
 from models.base import utcnow
 from tasks.outbox import send_due_emails
 from tasks.sweep import sweep_due_dates
 
 
-@flow(name="sweep", flow_run_name="sweep {now}")
+@flow(name="sweep", flow_run_name=sweep_name)
 def sweep(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Queue the reminders due today, mark stalled Hubs and escalate them, then send."""
     report = sweep_due_dates(now or utcnow(), dry_run)

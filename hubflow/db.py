@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,30 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+# Set when this process commits new domain events: the relay, if it runs here, wakes at
+# once instead of at its next poll (events written by other processes wait for the poll).
+events_recorded = threading.Event()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _seen(state: Any) -> None:
+    # Events are written with Core inserts (models/services/common.py: emit).
+    table = getattr(state.statement, "table", None) if state.is_insert else None
+    if table is not None and table.name == "domain_events":
+        state.session.info["hubflow_events"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop("hubflow_events", False):
+        events_recorded.set()
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop("hubflow_events", None)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -105,7 +130,8 @@ def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
 def alembic_config(url: str) -> Config:
     from alembic.config import Config  # only `init` and `serve` migrate: imported then
 
-    cfg = Config()
+    # Alembic's default stream is whatever sys.stdout was when it was first imported.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg

@@ -1,4 +1,8 @@
-"""The deployments of prefect.yaml, as `hubflow serve` runs them without a worker."""
+"""The deployments of prefect.yaml, as `hubflow serve` runs them without a worker.
+
+Each flow's deployment is named after the instance (`process-events/<instance>`), in
+prefect.yaml as in `serve`: two instances share a Prefect server without touching each
+other's deployments."""
 
 from __future__ import annotations
 
@@ -45,19 +49,63 @@ def load_flow(entrypoint: str) -> Any:
     return getattr(module, name)
 
 
-def runner_deployments() -> list[Any]:
+def runner_deployments(instance: str) -> list[Any]:
     from prefect.client.schemas.schedules import construct_schedule
+
+    from hubflow.relay import instance_tags
 
     deployments = []
     for spec in specs():
         schedules = [construct_schedule(**s) for s in spec.schedules]
         deployments.append(
             load_flow(spec.entrypoint).to_deployment(
-                name=spec.name,
+                name=instance,
                 description=spec.description,
-                tags=list(spec.tags),
+                tags=[*spec.tags, *instance_tags(instance)],
                 schedules=schedules or None,
                 parameters=spec.parameters,
             )
         )
     return deployments
+
+
+def flow_name(spec: DeploymentSpec) -> str:
+    return str(load_flow(spec.entrypoint).name)
+
+
+def foreign_deployments(instance: str) -> list[str]:
+    """This instance's deployments that a worker runs (made by `prefect deploy`): `serve`
+    must not rewrite them."""
+    from prefect import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    found = []
+    with get_client(sync_client=True) as client:
+        for spec in specs():
+            name = f"{flow_name(spec)}/{instance}"
+            try:
+                deployment = client.read_deployment_by_name(name)
+            except ObjectNotFound:
+                continue
+            if deployment.work_pool_name:
+                found.append(name)
+    return found
+
+
+def require_deployment(instance: str) -> None:
+    """CannotStart saying how to create `process-events/<instance>` if the server lacks it."""
+    from prefect import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from hubflow.supervise import CannotStart
+
+    name = f"process-events/{instance}"
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_deployment_by_name(name)
+        except ObjectNotFound:
+            raise CannotStart(
+                f"the Prefect server has no deployment {name}: in the hubflow folder run "
+                f"`HUBFLOW_INSTANCE={instance} prefect deploy --all` (see the README, "
+                "'Prefect server and workers')"
+            ) from None

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+
 from hubflow.prefect_setup import configure
 
 
@@ -10,8 +14,23 @@ def main() -> None:
     from prefect import serve
 
     from hubflow.deployments import runner_deployments
+    from hubflow.settings import get_settings
 
-    serve(*runner_deployments(), print_starting_message=True)
+    try:
+        serve(*runner_deployments(get_settings().instance_name), print_starting_message=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _end_group()
+
+
+def _end_group() -> None:
+    """Flow runs started here go with the runner (serve started it as a group leader)."""
+    if os.getpgrp() != os.getpid():
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(0, signal.SIGTERM)
 
 
 if __name__ == "__main__":

@@ -1,155 +1,278 @@
-"""`hubflow serve`: a Prefect server, the deployments, the event relay and the web app,
-started in that order and stopped in the reverse order (SPEC §6)."""
+"""`hubflow serve`: a Prefect server (or the one at `--prefect-api-url`), the deployments,
+the event relay and the web app, started in that order and stopped in the reverse order
+on Ctrl-C or SIGTERM (SPEC §6). `hubflow web` and `hubflow relay` run one part each."""
 
 from __future__ import annotations
 
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+from hubflow.supervise import (
+    CannotStart,
+    Child,
+    ChildDied,
+    check_port_free,
+    spawn,
+    wait_until_healthy,
+)
 
 log = logging.getLogger("hubflow.serve")
 
 
-def prefect_environment(*, home: Path, port: int) -> dict[str, str]:
+def prefect_environment(*, home: Path, api_url: str) -> dict[str, str]:
     return {
         "PREFECT_HOME": str(home),
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_API_URL": api_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
         "PREFECT_UI_SHOW_PROMOTIONAL_CONTENT": "false",
     }
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Prefect server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the Prefect server did not answer at {url} within {timeout:.0f}s")
+def local_api(port: int) -> str:
+    return f"http://127.0.0.1:{port}/api"
 
 
-def stop_process(
-    name: str,
-    process: subprocess.Popen[bytes] | None,
-    *,
-    grace: float,
-    how: signal.Signals = signal.SIGTERM,
-) -> None:
-    """Ask politely (a signal to its process group), then insist."""
-    if process is None or process.poll() is not None:
-        return
-    log.info("stopping %s", name)
-    try:
-        os.killpg(process.pid, how)
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-    except ProcessLookupError:
-        pass
-
-
-def start_prefect_server(port: int, *, timeout: float = 120) -> subprocess.Popen[bytes]:
-    """`prefect server start` (with its scheduler) in its own process group, once healthy.
+def start_prefect_server(port: int, *, log_file: Path, timeout: float = 120) -> Child:
+    """`prefect server start` (with its scheduler), once healthy.
 
     The caller's environment must already hold `prefect_environment(...)`.
     """
     prefect = Path(sys.executable).parent / "prefect"
-    server = subprocess.Popen(
+    server = spawn(
+        "Prefect server",
         [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         env=dict(os.environ),
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        log_file=log_file,
     )
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/api/health", server, timeout=timeout)
+        wait_until_healthy(f"{local_api(port)}/health", server, timeout=timeout)
     except BaseException:
-        stop_process("Prefect server", server, grace=3)
+        server.stop(grace=3)
         raise
     return server
 
 
-def serve(*, host: str, port: int, prefect_port: int, home: Path) -> None:
-    from hubflow.db import session_factory, upgrade
+def follow_port(host: str, port: int) -> None:
+    """Links in emails point at this web app, unless HUBFLOW_BASE_URL says otherwise."""
+    from hubflow.settings import get_settings
 
+    if "base_url" in get_settings().model_fields_set:
+        return
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    os.environ["HUBFLOW_BASE_URL"] = f"http://{shown}:{port}"
+    get_settings.cache_clear()
+
+
+class Stop(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C: everything stops in order."""
+
+
+def _stop_on_sigterm() -> None:
+    def handler(signum: int, _frame: Any) -> None:
+        raise Stop
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def serve(
+    *,
+    host: str,
+    port: int,
+    prefect_port: int,
+    prefect_api_url: str | None,
+    home: Path,
+    logs: Path,
+) -> int:
+    """Run everything until Ctrl-C or SIGTERM (0), or until a part stops by itself (1)."""
+    from hubflow.db import session_factory, upgrade
+    from hubflow.settings import get_settings
+
+    check_port_free(host, port, "the web app's --port")
+    if prefect_api_url is None:
+        check_port_free("127.0.0.1", prefect_port, "the Prefect server's --prefect-port")
+    follow_port(host, port)
     upgrade()
-    env = prefect_environment(home=home, port=prefect_port)
-    os.environ.update(env)  # before Prefect is imported in this process (the relay)
-    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    api_url = prefect_api_url or local_api(prefect_port)
+    os.environ.update(prefect_environment(home=home, api_url=api_url))
+    settings = get_settings()
+    instance = settings.instance_name
+    children: list[Child] = []
     stop = threading.Event()
     relay_thread: threading.Thread | None = None
+    failed: list[ChildDied] = []
+    _stop_on_sigterm()
     try:
-        print(f"starting the Prefect server on http://127.0.0.1:{prefect_port} …", flush=True)
-        children.append(("Prefect server", start_prefect_server(prefect_port)))
-        runner = subprocess.Popen(
-            [sys.executable, "-m", "hubflow.runner"],
-            env={**os.environ, **env},
-            start_new_session=True,
+        if prefect_api_url is None:
+            print(f"starting the Prefect server on http://127.0.0.1:{prefect_port} …", flush=True)
+            server_log = logs / "prefect-server.log"
+            children.append(start_prefect_server(prefect_port, log_file=server_log))
+        else:
+            wait_until_healthy(f"{api_url}/health", None, timeout=15)
+        from hubflow.deployments import foreign_deployments
+
+        if taken := foreign_deployments(instance):
+            raise CannotStart(
+                f"instance {instance!r} already has deployments on {api_url} that `hubflow "
+                f"serve` did not create ({', '.join(taken)}; from `prefect deploy`?): run "
+                "`hubflow relay` and `hubflow web` beside their worker instead, or give this "
+                "one another HUBFLOW_INSTANCE"
+            )
+        children.append(
+            spawn(
+                "deployments runner",
+                [sys.executable, "-m", "hubflow.runner"],
+                env=dict(os.environ),
+                log_file=logs / "runner.log",
+                stop_signal=signal.SIGINT,  # it shuts down cleanly on Ctrl-C
+            )
         )
-        children.append(("deployments", runner))
+        from hubflow.prefect_setup import configure
+        from hubflow.relay import InProcess, Relay
 
-        from hubflow.relay import Relay
-
-        relay = Relay(session_factory())
+        configure()
+        relay = Relay(
+            session_factory(),
+            instance=instance,
+            hand_over=InProcess(instance),
+            retry_after=settings.handover_retry_seconds,
+            run_timeout=settings.run_timeout_seconds,
+        )
         relay_thread = threading.Thread(
             target=relay.run_forever, args=(stop,), name="relay", daemon=True
         )
         relay_thread.start()
+        web = _web_server(host=host, port=port)
+        watcher = threading.Thread(
+            target=_watch, args=(children, stop, web, failed), name="watcher", daemon=True
+        )
+        watcher.start()
         print(
-            f"hubflow is up: http://{host}:{port}/healthz "
-            f"(Prefect UI: http://127.0.0.1:{prefect_port}); Ctrl-C stops it",
+            f"hubflow is up (instance {instance}): http://{host}:{port}/ "
+            f"(Prefect UI: {api_url.removesuffix('/api')}); Ctrl-C stops it",
             flush=True,
         )
-        _run_web(host=host, port=port)
+        web.run()
+    except KeyboardInterrupt:
+        pass
     finally:
-        # Reverse order: no new requests, no new hand-overs, no new runs, then Prefect.
+        # Reverse order: no new requests, no new hand-overs (the batch in hand finishes),
+        # no new runs, then Prefect.
         stop.set()
         if relay_thread is not None:
-            relay_thread.join(timeout=3)
-        for name, process in reversed(children):
-            # The deployments runner shuts down cleanly on Ctrl-C, as if typed at it.
-            how = signal.SIGINT if name == "deployments" else signal.SIGTERM
-            stop_process(name, process, grace=4, how=how)
+            relay_thread.join(timeout=10)
+        for child in reversed(children):
+            child.stop(grace=5)
         print("hubflow stopped", flush=True)
+    if failed:
+        print(f"hubflow: {failed[0]}", file=sys.stderr, flush=True)
+        return 1
+    return 0
 
 
-def _run_web(*, host: str, port: int) -> None:
+def _watch(children: list[Child], stop: threading.Event, web: Any, failed: list[ChildDied]) -> None:
+    """A part that stops by itself stops everything, and says why."""
+    while not stop.wait(0.5):
+        for child in children:
+            if not child.alive:
+                failed.append(ChildDied(child))
+                web.should_exit = True
+                return
+
+
+def _web_server(*, host: str, port: int) -> Any:
     import uvicorn
 
     from hubflow.web.app import server_app
 
-    uvicorn.Server(web_config(server_app(), host=host, port=port)).run()
+    return uvicorn.Server(web_config(server_app(), host=host, port=port))
 
 
-def web_config(app: Any, *, host: str, port: int) -> Any:
-    """How uvicorn serves the app: forwarded headers believed only from trusted proxies
-    (uvicorn's own default trusts 127.0.0.1, so any local process could pose as anyone)."""
+def run_web(*, host: str, port: int, workers: int) -> None:
+    """`hubflow web`: the web app alone (its events are handed over by `hubflow relay`)."""
     import uvicorn
 
+    follow_port(host, port)
+    check_port_free(host, port, "the web app's --port")
+    if workers == 1:
+        _web_server(host=host, port=port).run()
+        return
+    options = web_options()
+    uvicorn.run(
+        "hubflow.web.app:server_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        **options,
+    )
+
+
+def web_options() -> dict[str, Any]:
+    """How uvicorn serves the app: forwarded headers believed only from trusted proxies
+    (uvicorn's own default trusts 127.0.0.1, so any local process could pose as anyone)."""
     from hubflow.settings import get_settings
 
     trusted = get_settings().trusted_proxies.strip()
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_graceful_shutdown=3,
-        proxy_headers=bool(trusted),
-        forwarded_allow_ips=trusted or "",
+    return {
+        "log_level": "warning",
+        "timeout_graceful_shutdown": 3,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or "",
+    }
+
+
+def web_config(app: Any, *, host: str, port: int) -> Any:
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, **web_options())
+
+
+def run_relay(*, here: bool) -> None:
+    """`hubflow relay`: hand events to the instance's `process-events` deployment (or, with
+    `here`, process them in this process) until Ctrl-C or SIGTERM."""
+    from hubflow.db import session_factory
+    from hubflow.prefect_setup import configure
+    from hubflow.relay import InProcess, Relay, ToDeployment
+    from hubflow.settings import get_settings
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise CannotStart(
+            "hubflow relay needs a Prefect server: set PREFECT_API_URL (e.g. "
+            "http://127.0.0.1:4200/api); without one, `hubflow serve` runs everything and "
+            "`hubflow process` handles waiting events once"
+        )
+    settings = get_settings()
+    instance = settings.instance_name
+    configure()
+    wait_until_healthy(f"{os.environ['PREFECT_API_URL'].rstrip('/')}/health", None, timeout=15)
+    if not here:
+        from hubflow.deployments import require_deployment
+
+        require_deployment(instance)
+    relay = Relay(
+        session_factory(),
+        instance=instance,
+        hand_over=InProcess(instance) if here else ToDeployment(instance),
+        retry_after=settings.handover_retry_seconds,
+        run_timeout=settings.run_timeout_seconds,
     )
+    stop = threading.Event()
+    _stop_on_sigterm()
+    print(f"relay for instance {instance} is running; Ctrl-C stops it", flush=True)
+    thread = threading.Thread(target=relay.run_forever, args=(stop,), name="relay", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        print("relay stopped", flush=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +39,17 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     data_dir: Path = Path(".")
     dev_mode: bool = False
+    # Where links in emails point. Unset, it follows the web app's --host and --port.
     base_url: str = "http://127.0.0.1:8000"
+    # One instance, one namespace on a Prefect server: its deployments, flow runs and
+    # events carry this name, and a run refuses events of another instance. Unset, it is
+    # derived from the database URL (two databases never share a name).
+    instance: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    # Events handed to a flow run that crashed, failed or was cancelled are handed over
+    # again after this long (and a run still "running" after `run_timeout_seconds` is
+    # closed as crashed).
+    handover_retry_seconds: float = Field(60.0, ge=1)
+    run_timeout_seconds: float = Field(1800.0, ge=60)
     outbox_dir: Path = Path("outbox")
     # Where `publish-directory` writes the public directory (hubs.json).
     public_dir: Path = Path("public")
@@ -88,6 +100,10 @@ class Settings(BaseSettings):
         )
 
     @property
+    def instance_name(self) -> str:
+        return self.instance or instance_for(self.database_url)
+
+    @property
     def key_file(self) -> Path:
         return self.data_dir / "secret_key"
 
@@ -104,6 +120,21 @@ PUBLISHED_KEYS = frozenset({"dev-only-secret-change-me", "change-me", "secret", 
 
 class MissingSecret(RuntimeError):
     """No usable secret key: hubflow will not sign anything with a key anyone knows."""
+
+
+def instance_for(database_url: str) -> str:
+    """`hubflow-3f2a9c`-like: the database's name and a digest of its full URL (a SQLite
+    file by its absolute path), so that two databases never share an instance."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    where = url.database or "memory"
+    if url.get_backend_name() == "sqlite" and where not in ("", ":memory:", "memory"):
+        where = str(Path(where).resolve())
+        url = url.set(database=where)
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(where).stem.lower()).strip("-")[:40] or "hubflow"
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()
+    return f"{stem}-{digest[:6]}"
 
 
 def read_key_file(path: Path) -> str:

@@ -44,6 +44,8 @@ class DomainEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     handed_over_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # The Prefect flow run it was handed to: its state says whether to hand it over again.
+    handed_to: Mapped[str | None] = mapped_column(String(36), default=None)
     processed_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

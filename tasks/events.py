@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from prefect import task
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.db import session_factory
@@ -36,12 +37,12 @@ class _AlreadyProcessed(Exception):
 
 
 def waiting_events(
-    session: Session, *, limit: int, ids: list[int] | None = None
+    session: Session, *, limit: int, uids: list[str] | None = None
 ) -> list[DomainEvent]:
-    """Unprocessed events, oldest first (or those of `ids` still unprocessed)."""
+    """Unprocessed events, oldest first (or those of `uids` still unprocessed)."""
     stmt = select(DomainEvent).where(DomainEvent.processed_at.is_(None))
-    if ids is not None:
-        stmt = stmt.where(DomainEvent.id.in_(ids))
+    if uids is not None:
+        stmt = stmt.where(DomainEvent.uid.in_(uids))
     events = list(session.scalars(stmt.order_by(DomainEvent.id).limit(limit)))
     session.commit()
     return events
@@ -175,25 +176,37 @@ def by_hub_action(events: list[DomainEvent]) -> list[list[DomainEvent]]:
     return groups
 
 
-def stale_handover(now: datetime, minutes: int = 10) -> datetime:
-    return now - timedelta(minutes=minutes)
-
-
-def unhanded(session: Session, *, now: datetime, limit: int) -> list[DomainEvent]:
-    """Events not yet handed to Prefect, or handed over long ago and still unprocessed."""
+def unhanded(session: Session, *, limit: int, again: Collection[str] = ()) -> list[DomainEvent]:
+    """Events not yet handed to Prefect, or handed to one of the runs `again` (runs that
+    ended without processing them), oldest first."""
+    waiting: ColumnElement[bool] = DomainEvent.handed_over_at.is_(None)
+    if again:
+        waiting = or_(waiting, DomainEvent.handed_to.in_(list(again)))
     events = list(
         session.scalars(
             select(DomainEvent)
-            .where(
-                DomainEvent.processed_at.is_(None),
-                or_(
-                    DomainEvent.handed_over_at.is_(None),
-                    DomainEvent.handed_over_at < stale_handover(now),
-                ),
-            )
+            .where(DomainEvent.processed_at.is_(None), waiting)
             .order_by(DomainEvent.id)
             .limit(limit)
         )
     )
     session.commit()
     return events
+
+
+def holding_runs(session: Session, *, handed_before: datetime) -> list[str]:
+    """The flow runs that hold events handed over before `handed_before` and still
+    unprocessed: the ones whose state is worth a look."""
+    runs = list(
+        session.scalars(
+            select(DomainEvent.handed_to)
+            .where(
+                DomainEvent.processed_at.is_(None),
+                DomainEvent.handed_over_at < handed_before,
+                DomainEvent.handed_to.is_not(None),
+            )
+            .distinct()
+        )
+    )
+    session.commit()
+    return [r for r in runs if r is not None]

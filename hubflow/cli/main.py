@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hubflow.cli import hubs, legislature, outbox, reviews, running, staff
+from hubflow.cli import hubs, legislature, outbox, reviews, running, servers, staff
 from hubflow.cli.common import example
 
 app = typer.Typer(
@@ -23,7 +23,23 @@ app.add_typer(legislature.legislators_app, name="legislators")
 app.add_typer(staff.app, name="staff")
 app.add_typer(outbox.app, name="outbox")
 app.command("init", epilog=example("hubflow init"))(running.init)
-app.command("serve", epilog=example("hubflow serve", "hubflow serve --port 8080"))(running.serve)
+app.command(
+    "serve",
+    epilog=example(
+        "hubflow serve",
+        "hubflow serve --port 8080 --prefect-port 4300",
+        "hubflow serve --prefect-api-url http://10.0.0.5:4200/api",
+    ),
+)(servers.serve)
+app.command("web", epilog=example("hubflow web --port 8000 --workers 2"))(servers.web)
+app.command(
+    "relay",
+    epilog=example(
+        "export PREFECT_API_URL=http://127.0.0.1:4200/api HUBFLOW_INSTANCE=masscare",
+        "hubflow relay",
+    ),
+)(servers.relay)
+app.command("process", epilog=example("hubflow hubs add ... && hubflow process"))(servers.process)
 app.command("demo", epilog=example("hubflow demo --dir /tmp/demo"))(running.demo)
 app.command(
     "sweep", epilog=example("hubflow sweep --dry-run", "hubflow sweep --now 2026-03-02T09:00")

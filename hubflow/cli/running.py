@@ -1,4 +1,4 @@
-"""Setting hubflow up and running it: `init`, `serve`, `demo`, `sweep`."""
+"""Setting hubflow up and trying it: `init`, `demo`, `sweep` (servers: hubflow.cli.servers)."""
 
 from __future__ import annotations
 
@@ -26,36 +26,6 @@ def init() -> None:
     if settings.secret_key is None and write_key_file(settings.key_file):
         console.print(f"Wrote a new secret key to {settings.key_file} (keep it private).")
     console.print("[green]hubflow is ready.[/green]")
-
-
-def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="The address the web app listens on."),
-    port: int = typer.Option(8000, "--port", help="The web app's port."),
-    prefect_port: int = typer.Option(
-        4200, "--prefect-port", help="The port of the Prefect server it starts (and its UI)."
-    ),
-    prefect_home: Path = typer.Option(
-        Path(".prefect"), "--prefect-home", help="Where that Prefect server keeps its data."
-    ),
-) -> None:
-    """Run everything on this machine: Prefect server, deployments, event relay, web app."""
-    from hubflow.serve import serve as serve_all
-
-    require_secret_key()
-    with reported():
-        serve_all(host=host, port=port, prefect_port=prefect_port, home=prefect_home.resolve())
-
-
-def require_secret_key() -> None:
-    """Refuse to run a server that would sign with no key, or a key anyone knows."""
-    from hubflow.cli.output import err_console
-    from hubflow.settings import MissingSecret, get_settings
-
-    try:
-        get_settings().key()
-    except MissingSecret as exc:
-        err_console.print(f"[red]hubflow: {exc}[/red]")
-        raise typer.Exit(1) from None
 
 
 def demo(

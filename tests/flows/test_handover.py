@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from flows.process_events import process_events
 from hubflow.relay import Relay
+from hubflow.settings import get_settings
 from models.audit import DomainEvent
 from models.email import Email
 from models.hub import Hub
@@ -37,7 +38,8 @@ def test_fifty_interests_while_prefect_is_down_are_processed_once_when_it_is_bac
         with sessions() as request:  # each as its own web request would
             hubs.submit_interest(request, factories.interest_form())
     assert count(session, Hub) == 50
-    relay = Relay(sessions)
+    instance = get_settings().instance_name
+    relay = Relay(sessions, instance=instance)
 
     with (
         temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}),
@@ -47,7 +49,7 @@ def test_fifty_interests_while_prefect_is_down_are_processed_once_when_it_is_bac
     assert count(session, DomainEvent, DomainEvent.handed_over_at.is_not(None)) == 0
     assert count(session, DomainEvent) == 100  # stage entered + interest submitted, each
 
-    deployment_id = process_events.to_deployment(name="process-events").apply()
+    deployment_id = process_events.to_deployment(name=instance).apply()
     assert relay.run_once() == 100  # Prefect is back: acknowledged, then marked
     assert relay.run_once() == 0
     assert count(session, DomainEvent, DomainEvent.handed_over_at.is_(None)) == 0

@@ -1,125 +1,108 @@
-"""`hubflow serve` as a person runs it: everything up, emails flowing, Ctrl-C stops it all."""
+"""`hubflow serve` as a person runs it: everything up, emails flowing, links pointing at its
+port; Ctrl-C with work in flight, SIGTERM and SIGKILL each leave nothing running."""
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
+from models.audit import DomainEvent
+from models.email import Email
+from models.services.hubs import submit_interest
+from tests import factories
 from tests.integration.test_cli import ADD
-
-ROOT = Path(__file__).resolve().parents[2]
-HUBFLOW = [sys.executable, "-m", "hubflow.cli.main"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(check: Callable[[], bool], timeout: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if check():
-            return time.monotonic() - started
-        time.sleep(0.25)
-    raise AssertionError(f"not within {timeout}s")
+from tests.system.helpers import (
+    alive,
+    cli,
+    descendants,
+    free_port,
+    hubflow_env,
+    reap,
+    reaping_orphans,
+    start_serve,
+    stop,
+    wait_for,
+    wait_until_up,
+)
 
 
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def descendants(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-eo", "pid=,ppid=,pgid="], capture_output=True, text=True).stdout
-    rows = [tuple(map(int, line.split())) for line in out.splitlines() if line.strip()]
-    found, frontier = set(), {pid}
-    while frontier:
-        children = {p for p, parent, _ in rows if parent in frontier and p not in found}
-        found |= children
-        frontier = children
-    return sorted(found)
+def _count(sessions: sessionmaker[Session], *where: object) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count(DomainEvent.id)).where(*where)) or 0  # type: ignore[arg-type]
 
 
 def test_serve_takes_a_phoned_in_hub_through_its_first_emails_and_stops_cleanly(
     clean_engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
     web, prefect = free_port(), free_port()
-    env = {
-        **os.environ,
-        "HUBFLOW_DATABASE_URL": database_url,
-        "HUBFLOW_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "HUBFLOW_PUBLIC_DIR": str(tmp_path / "public"),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("PREFECT_API_URL", None)
-
-    def cli(*args: str) -> str:
-        done = subprocess.run(
-            [*HUBFLOW, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
-    cli("staff", "add", "--name", "Ann Lee", "--email", "ann@masscare.org")
-    serve = subprocess.Popen(
-        [
-            *HUBFLOW,
-            "serve",
-            "--port",
-            str(web),
-            "--prefect-port",
-            str(prefect),
-            "--prefect-home",
-            str(tmp_path / ".prefect"),
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = hubflow_env(database_url, tmp_path)
+    cli(env, "staff", "add", "--name", "Ann Lee", "--email", "ann@masscare.org", cwd=tmp_path)
+    serve = start_serve(env, tmp_path, "--port", str(web), "--prefect-port", str(prefect))
+    sessions = sessionmaker(clean_engine, expire_on_commit=False)
     try:
-        wait_for(lambda: healthy(f"http://127.0.0.1:{web}/healthz"), timeout=150)
+        wait_until_up(serve, f"http://127.0.0.1:{web}/healthz")
         outbox = tmp_path / "outbox"
-        cli(*ADD)  # a Hub phoned in, as `hubflow hubs add` records it
+        cli(env, *ADD, cwd=tmp_path)  # a Hub phoned in, as `hubflow hubs add` records it
         took = wait_for(lambda: any(outbox.glob("*-interest_received.eml")), timeout=30)
         print(f"interest-received email in the outbox {took:.1f}s after `hubs add`")
-        cli("reviews", "approve", "1", "--staff", "ann@masscare.org")
+        email = next(outbox.glob("*-interest_received.eml")).read_text()
+        assert f"http://127.0.0.1:{web}/hub/" in email  # links follow --port
+        cli(env, "reviews", "approve", "1", "--staff", "ann@masscare.org", cwd=tmp_path)
         wait_for(lambda: any(outbox.glob("*-stage_approved.eml")), timeout=30)
         assert "first action" in next(outbox.glob("*-stage_approved.eml")).read_text()
+        assert (tmp_path / "logs" / "prefect-server.log").stat().st_size > 0
+
+        # Ctrl-C while a batch is being processed: it finishes or is picked up later.
+        with sessions() as session:
+            for _ in range(120):
+                submit_interest(session, factories.interest_form())
+        wait_for(lambda: _count(sessions, DomainEvent.processed_at.is_not(None)) > 6, 60)
         children = descendants(serve.pid)
         assert len(children) >= 2  # the Prefect server and the deployments
     finally:
         started = time.monotonic()
-        serve.send_signal(signal.SIGINT)
-        output = serve.communicate(timeout=30)[0]
+        output = stop(serve)
         stopped = time.monotonic() - started
-    assert serve.returncode in (0, 130), output  # 130: ended by Ctrl-C, as shells expect
-    assert "Traceback" not in output
+    assert serve.returncode == 0, output
+    assert "Traceback" not in output and "Crash detected" not in output, output
     assert stopped < 15, f"took {stopped:.1f}s to stop"
     assert "hubflow stopped" in output
-    left = [pid for pid in children if _alive(pid)]
-    assert left == [], f"still running after Ctrl-C: {left}"
+    assert [pid for pid in children if alive(pid)] == []
+
+    cli(env, "process", cwd=tmp_path)  # what was left waiting, handled once
+    assert _count(sessions, DomainEvent.processed_at.is_(None)) == 0
+    with sessions() as session:
+        sent = session.scalars(select(Email.to_email).where(Email.kind == "interest_received"))
+        to = list(sent)
+    assert len(to) == len(set(to)) == 121
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split()[2] == "Z")
+@pytest.mark.parametrize(("how", "limit"), [(signal.SIGTERM, 15), (signal.SIGKILL, 30)])
+def test_sigterm_stops_every_child_and_sigkill_leaves_none_behind(
+    clean_engine: Engine, database_url: str, tmp_path: Path, how: signal.Signals, limit: float
+) -> None:
+    env = hubflow_env(database_url, tmp_path)
+    web = free_port()
+    serve = start_serve(env, tmp_path, "--port", str(web), "--prefect-port", str(free_port()))
+    with reaping_orphans():
+        try:
+            wait_until_up(serve, f"http://127.0.0.1:{web}/healthz")
+            wait_for(lambda: len(descendants(serve.pid)) >= 2, 30)
+            children = descendants(serve.pid)
+            started = time.monotonic()
+            os.kill(serve.pid, how)
+            serve.wait(timeout=limit)
+            wait_for(lambda: reap() or not [p for p in children if alive(p)], limit)
+            took = time.monotonic() - started
+        finally:
+            output = stop(serve)
+    print(f"{how.name}: every child gone {took:.1f}s after")
+    if how == signal.SIGTERM:
+        assert serve.returncode == 0, output
+        assert "hubflow stopped" in output and "Traceback" not in output, output
