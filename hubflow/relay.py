@@ -129,21 +129,15 @@ def instance_tags(instance: str) -> list[str]:
     return ["hubflow", f"instance:{instance}"]
 
 
-class RunStates(Protocol):
-    def ended(
-        self,
-        run_ids: list[str],
-        *,
-        in_process: bool,
-        now: Any,
-        retry_after: timedelta,
-        run_timeout: timedelta,
-    ) -> set[str]:
-        """The runs among `run_ids` whose events should be handed over again."""
-
-
 class PrefectRunStates:
     """Asks Prefect what became of the runs, and closes the ones nothing will finish."""
+
+    def finished(self, run_id: str) -> bool:
+        from prefect import get_client
+
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(uuid.UUID(run_id))
+        return run.state is None or run.state.is_final()
 
     def ended(
         self,
@@ -220,7 +214,7 @@ class Relay:
         *,
         instance: str,
         hand_over: HandOver | None = None,
-        states: RunStates | None = None,
+        states: PrefectRunStates | None = None,
         batch: int = 500,
         retry_after: float = 60.0,
         run_timeout: float = 1800.0,
@@ -237,6 +231,7 @@ class Relay:
         self.check_every = min(10.0, retry_after)
         self._checked = float("-inf")
         self._again: set[str] = set()
+        self._in_flight: str | None = None
 
     def run_once(self) -> int:
         """Hand over what is waiting; return how many events Prefect acknowledged."""
@@ -249,6 +244,12 @@ class Relay:
         if not events:
             self._again.clear()
             return 0
+        if self._in_flight is not None:
+            # One run at a time for a worker: each costs a new process (seconds of CPU);
+            # what comes meanwhile goes, together, in the next one.
+            if not self.states.finished(self._in_flight):
+                return 0
+            self._in_flight = None
         name = headline(events)
         batch = Batch(
             uids=[e.uid for e in events],
@@ -268,6 +269,8 @@ class Relay:
         self._again -= {e.handed_to for e in events if e.handed_to}
         self._emit_all(events)
         self.hand_over.finish(run_id, batch)
+        if not self.hand_over.in_process:
+            self._in_flight = run_id
         return len(events)
 
     def ended_runs(self, now: Any) -> set[str]:

@@ -265,14 +265,24 @@ def run_relay(*, here: bool) -> None:
     stop = threading.Event()
     _stop_on_sigterm()
     print(f"relay for instance {instance} is running; Ctrl-C stops it", flush=True)
-    thread = threading.Thread(target=relay.run_forever, args=(stop,), name="relay", daemon=True)
+    # The web app is another process here: its events are found by polling, twice a second.
+    thread = threading.Thread(
+        target=relay.run_forever,
+        args=(stop,),
+        kwargs={"interval": 0.5},
+        name="relay",
+        daemon=True,
+    )
     thread.start()
+    interrupted = False
     try:
         while thread.is_alive():
             thread.join(0.5)
     except KeyboardInterrupt:
-        pass
+        interrupted = True
     finally:
         stop.set()
         thread.join(timeout=10)
         print("relay stopped", flush=True)
+    if not interrupted:
+        raise CannotStart("the relay stopped by itself (its error is above)")

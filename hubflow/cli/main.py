@@ -37,6 +37,7 @@ app.command(
     epilog=example(
         "export PREFECT_API_URL=http://127.0.0.1:4200/api HUBFLOW_INSTANCE=masscare",
         "hubflow relay",
+        "hubflow relay --to-worker",
     ),
 )(servers.relay)
 app.command("process", epilog=example("hubflow hubs add ... && hubflow process"))(servers.process)

@@ -74,19 +74,20 @@ def web(
 
 
 def relay(
-    here: bool = typer.Option(
+    to_worker: bool = typer.Option(
         False,
-        "--here",
-        help="Process the events in this process instead of handing them to the "
-        "process-events deployment (no worker needed).",
+        "--to-worker",
+        help="Hand the events to the process-events deployment, which a worker runs (a new "
+        "process per run: seconds later), instead of processing them in this process.",
     ),
 ) -> None:
-    """Hand recorded events to Prefect (the server at PREFECT_API_URL) as they come, and
-    hand over again those of runs that crashed. Ctrl-C or SIGTERM stops it."""
+    """Hand recorded events to Prefect (the server at PREFECT_API_URL) as they come, as
+    flow runs it processes itself or a worker runs; hand over again those of runs that
+    crashed. Ctrl-C or SIGTERM stops it."""
     from hubflow.serve import run_relay
 
     with cannot_start():
-        run_relay(here=here)
+        run_relay(here=not to_worker)
 
 
 def process() -> None:

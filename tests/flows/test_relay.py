@@ -92,8 +92,10 @@ def test_events_of_a_crashed_run_are_handed_over_again_and_an_orphan_is_closed(
 
 
 def test_a_run_crashed_by_its_worker_is_handed_over_within_the_check(
-    sessions: sessionmaker[Session], session: Session
+    sessions: sessionmaker[Session], session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HUBFLOW_INSTANCE", "crash-test")  # its own deployment
+    get_settings.cache_clear()
     factories.staff(session)
     hubs.submit_interest(session, factories.interest_form())
     instance = get_settings().instance_name

@@ -157,3 +157,28 @@ def test_demo_takes_a_cohort_through_the_lifecycle(
     listed = json.loads(hubflow("hubs", "list", "--stage", "listed", "--json")[1])
     assert [h["name"] for h in listed] == ["Quincy M4A"]
     get_engine().dispose()
+
+
+def test_process_handles_what_a_command_recorded_once_without_prefect(
+    clean_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hubflow("staff", "add", "--name", "Ann Lee", "--email", "ann@masscare.org")
+    assert hubflow(*ADD)[0] == 0
+    code, out = hubflow("process")
+    assert code == 0, out
+    assert "Processed 2 events; sent 2 emails." in out  # received + the reviewer's task
+    assert sorted(p.name.split("-", 1)[1] for p in (tmp_path / "outbox").glob("*.eml")) == [
+        "interest_received.eml",
+        "review_assigned.eml",
+    ]
+    assert hubflow("process")[1].strip() == "Processed 0 events; sent 0 emails."
+
+
+def test_relay_without_a_prefect_server_says_how_to_run_instead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = runner.invoke(app, ["relay"])
+    assert result.exit_code == 1
+    assert "hubflow relay needs a Prefect server: set PREFECT_API_URL" in result.output
+    assert "`hubflow process` handles waiting events once" in result.output

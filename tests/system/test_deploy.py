@@ -97,7 +97,7 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
                 [PREFECT, "worker", "start", "--pool", "hubflow", "--work-queue", instance],
                 ROOT,
             ),
-            ("relay", [*HUBFLOW, "relay"], tmp_path),
+            ("relay", [*HUBFLOW, "relay", "--to-worker"], tmp_path),
             ("web", [*HUBFLOW, "web", "--port", str(web)], tmp_path),
         ):
             parts[name] = subprocess.Popen(
