@@ -26,7 +26,14 @@ from models.hub import Hub
 from models.reminders import HubReminder, ReviewReminder
 from models.services.common import Actor, emit, move, transaction
 from models.services.review_tasks import ensure_review_task, review_due
-from models.services.sweep import HubFacts, SweepPlan, plan
+from models.services.sweep import (
+    HubFacts,
+    HubReminderPlan,
+    ReviewReminderPlan,
+    StallPlan,
+    SweepPlan,
+    plan,
+)
 from models.staff import StaffMember
 from tasks.contexts import hub_fields, staff_url
 
@@ -95,26 +102,50 @@ def make_plan(sessions: sessionmaker[Session], *, settings: Settings, now: Any) 
         return plan(session, now=now, policy=settings.policy)
 
 
-def apply(sessions: sessionmaker[Session], p: SweepPlan, *, settings: Settings) -> SweepReport:
-    """Queue every planned email and record every reminder and stall, in one transaction."""
+# Emails per transaction: memory stays flat however many Hubs are due, and a sweep that
+# dies mid-way keeps its finished chunks (their reminders are marked with their emails, so
+# the next sweep plans only the rest).
+CHUNK = 2000
+
+
+def apply(
+    sessions: sessionmaker[Session],
+    p: SweepPlan,
+    *,
+    settings: Settings,
+    chunk: int = CHUNK,  # at least 1
+    phase: Callable[[str], None] = lambda what: None,
+) -> SweepReport:
+    """Queue every planned email and record every reminder and stall, a chunk at a time,
+    each chunk one transaction."""
     report = SweepReport(emails=planned_emails(p), held_back=p.held_back)
-    with sessions() as session, transaction(session):
-        rows = _hub_reminders(session, p, settings)
-        rows += _escalations(session, p, settings, report)
-        rows += _review_reminders(session, p, settings)
-        report.emails_queued = insert_emails(session, rows)
+    total = len(report.emails)
+    parts: list[tuple[Callable[[Session, Any], list[dict[str, Any]]], list[Any], int]] = [
+        (lambda s, items: _hub_reminders(s, items, p, settings), p.hub_reminders, chunk),
+        # A stall is heavier (status, event, task): fewer to a transaction.
+        (lambda s, items: _escalations(s, items, p, settings, report), p.stall, chunk // 4 or 1),
+        (lambda s, items: _review_reminders(s, items, p, settings), p.review_reminders, chunk),
+    ]
+    for write, items, size in parts:
+        for start in range(0, len(items), size):
+            with sessions() as session, transaction(session):
+                rows = write(session, items[start : start + size])
+                report.emails_queued += insert_emails(session, rows)
+            phase(f"queued {report.emails_queued:,} of {total:,} emails")
     return report
 
 
-def _hub_reminders(session: Session, p: SweepPlan, settings: Settings) -> list[dict[str, Any]]:
+def _hub_reminders(
+    session: Session, reminders: list[HubReminderPlan], p: SweepPlan, settings: Settings
+) -> list[dict[str, Any]]:
     kinds = {
         "due_soon": MessageKind.DUE_SOON,
         "due_today": MessageKind.DUE_TODAY,
         "overdue_nudge": MessageKind.OVERDUE_NUDGE,
     }
-    suppressed = suppressed_among(session, {e for r in p.hub_reminders for e, _ in r.recipients})
+    suppressed = suppressed_among(session, {e for r in reminders for e, _ in r.recipients})
     rows, marks = [], []
-    for r in p.hub_reminders:
+    for r in reminders:
         kind = kinds[r.kind]
         context = {
             "hub": _hub(r.hub, settings),
@@ -151,12 +182,16 @@ def _hub_reminders(session: Session, p: SweepPlan, settings: Settings) -> list[d
 
 
 def _escalations(
-    session: Session, p: SweepPlan, settings: Settings, report: SweepReport
+    session: Session,
+    stalls: list[StallPlan],
+    p: SweepPlan,
+    settings: Settings,
+    report: SweepReport,
 ) -> list[dict[str, Any]]:
     """Stalled: the status changes, the owner gets a check-in task and an email."""
     rows = []
     actor = Actor.system("sweep")
-    for s in p.stall:
+    for s in stalls:
         hub = session.get(Hub, s.hub.id, with_for_update=True)
         if hub is None or hub.status is not Status.ACTIVE:
             continue
@@ -216,9 +251,11 @@ def _escalations(
     return rows
 
 
-def _review_reminders(session: Session, p: SweepPlan, settings: Settings) -> list[dict[str, Any]]:
+def _review_reminders(
+    session: Session, reminders: list[ReviewReminderPlan], p: SweepPlan, settings: Settings
+) -> list[dict[str, Any]]:
     rows, marks = [], []
-    for r in p.review_reminders:
+    for r in reminders:
         task_ctx = {
             "title": r.title,
             "due_date": r.task_due.isoformat(),
@@ -258,8 +295,7 @@ def run_sweep(
         return SweepReport(
             emails=planned_emails(p), stalled=[s.hub.id for s in p.stall], held_back=p.held_back
         )
-    phase(f"queuing {len(planned_emails(p)):,} emails")
-    return apply(sessions, p, settings=settings)
+    return apply(sessions, p, settings=settings, phase=phase)
 
 
 @task(retries=2, retry_delay_seconds=[5, 30])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -20,6 +24,7 @@ from tasks.events import process_waiting
 from tasks.sweep import run_sweep
 from tests import factories
 from tests.integration.helpers import row_counts
+from tests.system.helpers import ROOT
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 09:00 in Boston; the sweep's hour
 HUB_KINDS = ("due_soon", "due_today", "overdue_nudge")
@@ -187,7 +192,8 @@ def test_sweeping_twice_at_once_or_every_hour_sends_nothing_twice(
     hubs_due_in(sessions, [0, 7, -7, -14])
     phases: list[str] = []
     first = run_sweep(sessions, now=at(0), phase=phases.append)
-    assert phases == ["finding what is due", "queuing 5 emails"]  # what a progress bar says
+    # What a progress bar says: a chunk of reminders, then the escalation.
+    assert phases == ["finding what is due", "queued 4 of 5 emails", "queued 5 of 5 emails"]
     assert sorted(e.kind for e in first.emails) == [
         "due_soon",
         "due_today",
@@ -320,3 +326,44 @@ def test_a_hub_paused_while_overdue_is_as_overdue_when_resumed(
             if hub.status is Status.STALLED:
                 break
     assert day == 89  # 9 days after resuming
+
+
+KILL_AFTER_FIRST_CHUNK = """
+import os, signal, sys
+from datetime import datetime
+from hubflow.db import session_factory
+from hubflow.settings import get_settings
+from tasks.sweep import apply, make_plan
+
+now = datetime.fromisoformat(sys.argv[1])
+sessions, settings = session_factory(), get_settings()
+p = make_plan(sessions, settings=settings, now=now)
+apply(sessions, p, settings=settings, chunk=3,
+      phase=lambda what: os.kill(os.getpid(), signal.SIGKILL))
+"""
+
+
+def test_a_sweep_killed_after_its_first_chunk_sends_every_reminder_once_when_run_again(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    hubs_due_in(sessions, [0, 7, -7, 1, 3, -3, 0, 7, -14, -21])
+    planned = run_sweep(sessions, now=at(0), dry_run=True).emails
+    assert len(planned) > 3
+    env = {**os.environ, "HUBFLOW_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_FIRST_CHUNK, at(0).isoformat()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with sessions() as s:
+        after_kill = s.execute(select(Email.kind, Email.to_email)).all()
+    assert len(after_kill) == 3  # the first chunk, committed; the rest never written
+
+    again = run_sweep(sessions, now=at(0))
+    assert again.emails_queued == len(planned) - 3
+    with sessions() as s:
+        queued = sorted((k.value, t) for k, t in s.execute(select(Email.kind, Email.to_email)))
+    assert queued == sorted((e.kind, e.to) for e in planned)  # each once, none missing

@@ -1,8 +1,11 @@
 """The worker topology as the README tells an operator to run it: `prefect deploy --all`,
-a work pool and a worker, `hubflow relay` and `hubflow web` (SPEC §6)."""
+a work pool and a worker, `hubflow relay --to-worker` and `hubflow web` (SPEC §6); its
+flow-run process killed mid-batch loses nothing."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 import uuid
@@ -19,15 +22,21 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import StateType
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bench.join import csrf_pair, post_join
 from hubflow.supervise import healthy
+from models.audit import DomainEvent
+from models.email import Email
+from models.services.hubs import submit_interest
+from tests import factories
 from tests.system.helpers import (
     HUBFLOW,
     PREFECT,
     ROOT,
     cli,
+    descendants,
     free_port,
     hubflow_env,
     stop,
@@ -56,6 +65,20 @@ def _completed_dispatches(api: str, deployment_id: uuid.UUID) -> list[str]:
             limit=20,
         )
     return [r.name for r in runs]
+
+
+def _run_states(api: str, deployment_id: uuid.UUID) -> list[str]:
+    with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            limit=50,
+        )
+    return [r.state.type.value for r in runs if r.state]
+
+
+def _scalar(sessions: sessionmaker[Session], query: Any) -> int:
+    with sessions() as session:
+        return int(session.scalar(query) or 0)
 
 
 def test_the_worker_topology_runs_hubflow_end_to_end(
@@ -125,6 +148,30 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
             refused.stderr
         )
         assert _deployments(api, instance) == before  # relay, web and serve changed nothing
+
+        # Kill -9 of the worker's flow-run process mid-batch: nothing lost, nothing twice.
+        sessions = sessionmaker(clean_engine, expire_on_commit=False)
+        with sessions() as session:
+            for i in range(150):
+                submit_interest(session, factories.interest_form(email=f"kill{i}@example.org"))
+        total = _scalar(sessions, select(func.count(DomainEvent.id)))
+        processed = select(func.count(DomainEvent.id)).where(DomainEvent.processed_at.is_not(None))
+        start = _scalar(sessions, processed)
+        wait_for(lambda: _scalar(sessions, processed) > start, 90)
+        for pid in descendants(parts["worker"].pid):  # the flow-run process(es)
+            os.kill(pid, signal.SIGKILL)
+        killed = time.monotonic()
+        midway = _scalar(sessions, processed)
+        assert midway < total, "the batch finished before the kill: nothing was tested"
+        wait_for(lambda: _scalar(sessions, processed) == total, 90)
+        print(f"{midway}/{total} processed at the kill; all {time.monotonic() - killed:.1f}s after")
+        with sessions() as session:
+            queued = select(Email.to_email).where(Email.to_email.like("kill%"))
+            to = list(session.scalars(queued.where(Email.kind == "interest_received")))
+        assert sorted(to) == sorted(f"kill{i}@example.org" for i in range(150))
+        states = _run_states(api, before["process-events"][0])
+        assert "RUNNING" not in states and "PENDING" not in states, states
+        assert "CRASHED" in states
 
         dispatch_id = before["dispatch-outbox"][0]
         wait_for(lambda: bool(_completed_dispatches(api, dispatch_id)), 150)
