@@ -166,6 +166,9 @@ def serve(
         stop.set()
         if relay_thread is not None:
             relay_thread.join(timeout=10)
+        from hubflow.prefect_setup import flush
+
+        flush()  # while the Prefect server still runs
         for child in reversed(children):
             child.stop(grace=5)
         print("hubflow stopped", flush=True)
@@ -237,7 +240,7 @@ def run_relay(*, here: bool) -> None:
     """`hubflow relay`: hand events to the instance's `process-events` deployment (or, with
     `here`, process them in this process) until Ctrl-C or SIGTERM."""
     from hubflow.db import session_factory
-    from hubflow.prefect_setup import configure
+    from hubflow.prefect_setup import configure, flush
     from hubflow.relay import InProcess, Relay, ToDeployment
     from hubflow.settings import get_settings
 
@@ -283,6 +286,7 @@ def run_relay(*, here: bool) -> None:
     finally:
         stop.set()
         thread.join(timeout=10)
+        flush()
         print("relay stopped", flush=True)
     if not interrupted:
         raise CannotStart("the relay stopped by itself (its error is above)")

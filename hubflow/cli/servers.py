@@ -54,7 +54,7 @@ def serve(
             home=prefect_home.resolve(),
             logs=logs.resolve(),
         )
-    raise typer.Exit(code)
+    exit_now(code)
 
 
 def web(
@@ -88,6 +88,7 @@ def relay(
 
     with cannot_start():
         run_relay(here=not to_worker)
+    exit_now(0)
 
 
 def process() -> None:
@@ -125,6 +126,17 @@ def require_secret_key() -> None:
     except MissingSecret as exc:
         err_console.print(f"[red]hubflow: {exc}[/red]")
         raise typer.Exit(1) from None
+
+
+def exit_now(code: int) -> None:
+    """Everything is stopped and Prefect's queues were flushed while its server ran: exit
+    without the interpreter's exit hooks, which would wait on a Prefect server now gone."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @contextmanager
