@@ -46,6 +46,10 @@ class Batch:
     title: str
     key: str  # the same batch handed over twice is one flow run
 
+    def parameters(self, instance: str) -> dict[str, Any]:
+        """What `process-events` is called with: the events, and whose they are."""
+        return {"event_uids": self.uids, "title": self.title, "instance": instance}
+
 
 class HandOver(Protocol):
     in_process: bool
@@ -71,7 +75,7 @@ class ToDeployment:
 
         run = run_deployment(
             name=self.deployment,
-            parameters={"event_uids": batch.uids, "title": batch.title, "instance": self.instance},
+            parameters=batch.parameters(self.instance),
             flow_run_name=batch.title,
             timeout=0,
             idempotency_key=batch.key,
@@ -90,9 +94,7 @@ class InProcess:
 
     def __init__(self, instance: str) -> None:
         self.instance = instance
-
-    def _parameters(self, batch: Batch) -> dict[str, Any]:
-        return {"event_uids": batch.uids, "title": batch.title, "instance": self.instance}
+        self._created: dict[str, Any] = {}
 
     def start(self, batch: Batch) -> str:
         from prefect import get_client
@@ -103,22 +105,24 @@ class InProcess:
             run = client.create_flow_run(
                 process_events,
                 name=batch.title,
-                parameters=self._parameters(batch),
+                parameters=batch.parameters(self.instance),
                 tags=[*instance_tags(self.instance), IN_PROCESS],
             )
+        self._created[str(run.id)] = run
         return str(run.id)
 
     def finish(self, run_id: str, batch: Batch) -> None:
-        from prefect import get_client
         from prefect.flow_engine import run_flow
 
         from flows.process_events import process_events
 
-        with get_client(sync_client=True) as client:
-            run = client.read_flow_run(uuid.UUID(run_id))
+        run = self._created.pop(run_id)
         # A failed run leaves its events waiting: the relay hands them over again later.
         run_flow(
-            process_events, flow_run=run, parameters=self._parameters(batch), return_type="state"
+            process_events,
+            flow_run=run,
+            parameters=batch.parameters(self.instance),
+            return_type="state",
         )
 
 
