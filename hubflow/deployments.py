@@ -52,7 +52,7 @@ def load_flow(entrypoint: str) -> Any:
 def runner_deployments(instance: str) -> list[Any]:
     from prefect.client.schemas.schedules import construct_schedule
 
-    from hubflow.relay import instance_tags
+    from hubflow.handover import instance_tags
 
     deployments = []
     for spec in specs():

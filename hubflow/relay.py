@@ -9,10 +9,11 @@ tries again. It then keeps an eye on the runs holding events: those of a run tha
 was cancelled or failed are handed over again, and a run "running" for too long, or left
 behind by a process that died, is closed as crashed.
 
-Two ways to hand over: to the instance's `process-events` deployment (a worker or runner
-runs it, `ToDeployment`), or in this process (`InProcess`, what `hubflow serve` does: no
-new process per run, so an email leaves within a second of the form). Each event is also
-emitted as a Prefect event for Automations. Everything carries the instance's name.
+Two ways to hand over (hubflow.handover): to the instance's `process-events` deployment
+(a worker or runner runs it, `ToDeployment`), or in this process (`InProcess`, what
+`hubflow serve` and `hubflow relay` do: no new process per run, so an email leaves within
+a second of the form). Each event is also emitted as a Prefect event for Automations.
+Everything carries the instance's name.
 """
 
 from __future__ import annotations
@@ -22,178 +23,20 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.db import events_recorded
+from hubflow.handover import Batch, HandOver, PrefectRunStates, ToDeployment
 from models.audit import DomainEvent
 from models.base import utcnow
 from models.services.common import transaction
 from tasks.events import headline, holding_runs, unhanded
 
 log = logging.getLogger(__name__)
-
-FLOW = "process-events"
-
-
-@dataclass(frozen=True)
-class Batch:
-    uids: list[str]
-    title: str
-    key: str  # the same batch handed over twice is one flow run
-
-    def parameters(self, instance: str) -> dict[str, Any]:
-        """What `process-events` is called with: the events, and whose they are."""
-        return {"event_uids": self.uids, "title": self.title, "instance": instance}
-
-
-class HandOver(Protocol):
-    in_process: bool
-
-    def start(self, batch: Batch) -> str:
-        """Have Prefect create the flow run for `batch`; its id."""
-
-    def finish(self, run_id: str, batch: Batch) -> None:
-        """After the events are marked: run it here, or nothing (a worker runs it)."""
-
-
-class ToDeployment:
-    """Hand over to `process-events/<instance>`, which a worker or runner runs."""
-
-    in_process = False
-
-    def __init__(self, instance: str) -> None:
-        self.instance = instance
-        self.deployment = f"{FLOW}/{instance}"
-
-    def start(self, batch: Batch) -> str:
-        from prefect.deployments import run_deployment
-
-        run = run_deployment(
-            name=self.deployment,
-            parameters=batch.parameters(self.instance),
-            flow_run_name=batch.title,
-            timeout=0,
-            idempotency_key=batch.key,
-            tags=instance_tags(self.instance),
-        )
-        return str(run.id)  # type: ignore[union-attr]
-
-    def finish(self, run_id: str, batch: Batch) -> None:
-        return None
-
-
-class InProcess:
-    """Create the flow run in Prefect, then run it in this thread."""
-
-    in_process = True
-
-    def __init__(self, instance: str) -> None:
-        self.instance = instance
-        self._created: dict[str, Any] = {}
-
-    def start(self, batch: Batch) -> str:
-        from prefect import get_client
-
-        from flows.process_events import process_events
-
-        with get_client(sync_client=True) as client:
-            run = client.create_flow_run(
-                process_events,
-                name=batch.title,
-                parameters=batch.parameters(self.instance),
-                tags=[*instance_tags(self.instance), IN_PROCESS],
-            )
-        self._created[str(run.id)] = run
-        return str(run.id)
-
-    def finish(self, run_id: str, batch: Batch) -> None:
-        from prefect.flow_engine import run_flow
-
-        from flows.process_events import process_events
-
-        run = self._created.pop(run_id)
-        # A failed run leaves its events waiting: the relay hands them over again later.
-        run_flow(
-            process_events,
-            flow_run=run,
-            parameters=batch.parameters(self.instance),
-            return_type="state",
-        )
-
-
-IN_PROCESS = "hubflow-in-process"
-
-
-def instance_tags(instance: str) -> list[str]:
-    return ["hubflow", f"instance:{instance}"]
-
-
-class PrefectRunStates:
-    """Asks Prefect what became of the runs, and closes the ones nothing will finish."""
-
-    def finished(self, run_id: str) -> bool:
-        from prefect import get_client
-
-        with get_client(sync_client=True) as client:
-            run = client.read_flow_run(uuid.UUID(run_id))
-        return run.state is None or run.state.is_final()
-
-    def ended(
-        self,
-        run_ids: list[str],
-        *,
-        in_process: bool,
-        now: Any,
-        retry_after: timedelta,
-        run_timeout: timedelta,
-    ) -> set[str]:
-        from prefect import get_client
-        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-        from prefect.states import Crashed
-
-        ids = [uuid.UUID(r) for r in run_ids]
-        with get_client(sync_client=True) as client:
-            runs = {
-                str(run.id): run
-                for run in client.read_flow_runs(
-                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)), limit=len(ids)
-                )
-            }
-            again = set()
-            for run_id in run_ids:
-                run = runs.get(run_id)
-                if run is None or run.state is None:
-                    again.add(run_id)  # the server forgot it (a new Prefect database)
-                    continue
-                state = run.state.type.value
-                if state in ("CRASHED", "CANCELLED", "COMPLETED"):
-                    again.add(run_id)
-                elif state == "FAILED":
-                    ended_at = run.end_time or run.state.timestamp
-                    if ended_at is None or now - ended_at >= retry_after:
-                        again.add(run_id)
-                elif state in ("RUNNING", "PENDING", "CANCELLING", "SCHEDULED"):
-                    orphan = in_process and IN_PROCESS in run.tags
-                    started = run.start_time or run.created
-                    overdue = state != "SCHEDULED" and started and now - started >= run_timeout
-                    if orphan or overdue:
-                        why = (
-                            "the process running it stopped"
-                            if orphan
-                            else f"still {state.lower()} after {run_timeout}"
-                        )
-                        client.set_flow_run_state(
-                            run.id,
-                            Crashed(message=f"closed by the hubflow relay: {why}"),
-                            force=True,
-                        )
-                        again.add(run_id)
-        return again
 
 
 def _emit(event: DomainEvent, instance: str) -> None:

@@ -132,8 +132,9 @@ def serve(
                 stop_signal=signal.SIGINT,  # it shuts down cleanly on Ctrl-C
             )
         )
+        from hubflow.handover import InProcess
         from hubflow.prefect_setup import configure
-        from hubflow.relay import InProcess, Relay
+        from hubflow.relay import Relay
 
         configure()
         relay = Relay(
@@ -240,8 +241,9 @@ def run_relay(*, here: bool) -> None:
     """`hubflow relay`: hand events to the instance's `process-events` deployment (or, with
     `here`, process them in this process) until Ctrl-C or SIGTERM."""
     from hubflow.db import session_factory
+    from hubflow.handover import InProcess, ToDeployment
     from hubflow.prefect_setup import configure, flush
-    from hubflow.relay import InProcess, Relay, ToDeployment
+    from hubflow.relay import Relay
     from hubflow.settings import get_settings
 
     if not os.environ.get("PREFECT_API_URL"):

@@ -20,7 +20,8 @@ from flows.dispatch_outbox import dispatch_outbox
 from flows.process_events import WrongInstance, process_events
 from flows.publish_directory import publish_directory
 from flows.sweep import sweep
-from hubflow.relay import InProcess, Relay
+from hubflow.handover import InProcess
+from hubflow.relay import Relay
 from hubflow.settings import get_settings
 from models.audit import DomainEvent
 from models.base import utcnow
