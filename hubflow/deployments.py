@@ -73,39 +73,38 @@ def flow_name(spec: DeploymentSpec) -> str:
     return str(load_flow(spec.entrypoint).name)
 
 
+def _deployment(client: Any, name: str) -> Any:
+    """The deployment `flow/name` on the server, or None."""
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        return client.read_deployment_by_name(name)
+    except ObjectNotFound:
+        return None
+
+
 def foreign_deployments(instance: str) -> list[str]:
     """This instance's deployments that a worker runs (made by `prefect deploy`): `serve`
     must not rewrite them."""
     from prefect import get_client
-    from prefect.exceptions import ObjectNotFound
 
-    found = []
     with get_client(sync_client=True) as client:
-        for spec in specs():
-            name = f"{flow_name(spec)}/{instance}"
-            try:
-                deployment = client.read_deployment_by_name(name)
-            except ObjectNotFound:
-                continue
-            if deployment.work_pool_name:
-                found.append(name)
-    return found
+        names = [f"{flow_name(spec)}/{instance}" for spec in specs()]
+        return [n for n in names if (d := _deployment(client, n)) and d.work_pool_name]
 
 
 def require_deployment(instance: str) -> None:
     """CannotStart saying how to create `process-events/<instance>` if the server lacks it."""
     from prefect import get_client
-    from prefect.exceptions import ObjectNotFound
 
+    from hubflow.handover import FLOW
     from hubflow.supervise import CannotStart
 
-    name = f"process-events/{instance}"
+    name = f"{FLOW}/{instance}"
     with get_client(sync_client=True) as client:
-        try:
-            client.read_deployment_by_name(name)
-        except ObjectNotFound:
+        if _deployment(client, name) is None:
             raise CannotStart(
                 f"the Prefect server has no deployment {name}: in the hubflow folder run "
                 f"`HUBFLOW_INSTANCE={instance} prefect deploy --all` (see the README, "
                 "'Prefect server and workers')"
-            ) from None
+            )

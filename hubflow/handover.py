@@ -157,7 +157,8 @@ class PrefectRunStates:
                         why = (
                             "the process running it stopped"
                             if orphan
-                            else f"still {state.lower()} after {run_timeout}"
+                            else f"still {state.lower()} after "
+                            f"{run_timeout.total_seconds() / 60:.0f} minutes"
                         )
                         client.set_flow_run_state(
                             run.id,

@@ -90,7 +90,7 @@ def serve(
     logs: Path,
 ) -> int:
     """Run everything until Ctrl-C or SIGTERM (0), or until a part stops by itself (1)."""
-    from hubflow.db import session_factory, upgrade
+    from hubflow.db import upgrade
     from hubflow.settings import get_settings
 
     check_port_free(host, port, "the web app's --port")
@@ -100,8 +100,7 @@ def serve(
     upgrade()
     api_url = prefect_api_url or local_api(prefect_port)
     os.environ.update(prefect_environment(home=home, api_url=api_url))
-    settings = get_settings()
-    instance = settings.instance_name
+    instance = get_settings().instance_name
     children: list[Child] = []
     stop = threading.Event()
     relay_thread: threading.Thread | None = None
@@ -132,22 +131,7 @@ def serve(
                 stop_signal=signal.SIGINT,  # it shuts down cleanly on Ctrl-C
             )
         )
-        from hubflow.handover import InProcess
-        from hubflow.prefect_setup import configure
-        from hubflow.relay import Relay
-
-        configure()
-        relay = Relay(
-            session_factory(),
-            instance=instance,
-            hand_over=InProcess(instance),
-            retry_after=settings.handover_retry_seconds,
-            run_timeout=settings.run_timeout_seconds,
-        )
-        relay_thread = threading.Thread(
-            target=relay.run_forever, args=(stop,), name="relay", daemon=True
-        )
-        relay_thread.start()
+        relay_thread = _start_relay(here=True, stop=stop, interval=1.0)
         web = _web_server(host=host, port=port)
         watcher = threading.Thread(
             target=_watch, args=(children, stop, web, failed), name="watcher", daemon=True
@@ -177,6 +161,36 @@ def serve(
         print(f"hubflow: {failed[0]}", file=sys.stderr, flush=True)
         return 1
     return 0
+
+
+def _start_relay(*, here: bool, stop: threading.Event, interval: float) -> threading.Thread:
+    """The relay in a thread of this process until `stop`: processing the events itself
+    (`here`) or handing them to the instance's process-events deployment."""
+    from hubflow.db import session_factory
+    from hubflow.handover import InProcess, ToDeployment
+    from hubflow.prefect_setup import configure
+    from hubflow.relay import Relay
+    from hubflow.settings import get_settings
+
+    configure()
+    settings = get_settings()
+    instance = settings.instance_name
+    relay = Relay(
+        session_factory(),
+        instance=instance,
+        hand_over=InProcess(instance) if here else ToDeployment(instance),
+        retry_after=settings.handover_retry_seconds,
+        run_timeout=settings.run_timeout_seconds,
+    )
+    thread = threading.Thread(
+        target=relay.run_forever,
+        args=(stop,),
+        kwargs={"interval": interval},
+        name="relay",
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 def _watch(children: list[Child], stop: threading.Event, web: Any, failed: list[ChildDied]) -> None:
@@ -240,10 +254,7 @@ def web_config(app: Any, *, host: str, port: int) -> Any:
 def run_relay(*, here: bool) -> None:
     """`hubflow relay`: hand events to the instance's `process-events` deployment (or, with
     `here`, process them in this process) until Ctrl-C or SIGTERM."""
-    from hubflow.db import session_factory
-    from hubflow.handover import InProcess, ToDeployment
-    from hubflow.prefect_setup import configure, flush
-    from hubflow.relay import Relay
+    from hubflow.prefect_setup import flush
     from hubflow.settings import get_settings
 
     if not os.environ.get("PREFECT_API_URL"):
@@ -252,33 +263,17 @@ def run_relay(*, here: bool) -> None:
             "http://127.0.0.1:4200/api); without one, `hubflow serve` runs everything and "
             "`hubflow process` handles waiting events once"
         )
-    settings = get_settings()
-    instance = settings.instance_name
-    configure()
+    instance = get_settings().instance_name
     wait_until_healthy(f"{os.environ['PREFECT_API_URL'].rstrip('/')}/health", None, timeout=15)
     if not here:
         from hubflow.deployments import require_deployment
 
         require_deployment(instance)
-    relay = Relay(
-        session_factory(),
-        instance=instance,
-        hand_over=InProcess(instance) if here else ToDeployment(instance),
-        retry_after=settings.handover_retry_seconds,
-        run_timeout=settings.run_timeout_seconds,
-    )
     stop = threading.Event()
     _stop_on_sigterm()
-    print(f"relay for instance {instance} is running; Ctrl-C stops it", flush=True)
     # The web app is another process here: its events are found by polling, twice a second.
-    thread = threading.Thread(
-        target=relay.run_forever,
-        args=(stop,),
-        kwargs={"interval": 0.5},
-        name="relay",
-        daemon=True,
-    )
-    thread.start()
+    thread = _start_relay(here=here, stop=stop, interval=0.5)
+    print(f"relay for instance {instance} is running; Ctrl-C stops it", flush=True)
     interrupted = False
     try:
         while thread.is_alive():

@@ -108,12 +108,8 @@ def process() -> None:
     done = [o for o in outcomes if o.processed]
     if any(o.publish_directory for o in done):
         write_directory.fn()
-    sent = dispatch(sessions).counts
-    console.print(
-        f"Processed {plural(len(done), 'event')}; sent {plural(sent.get('sent', 0), 'email')}"
-        + (f", {sent['failed']} could not be sent" if sent.get("failed") else "")
-        + "."
-    )
+    report = dispatch(sessions)  # says it as `hubflow outbox dispatch` does
+    console.print(f"Processed {plural(len(done), 'event')}; emails: {report}.")
 
 
 def require_secret_key() -> None:

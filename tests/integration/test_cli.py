@@ -166,12 +166,12 @@ def test_process_handles_what_a_command_recorded_once_without_prefect(
     assert hubflow(*ADD)[0] == 0
     code, out = hubflow("process")
     assert code == 0, out
-    assert "Processed 2 events; sent 2 emails." in out  # received + the reviewer's task
+    assert "Processed 2 events; emails: 2 sent." in out  # received + the reviewer's task
     assert sorted(p.name.split("-", 1)[1] for p in (tmp_path / "outbox").glob("*.eml")) == [
         "interest_received.eml",
         "review_assigned.eml",
     ]
-    assert hubflow("process")[1].strip() == "Processed 0 events; sent 0 emails."
+    assert hubflow("process")[1].strip() == "Processed 0 events; emails: nothing to send."
 
 
 def test_relay_without_a_prefect_server_says_how_to_run_instead(
