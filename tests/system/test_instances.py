@@ -158,7 +158,13 @@ def test_killed_mid_batch_every_event_is_processed_once_after_a_restart(
         pytest.fail("the batch finished before the kill: nothing was tested")
     restart = start_serve(env, tmp_path, "--port", str(free_port()), "--prefect-api-url", api)
     try:
-        wait_for(lambda: _scalar(sessions, done) == total, 90 - (time.monotonic() - killed))
+        try:
+            wait_for(lambda: _scalar(sessions, done) == total, 90 - (time.monotonic() - killed))
+        except AssertionError:  # say what the restarted serve was doing
+            raise AssertionError(
+                f"{_scalar(sessions, done)}/{total} processed 90 s after the kill; serve said:\n"
+                + stop(restart)
+            ) from None
         print(f"{midway}/{total} processed at the kill; all {time.monotonic() - killed:.1f}s after")
     finally:
         output = stop(restart)
