@@ -137,6 +137,8 @@ def stop(process: subprocess.Popen[str] | None, how: signal.Signals = signal.SIG
         return ""
     if process.poll() is None:
         process.send_signal(how)
+    elif process.stdout is not None and process.stdout.closed:
+        return ""  # stopped and read before
     try:
         return process.communicate(timeout=30)[0] or ""
     except subprocess.TimeoutExpired:
