@@ -99,6 +99,7 @@ class InProcess:
 
 
 IN_PROCESS = "hubflow-in-process"
+_STOPPED = "the process running it stopped"
 
 
 def instance_tags(instance: str) -> list[str]:
@@ -107,6 +108,37 @@ def instance_tags(instance: str) -> list[str]:
 
 class PrefectRunStates:
     """Asks Prefect what became of the runs, and closes the ones nothing will finish."""
+
+    def close_orphans(self, instance: str, *, created_before: Any) -> int:
+        """Close the instance's in-process runs that a process which has since died left
+        pending or running, including one it created but never got to record; how many."""
+        from prefect import get_client
+        from prefect.client.schemas.filters import (
+            FlowRunFilter,
+            FlowRunFilterState,
+            FlowRunFilterStateType,
+            FlowRunFilterTags,
+        )
+        from prefect.client.schemas.objects import StateType
+        from prefect.states import Crashed
+
+        unfinished = FlowRunFilter(
+            tags=FlowRunFilterTags(all_=[*instance_tags(instance), IN_PROCESS]),
+            state=FlowRunFilterState(
+                type=FlowRunFilterStateType(any_=[StateType.PENDING, StateType.RUNNING])
+            ),
+        )
+        closed = 0
+        with get_client(sync_client=True) as client:
+            for run in client.read_flow_runs(flow_run_filter=unfinished, limit=200):
+                if run.created is not None and run.created < created_before:
+                    client.set_flow_run_state(
+                        run.id,
+                        Crashed(message=f"closed by the hubflow relay: {_STOPPED}"),
+                        force=True,
+                    )
+                    closed += 1
+        return closed
 
     def finished(self, run_id: str) -> bool:
         from prefect import get_client
@@ -155,7 +187,7 @@ class PrefectRunStates:
                     overdue = state != "SCHEDULED" and started and now - started >= run_timeout
                     if orphan or overdue:
                         why = (
-                            "the process running it stopped"
+                            _STOPPED
                             if orphan
                             else f"still {state.lower()} after "
                             f"{run_timeout.total_seconds() / 60:.0f} minutes"

@@ -79,10 +79,18 @@ class Relay:
         self._checked = float("-inf")
         self._again: set[str] = set()
         self._in_flight: str | None = None
+        # In-process runs left by a process before this relay started are orphans.
+        self._started = clock()
+        self._orphans_closed = not self.hand_over.in_process
 
     def run_once(self) -> int:
         """Hand over what is waiting; return how many events Prefect acknowledged."""
         now = self.clock()
+        if not self._orphans_closed:
+            closed = self.states.close_orphans(self.instance, created_before=self._started)
+            if closed:
+                log.warning("closed %d run(s) left unfinished by a stopped process", closed)
+            self._orphans_closed = True
         if time.monotonic() - self._checked >= self.check_every:
             self._again |= self.ended_runs(now)
             self._checked = time.monotonic()

@@ -20,7 +20,7 @@ from flows.dispatch_outbox import dispatch_outbox
 from flows.process_events import WrongInstance, process_events
 from flows.publish_directory import publish_directory
 from flows.sweep import sweep
-from hubflow.handover import InProcess
+from hubflow.handover import Batch, InProcess
 from hubflow.relay import Relay
 from hubflow.settings import get_settings
 from models.audit import DomainEvent
@@ -90,6 +90,28 @@ def test_events_of_a_crashed_run_are_handed_over_again_and_an_orphan_is_closed(
     assert count(session, Email, Email.kind == "interest_received") == 1
     [now_with] = _handed_to(session)
     assert now_with != dead
+
+
+def test_a_run_created_by_a_process_that_died_before_recording_it_is_closed(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    factories.staff(session)
+    hubs.submit_interest(session, factories.interest_form())
+    instance = get_settings().instance_name
+    with sessions() as s:
+        uids = [e.uid for e in s.scalars(select(DomainEvent))]
+    # Killed between Prefect's answer and the database write: the run holds no event.
+    left = InProcess(instance).start(Batch(uids=uids, title="hub-1 interest received", key="k"))
+    assert _handed_to(session) == {None}
+
+    relay = Relay(sessions, instance=instance, hand_over=InProcess(instance))
+    assert relay.run_once() == 2
+    closed = _run(left)
+    assert closed.state.type.value == "CRASHED"  # type: ignore[attr-defined]
+    assert "the process running it stopped" in closed.state.message  # type: ignore[attr-defined]
+    [ran] = _handed_to(session)
+    assert ran != left and _run(str(ran)).state.is_completed()  # type: ignore[attr-defined]
+    assert count(session, Email, Email.kind == "interest_received") == 1
 
 
 def test_a_run_crashed_by_its_worker_is_handed_over_within_the_check(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -109,9 +110,15 @@ def test_two_instances_share_a_prefect_server_each_with_its_own_hubs(
                 )
                 assert status == 303, page
         for folder in folders.values():
-            wait_for(
-                lambda f=folder: len(list((f / "outbox").glob("*-interest_received.eml"))) >= 20, 60
-            )
+            try:
+                wait_for(
+                    lambda f=folder: (
+                        len(list((f / "outbox").glob("*-interest_received.eml"))) >= 20
+                    ),
+                    60,
+                )
+            except AssertionError:  # say how far each instance got, and what it said
+                raise AssertionError(_progress(engines, folders, serves)) from None
         time.sleep(2)  # anything sent twice or to the wrong place would show by now
         for name, engine in engines.items():
             sessions = sessionmaker(engine, expire_on_commit=False)
@@ -130,6 +137,23 @@ def test_two_instances_share_a_prefect_server_each_with_its_own_hubs(
             engine.dispose()
     for name, process in serves.items():
         assert process.returncode == 0, outputs[name]
+
+
+def _progress(
+    engines: dict[str, Engine], folders: dict[str, Path], serves: dict[str, subprocess.Popen[str]]
+) -> str:
+    lines = []
+    for name, engine in engines.items():
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        events = select(func.count(DomainEvent.id))
+        handed = _scalar(sessions, events.where(DomainEvent.handed_over_at.is_not(None)))
+        done = _scalar(sessions, events.where(DomainEvent.processed_at.is_not(None)))
+        sent = len(list((folders[name] / "outbox").glob("*-interest_received.eml")))
+        lines.append(
+            f"{name}: {_scalar(sessions, events)} events, {handed} handed over, {done} processed,"
+            f" {sent} emails in the outbox; serve said:\n{stop(serves[name])}"
+        )
+    return "\n".join(lines)
 
 
 def test_killed_mid_batch_every_event_is_processed_once_after_a_restart(
