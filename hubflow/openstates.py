@@ -18,13 +18,20 @@ from models.services.legislature import (
 )
 
 DATA = Path(__file__).parent / "data"
-_CHAMBERS = {"house": "house", "lower": "house", "senate": "senate", "upper": "senate"}
+_CHAMBERS = {
+    "house": "house",
+    "lower": "house",
+    "senate": "senate",
+    "upper": "senate",
+    "us_house": "us_house",
+    "us_senate": "us_senate",
+}
 
 
 def bundled() -> LegislatureData:
     """The districts, legislators and committees that ship with hubflow."""
     data = LegislatureData()
-    for name in ("districts.csv", "legislators.csv", "committee_members.csv"):
+    for name in ("districts.csv", "legislators.csv", "committee_members.csv", "congress.csv"):
         data.merge(read_path(DATA / name))
     return data
 

@@ -110,6 +110,13 @@ class ReviewState(Worded):
 class Chamber(Worded):
     HOUSE = "house"
     SENATE = "senate"
+    US_HOUSE = "us_house"
+    US_SENATE = "us_senate"
+
+    @property
+    def state(self) -> bool:
+        """A chamber of the state legislature (not Congress)."""
+        return self in (Chamber.HOUSE, Chamber.SENATE)
 
 
 class Stance(Worded):
@@ -199,6 +206,8 @@ WORDS: list[tuple[Worded, str]] = [
     (ReviewState.CANCELLED, "Cancelled"),
     (Chamber.HOUSE, "House"),
     (Chamber.SENATE, "Senate"),
+    (Chamber.US_HOUSE, "U.S. House"),
+    (Chamber.US_SENATE, "U.S. Senate"),
     (Stance.NOT_COSPONSOR, "Not a co-sponsor"),
     (Stance.COSPONSOR, "Co-sponsor"),
     (Stance.CAUCUS_MEMBER, "Medicare for All Caucus member"),

@@ -218,8 +218,9 @@ class StrategicPlan(_Form):
         roles = [t.role for t in self.targets]
         if roles.count(TargetRole.STATE_REP) != 1:
             raise _field_error("targets", "the plan needs exactly one State Rep target")
-        if roles.count(TargetRole.STATE_SENATOR) > 1:
-            raise _field_error("targets", "the plan can name at most one State Senator")
+        chosen = [t.legislator_id for t in self.targets if t.legislator_id is not None]
+        if len(chosen) != len(set(chosen)):
+            raise _field_error("targets", "the plan names the same legislator twice")
         return self
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hubflow.email.outbox import Recipient, queue_email
+from hubflow.geography import geography
 from hubflow.settings import Settings
 from models.audit import DomainEvent
 from models.email import MessageKind
@@ -23,6 +24,7 @@ from models.events import EventType
 from models.hub import Hub, Submission
 from models.review import ReviewTask
 from models.services.coverage import neighbours
+from models.services.delegation import nearby_hubs
 from models.services.review_tasks import ensure_review_task, review_due
 from models.staff import StaffMember
 from tasks.contexts import hub_context, stage_label, submission_context, task_context
@@ -98,9 +100,7 @@ def email_submission_received(r: Reaction) -> None:
         raise ValueError(f"event {r.event.uid} names a submission that does not exist")
     r.email_hub(
         MessageKind.SUBMISSION_RECEIVED,
-        submission=submission_context(
-            r.session, submission, today=r.settings.policy.today(r.now)
-        ),
+        submission=submission_context(r.session, submission, today=r.settings.policy.today(r.now)),
         review_days=r.settings.policy.review_due_days,
     )
 
@@ -110,11 +110,15 @@ def email_stage_approved(r: Reaction) -> None:
     entered = approved.next()
     hub = r.require_hub()
     if entered is Stage.LISTED:
+        working_with = neighbours(r.session, hub.id)
         r.email_hub(
             MessageKind.LISTED_WELCOME,
             directory_url=f"{r.settings.base_url.rstrip('/')}/hubs",
-            neighbours=[
-                {"hub": n.hub, "legislator": n.legislator} for n in neighbours(r.session, hub.id)
+            neighbours=[{"hub": n.hub, "legislator": n.legislator} for n in working_with],
+            nearby=[
+                {"hub": n.hub, "district": n.district, "shared": n.shared_words}
+                for n in nearby_hubs(r.session, geography(), hub)
+                if n.hub_id not in {w.hub_id for w in working_with}
             ],
         )
     elif hub.stage is entered:  # not moved on, or back, since: its due date is current

@@ -64,6 +64,13 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
             "hub": hub(name, "listed"),
             "directory_url": "http://hubflow.test/hubs",
             "neighbours": [{"hub": "Quincy for M4A", "legislator": "Sen. John Keenan"}],
+            "nearby": [
+                {
+                    "hub": "Braintree for M4A",
+                    "district": "4th Norfolk",
+                    "shared": "the Norfolk and Plymouth Senate district",
+                }
+            ],
         },
         MessageKind.DUE_SOON: {"days_left": 7},
         MessageKind.DUE_TODAY: {},

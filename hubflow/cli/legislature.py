@@ -1,4 +1,4 @@
-"""`hubflow districts …`, `hubflow legislators …` and `hubflow coverage`."""
+"""`hubflow districts …` and `hubflow legislators …`."""
 
 from __future__ import annotations
 
@@ -189,43 +189,3 @@ def legislators_import_cosponsors(
     )
     for line, name in report.unmatched:
         console.print(f"[yellow]Line {line}: no legislator matches {name!r}.[/]")
-
-
-def coverage(
-    as_json: bool = JSON,
-    csv_path: Path | None = typer.Option(
-        None, "--csv", help="Also write the House table to this CSV file."
-    ),
-) -> None:
-    """The 160 House districts: listed Hub(s), in progress, or none; and a Senate roll-up."""
-    from hubflow.cli import views
-    from hubflow.cli.output import console, emit_json, table
-    from models.services.coverage import coverage as coverage_of
-
-    with reported(), database() as session:
-        result = coverage_of(session)
-    data = views.coverage(result)
-    if csv_path is not None:
-        views.write_coverage_csv(data["house"], csv_path)
-    if as_json:
-        emit_json(data)
-        return
-    counts = data["counts"]
-    console.print(
-        f"{counts['listed']} listed, {counts['in_progress']} in progress and "
-        f"{counts['none']} with no Hub, of {counts['house_districts']} House districts. "
-        f"{counts['cosponsors']} of {counts['legislators']} legislators co-sponsor; "
-        f"{counts['legislators_with_a_hub']} have a Hub working on them."
-    )
-    table(
-        [d for d in data["house"] if d["status"] != "none"],
-        ["district", "legislator", "stance", "status", "hubs"],
-        title="House districts with Hubs",
-        empty="No House district has a Hub yet.",
-    )
-    table(
-        [d for d in data["senate"] if d["hubs"]],
-        ["district", "legislator", "stance", "hubs"],
-        title="Senators Hubs are working on",
-        empty="No Hub's plan names a Senator yet.",
-    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hubflow.cli import hubs, legislature, outbox, reviews, running, servers, staff
+from hubflow.cli import coverage, hubs, legislature, outbox, reviews, running, servers, staff
 from hubflow.cli.common import example
 
 app = typer.Typer(
@@ -45,9 +45,14 @@ app.command("demo", epilog=example("hubflow demo --dir /tmp/demo"))(running.demo
 app.command(
     "sweep", epilog=example("hubflow sweep --dry-run", "hubflow sweep --now 2026-03-02T09:00")
 )(running.sweep)
-app.command("coverage", epilog=example("hubflow coverage", "hubflow coverage --csv coverage.csv"))(
-    legislature.coverage
-)
+app.command(
+    "coverage",
+    epilog=example(
+        "hubflow coverage",
+        "hubflow coverage --csv coverage.csv",
+        "hubflow coverage --by senate --json",
+    ),
+)(coverage.coverage)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from models.email import Email
 from models.hub import Hub, Submission
 from models.legislature import District, Legislator, StanceChange
 from models.review import ReviewTask
+from models.services.areas import AreaCoverage
 from models.services.coverage import Coverage, DistrictCoverage, HubRef
 from models.services.legislators import committee_role
 from models.services.queries import HubDetail
@@ -187,3 +189,66 @@ def write_coverage_csv(house: list[dict[str, Any]], path: Path) -> None:
                     "; ".join(f"{h['name']} ({h['stage']})" for h in d["in_progress"]),
                 ]
             )
+
+
+COVER_WORDS = {"listed": "Listed", "in_progress": "In progress", "none": "Without a Hub"}
+AREA_WORDS = {
+    "house": "House district",
+    "senate": "Senate district",
+    "congress": "congressional district",
+    "county": "county",
+}
+
+
+def area_rows(areas: list[AreaCoverage]) -> list[dict[str, Any]]:
+    """Each area with its House districts (and the share of their precincts there)."""
+    return [
+        {
+            "area": a.name,
+            "members": a.members,
+            "house_districts": len(a.parts),
+            "listed": a.count("listed"),
+            "in_progress": a.count("in_progress"),
+            "without_a_hub": a.count("none"),
+            "districts": [
+                {
+                    "district": p.district.district,
+                    "share": round(p.share, 3),
+                    "status": p.district.status,
+                    "hubs": [h.name for h in p.district.listed + p.district.in_progress],
+                }
+                for p in a.parts
+            ],
+        }
+        for a in areas
+    ]
+
+
+def area_line(row: dict[str, Any]) -> dict[str, Any]:
+    """An area row as the table prints it."""
+    return {**row, "members": ", ".join(row["members"]) or "—"}
+
+
+def write_area_csv(rows: list[dict[str, Any]], path: Path, area: str) -> None:
+    """One line per House district of each area; '-' writes to the terminal."""
+    out = sys.stdout if str(path) == "-" else path.open("w", newline="", encoding="utf-8")
+    try:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            [area, "members", "house_district", "share_of_its_precincts", "status", "hubs"]
+        )
+        for row in rows:
+            for d in row["districts"]:
+                writer.writerow(
+                    [
+                        row["area"],
+                        "; ".join(row["members"]),
+                        d["district"],
+                        f"{d['share']:.0%}",
+                        COVER_WORDS[d["status"]],
+                        "; ".join(d["hubs"]),
+                    ]
+                )
+    finally:
+        if out is not sys.stdout:
+            out.close()

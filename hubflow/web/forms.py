@@ -97,27 +97,31 @@ def onboarding(values: dict[str, str]) -> dict[str, Any]:
 
 
 _ROW_CONTENT = ("goal", "tactics", "target_date")
+MAX_PLAN_ROWS = 12  # as many targets as a plan may have
 
 
 def strategic_plan(values: dict[str, str]) -> tuple[dict[str, Any], list[int], dict[str, str]]:
     """The plan, for each target the form row it came from, and errors for rows that say
-    something but name nobody (an optional row left empty is not part of the plan; one
-    with content is never dropped)."""
+    something but name nobody. An optional row left without a goal, tactics or date is not
+    part of the plan, whoever it names; one with content is never dropped."""
     targets, rows, errors = [], [], {}
-    for i in range(len(PLAN_ROLES)):
+    for i in range(MAX_PLAN_ROWS):
         p = f"targets-{i}-"
         role = values.get(p + "role", "")
         if not role:
             continue
         legislator_id = values.get(p + "legislator_id", "")
         name = values.get(p + "legislator", "")
-        if role != "state_rep" and not (legislator_id or name):
-            if any(values.get(p + field) for field in _ROW_CONTENT):
-                field = "legislator_id" if role == "state_senator" else "legislator"
+        content = any(values.get(p + field) for field in _ROW_CONTENT)
+        if role != "state_rep":
+            if not content and (values.get(p + "offered") or not (legislator_id or name)):
+                continue  # an optional row left as the page offered it
+            if not (legislator_id or name):
+                field = "legislator" if values.get(p + "free") else "legislator_id"
                 errors[p + field] = sentence(
                     "name who this row is about, or clear its goal, tactics and date"
                 )
-            continue
+                continue
         target: dict[str, Any] = {
             "role": role,
             "legislator": name,
@@ -145,12 +149,12 @@ def plan_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
     return out
 
 
-def values_from(payload: dict[str, Any]) -> dict[str, str]:
+def values_from(payload: dict[str, Any], plan_rows: list[dict[str, Any]]) -> dict[str, str]:
     """A sent submission as the form's fields, to edit it and send it again."""
     values: dict[str, str] = {}
     for key, value in payload.items():
         if key == "targets":
-            values.update(_plan_values(value))
+            values.update(_plan_values(value, plan_rows))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 for field, inner in (item or {}).items():
@@ -160,17 +164,20 @@ def values_from(payload: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-PLAN_ROLES = ("state_rep", "state_senator", "member_of_congress")  # the form's rows
-
-
-def _plan_values(targets: list[dict[str, Any]]) -> dict[str, str]:
-    """Plan targets back in the form row of their role."""
+def _plan_values(targets: list[dict[str, Any]], plan_rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Plan targets back in the form row of the same legislator, or else the first free
+    row of their role."""
     values: dict[str, str] = {}
+    taken: set[int] = set()
     for target in targets:
-        role = str(target.get("role", ""))
-        if role not in PLAN_ROLES:
+        role, chosen = str(target.get("role", "")), target.get("legislator_id")
+        same = [i for i, r in enumerate(plan_rows) if i not in taken and r["role"] == role]
+        row = next((i for i in same if chosen and plan_rows[i]["id"] == chosen), None)
+        if row is None:
+            row = next((i for i in same if not plan_rows[i]["id"] or role == "state_rep"), None)
+        if row is None:
             continue
-        row = PLAN_ROLES.index(role)
+        taken.add(row)
         for field, inner in target.items():
             values[f"targets-{row}-{field}"] = _field_value(inner)
     return values

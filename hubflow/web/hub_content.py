@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.web.forms import PLAN_ROLES
-from models.enums import ActionKind, Goal, OnboardingProcess, Stage, Stance, TargetRole
+from hubflow.geography import geography
+from models.enums import ActionKind, Goal, OnboardingProcess, Stage, Stance
 from models.hub import Hub
 from models.legislature import Legislator
+from models.services.delegation import delegation
 
 CHECKLIST = [
     (Stage.FIRST_ACTION, "Organize a first action for Medicare for All"),
@@ -75,45 +75,49 @@ _PLAN_FIELDS = {
 }
 
 
-def field_labels(stage: Stage) -> dict[str, str]:
+def field_labels(stage: Stage, plan_rows: list[dict[str, Any]] | None = None) -> dict[str, str]:
     """Each form field's name on the page, for the error summary's links."""
     if stage is Stage.FIRST_ACTION:
         return _FIRST_ACTION
     if stage is Stage.ONBOARDING:
         return _ONBOARDING
     labels = {"targets": "The plan"}
-    for i, role in enumerate(PLAN_ROLES):
+    for i, row in enumerate(plan_rows or []):
         for field, words in _PLAN_FIELDS.items():
-            labels[f"targets-{i}-{field}"] = f"{TargetRole(role).label}: {words}"
+            labels[f"targets-{i}-{field}"] = f"{row['who']}: {words}"
     return labels
 
 
+def _row(role: str, legend: str, who: str, leg: Legislator | None = None) -> dict[str, Any]:
+    return {
+        "role": role,
+        "legend": legend,
+        "who": who,  # the row as the error summary names it
+        "name": leg.name if leg else "",
+        "id": leg.id if leg else None,
+        "stance": leg.stance.value if leg else Stance.NOT_COSPONSOR.value,
+        "district": leg.district.name if leg else "",
+    }
+
+
 def plan_rows(session: Session, hub: Hub) -> list[dict[str, Any]]:
-    """The plan form's rows: the Hub's State Rep (required), a State Senator and a Member
-    of Congress (optional)."""
-    rep = session.scalar(
-        select(Legislator).where(Legislator.district_id == hub.district_id, Legislator.active)
-    )
-    return [
-        {
-            "role": "state_rep",
-            "legend": "Your State Representative (required)",
-            "name": rep.name if rep else "",
-            "id": rep.id if rep else None,
-            "stance": rep.stance.value if rep else Stance.NOT_COSPONSOR.value,
-        },
-        {
-            "role": "state_senator",
-            "legend": "Your State Senator (optional)",
-            "name": "",
-            "id": None,
-            "stance": Stance.NOT_COSPONSOR.value,
-        },
-        {
-            "role": "member_of_congress",
-            "legend": "A Member of Congress (optional)",
-            "name": "",
-            "id": None,
-            "stance": Stance.NOT_COSPONSOR.value,
-        },
-    ]
+    """The plan form's rows: the Hub's State Rep (required); then, each optional, the State
+    Senator(s) whose districts overlap the Hub's (the main one first), its U.S.
+    Representative(s) and the two U.S. Senators. Where the district's geography is not
+    known, a Senator to choose and a Member of Congress to name."""
+    found = delegation(session, geography(), hub.district)
+    rep = found.state_rep[0] if found.state_rep else None
+    rows = [_row("state_rep", "Your State Representative (required)", "State Rep", rep)]
+    senators = found.state_senators
+    for n, leg in enumerate(senators):
+        legend = "Your State Senator" if n == 0 else "Also your State Senator"
+        rows.append(_row("state_senator", legend, leg.name, leg))
+    if not senators:
+        rows.append(_row("state_senator", "A State Senator", "State Senator"))
+    for leg in found.us_representatives:
+        rows.append(_row("member_of_congress", "Your U.S. Representative", leg.name, leg))
+    if not found.us_representatives:
+        rows.append(_row("member_of_congress", "A Member of Congress", "Member of Congress"))
+    for leg in found.us_senators:
+        rows.append(_row("member_of_congress", "Your U.S. Senator", leg.name, leg))
+    return rows

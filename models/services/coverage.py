@@ -101,6 +101,7 @@ def coverage(session: Session) -> Coverage:
             Legislator.stance,
         )
         .outerjoin(Legislator, and_(Legislator.district_id == District.id, Legislator.active))
+        .where(District.chamber.in_([Chamber.HOUSE, Chamber.SENATE]))
         .order_by(District.chamber, District.name)
     ).all()
     hubs = session.execute(
@@ -129,7 +130,10 @@ def coverage(session: Session) -> Coverage:
         for ref in by_district.get(district_id, []):
             (entry.listed if ref.stage is Stage.LISTED else entry.in_progress).append(ref)
         entry.targeting = by_legislator.get(legislator_id, []) if legislator_id else []
-        (house if chamber is Chamber.HOUSE else senate).append(entry)
+        if chamber is Chamber.HOUSE:
+            house.append(entry)
+        elif chamber is Chamber.SENATE:
+            senate.append(entry)
     return Coverage(house=house, senate=senate)
 
 

@@ -133,26 +133,33 @@ def submit_stage_work(
         return submission
 
 
-_CHAMBER_OF = {TargetRole.STATE_REP: Chamber.HOUSE, TargetRole.STATE_SENATOR: Chamber.SENATE}
+_CHAMBERS_OF = {
+    TargetRole.STATE_REP: (Chamber.HOUSE,),
+    TargetRole.STATE_SENATOR: (Chamber.SENATE,),
+    TargetRole.MEMBER_OF_CONGRESS: (Chamber.US_HOUSE, Chamber.US_SENATE),
+}
 
 
 def _plan_targets(session: Session, plan: StrategicPlan) -> list[PlanTarget]:
-    """One row per target; state legislators are found by id, or else by name."""
+    """One row per target; legislators are found by id, or else by name."""
     rows, indexes = [], {}
     for i, target in enumerate(plan.targets):
-        chamber = _CHAMBER_OF.get(target.role)
+        chambers = _CHAMBERS_OF[target.role]
         legislator = None
         if target.legislator_id is not None:
             legislator = session.get(Legislator, target.legislator_id)
-            if legislator is None or (chamber is not None and legislator.chamber != chamber):
+            if legislator is None or legislator.chamber not in chambers:
                 raise InvalidInput.one(
                     f"payload.targets.{i}.legislator_id",
-                    f"no {target.role.value.replace('_', ' ')} with id {target.legislator_id}",
+                    f"no {target.role.label.lower()} with id {target.legislator_id}",
                 )
-        elif chamber is not None:
-            if chamber not in indexes:
-                indexes[chamber] = LegislatorIndex.load(session, chamber)
-            legislator = indexes[chamber].find(target.legislator)
+        else:
+            for chamber in chambers:
+                if chamber not in indexes:
+                    indexes[chamber] = LegislatorIndex.load(session, chamber)
+                legislator = indexes[chamber].find(target.legislator)
+                if legislator is not None:
+                    break
         rows.append(
             PlanTarget(
                 role=target.role,

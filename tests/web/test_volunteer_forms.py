@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hubflow.tokens import hub_token
+from hubflow.web.hub_content import plan_rows
 from models.base import utcnow
-from models.enums import Decision, Stage
+from models.enums import Chamber, Decision, Stage
 from models.hub import Hub, Submission
+from models.legislature import District
 from models.services import hubs, reviews
 from models.staff import StaffMember
 from tests import factories
@@ -137,6 +140,12 @@ def test_the_plan_reports_every_wrong_field_at_once_and_drops_no_row(
     client: TestClient, session: Session, staff_member: StaffMember
 ) -> None:
     hub = factories.hub_in(session, Stage.STRATEGIC_PLAN, reviewer=staff_member)
+    # As the page offers them: 1st Norfolk's Rep, its three Senators, two U.S. Reps, …
+    offered = plan_rows(session, hub)
+    roles = [r["role"] for r in offered]
+    assert roles[:4] == ["state_rep", "state_senator", "state_senator", "state_senator"]
+    congress = roles.index("member_of_congress")
+    rows = [offered[0], offered[1], offered[congress], offered[2]]  # rows posted in this order
     past = (utcnow().date() - timedelta(days=3)).isoformat()
     before = row_counts(session)
     response = submit(
@@ -149,15 +158,13 @@ def test_the_plan_reports_every_wrong_field_at_once_and_drops_no_row(
             "targets-0-goal": "",
             "targets-0-tactics": "short",
             "targets-0-target_date": past,
-            "targets-1-role": "state_senator",
-            "targets-1-legislator_id": "",
-            "targets-1-stance": "not_cosponsor",
+            **_offered(1, rows[1]),
             "targets-1-goal": "cohost_event",
             "targets-1-tactics": "A town hall with the neighbouring Hubs in the spring.",
-            "targets-2-role": "member_of_congress",
-            "targets-2-legislator": "Stephen Lynch",
+            **_offered(2, rows[2]),
             "targets-2-stance": "champion",
             "targets-2-goal": "join_caucus",
+            **_offered(3, rows[3]),  # offered and left as it was: not part of the plan
         },
     )
     assert response.status_code == 422
@@ -166,7 +173,7 @@ def test_the_plan_reports_every_wrong_field_at_once_and_drops_no_row(
         "targets-0-goal",
         "targets-0-tactics",
         "targets-0-target_date",
-        "targets-1-legislator_id",  # a row with content names nobody: an error, not dropped
+        "targets-1-target_date",  # a row with content is part of the plan: not dropped
         "targets-2-goal",
         "targets-2-tactics",
         "targets-2-target_date",
@@ -174,6 +181,60 @@ def test_the_plan_reports_every_wrong_field_at_once_and_drops_no_row(
     assert "does not fit a legislator who is already “Champion”" in errors["targets-2-goal"]
     assert "A town hall with the neighbouring Hubs in the spring.</textarea>" in response.text
     assert row_counts(session) == before
+
+
+def test_a_chosen_row_that_names_nobody_is_an_error_on_a_district_without_geography(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(session, Stage.STRATEGIC_PLAN, reviewer=staff_member)
+    district_id = hub.district_id
+    elsewhere = District(chamber=Chamber.HOUSE, name="1st Nowhere")  # no precinct table
+    session.add(elsewhere)
+    session.flush()
+    session.get(Hub, hub.id).district_id = elsewhere.id  # type: ignore[union-attr]
+    session.commit()
+    try:
+        rows = plan_rows(session, session.get(Hub, hub.id))  # type: ignore[arg-type]
+        assert [r["role"] for r in rows[:3]] == ["state_rep", "state_senator", "member_of_congress"]
+        assert rows[1]["id"] is None and rows[2]["id"] is None  # to choose, and to name
+        assert [r["name"] for r in rows[3:]] == ["Edward J. Markey", "Elizabeth Warren"]
+        response = submit(
+            client,
+            hub,
+            {
+                "targets-0-role": "state_rep",
+                "targets-0-legislator": "Somebody",
+                "targets-0-stance": "not_cosponsor",
+                "targets-0-goal": "win_cosponsorship",
+                "targets-0-tactics": "Meetings in the district office every month.",
+                "targets-0-target_date": (utcnow().date() + timedelta(days=30)).isoformat(),
+                "targets-1-role": "state_senator",
+                "targets-1-legislator_id": "",
+                "targets-1-goal": "cohost_event",
+                "targets-2-role": "member_of_congress",
+                "targets-2-free": "yes",
+                "targets-2-legislator": "",
+                "targets-2-tactics": "Letters to the district office.",
+            },
+        )
+        assert response.status_code == 422
+        assert set(errors_in(response)) == {"targets-1-legislator_id", "targets-2-legislator"}
+    finally:  # the legislature is shared by the tests: put it back as it was
+        session.rollback()
+        session.get(Hub, hub.id).district_id = district_id  # type: ignore[union-attr]
+        session.delete(elsewhere)
+        session.commit()
+
+
+def _offered(i: int, row: dict[str, Any]) -> dict[str, str]:
+    """A row the page offers with its legislator named, as the browser posts it."""
+    return {
+        f"targets-{i}-role": row["role"],
+        f"targets-{i}-legislator_id": str(row["id"]),
+        f"targets-{i}-legislator": row["name"],
+        f"targets-{i}-offered": "yes",
+        f"targets-{i}-stance": row["stance"],
+    }
 
 
 def test_the_fresh_link_form_names_a_bad_address(client: TestClient, session: Session) -> None:

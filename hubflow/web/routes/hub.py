@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hubflow.db import session_factory
+from hubflow.geography import geography
 from hubflow.settings import get_settings
 from hubflow.tokens import LinkRefused, read_hub_link
 from hubflow.web import forms
@@ -33,6 +34,7 @@ from models.hub import Hub
 from models.legislature import Legislator
 from models.services.common import Actor
 from models.services.coverage import neighbours
+from models.services.delegation import nearby_hubs
 from models.services.hubs import submit_stage_work
 from models.services.timeline import Version, hub_versions, timeline
 
@@ -86,9 +88,11 @@ def show(
             today = campaign_today()
             mine = hub_versions(session, hub, today=today)
             stage = _stage_context(mine, hub)
+            rows = plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else []
+            working_with = neighbours(session, hub.id)
             if values is None and stage["changes"] is not None:
                 # Sent back for changes: the version they sent, ready to edit.
-                values = forms.values_from(stage["changes"].submission.payload)
+                values = forms.values_from(stage["changes"].submission.payload, rows)
             settings = get_settings()
             context = {
                 "hub": hub,
@@ -102,11 +106,16 @@ def show(
                 "due_words": DUE_WORDS.get(hub.stage, ""),
                 "action_examples": ACTION_EXAMPLES,
                 "errors": errors or {},
-                "labels": field_labels(hub.stage),
+                "labels": field_labels(hub.stage, rows),
                 "values": values or {},
-                "plan_rows": plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else [],
+                "plan_rows": rows,
                 "senators": _senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
-                "neighbours": neighbours(session, hub.id),
+                "neighbours": working_with,
+                "nearby": [
+                    n
+                    for n in nearby_hubs(session, geography(), hub)
+                    if n.hub_id not in {w.hub_id for w in working_with}
+                ],
                 "history": timeline(session, hub, today=today, for_staff=False, known=mine),
                 "go_team_email": settings.go_team_email,
                 "link_expires": link_expires.astimezone(campaign_zone()).date(),

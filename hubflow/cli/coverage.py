@@ -1,0 +1,149 @@
+"""`hubflow coverage` (by House district, or by Senate district, congressional district or
+county) and `hubflow districts lookup` (a town's districts and who represents them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from hubflow.cli.common import JSON, database, example, reported
+from hubflow.cli.legislature import districts_app
+
+if TYPE_CHECKING:
+    from models.services.areas import Area
+
+
+def coverage(
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        help="One row per area: house, senate, congress (U.S. House districts) or county.",
+    ),
+    as_json: bool = JSON,
+    csv_path: Path | None = typer.Option(
+        None, "--csv", help="Also write the table to this CSV file ('-' prints it instead)."
+    ),
+) -> None:
+    """The 160 House districts: listed Hub(s), in progress, or none; and a Senate roll-up.
+    With --by, the House districts of each Senate or congressional district, or county."""
+    from hubflow.cli import views
+    from hubflow.cli.output import console, emit_json, table
+    from hubflow.geography import geography
+    from models.services.areas import by_area
+    from models.services.coverage import coverage as coverage_of
+
+    area = _area(by)
+    with reported(), database() as session:
+        result = coverage_of(session)
+        areas = by_area(session, geography(), result, area) if area else None
+    if areas is not None and area is not None:
+        rows = views.area_rows(areas)
+        if csv_path is not None:
+            views.write_area_csv(rows, csv_path, area)
+            if str(csv_path) == "-":
+                return
+        if as_json:
+            emit_json(rows)
+            return
+        table(
+            [views.area_line(r) for r in rows],
+            ["area", "members", "house_districts", "listed", "in_progress", "without_a_hub"],
+            title=f"Coverage by {views.AREA_WORDS[area]}",
+        )
+        return
+    data = views.coverage(result)
+    if csv_path is not None:
+        views.write_coverage_csv(data["house"], csv_path)
+        if str(csv_path) == "-":
+            return
+    if as_json:
+        emit_json(data)
+        return
+    counts = data["counts"]
+    console.print(
+        f"{counts['listed']} listed, {counts['in_progress']} in progress and "
+        f"{counts['none']} with no Hub, of {counts['house_districts']} House districts. "
+        f"{counts['cosponsors']} of {counts['legislators']} legislators co-sponsor; "
+        f"{counts['legislators_with_a_hub']} have a Hub working on them."
+    )
+    table(
+        [d for d in data["house"] if d["status"] != "none"],
+        ["district", "legislator", "stance", "status", "hubs"],
+        title="House districts with Hubs",
+        empty="No House district has a Hub yet.",
+    )
+    table(
+        [d for d in data["senate"] if d["hubs"]],
+        ["district", "legislator", "stance", "hubs"],
+        title="Senators Hubs are working on",
+        empty="No Hub's plan names a Senator yet.",
+    )
+
+
+def _area(by: str | None) -> Area | None:
+    from models.errors import InvalidInput
+    from models.services.areas import Area
+
+    if by is None:
+        return None
+    try:
+        return Area(by.strip().lower())
+    except ValueError:
+        with reported({"by": "--by"}):
+            raise InvalidInput.one(
+                "by", f"choose one of: {', '.join(a.value for a in Area)} (not {by!r})"
+            ) from None
+
+
+@districts_app.command(
+    "lookup",
+    epilog=example(
+        "hubflow districts lookup Abington",
+        "hubflow districts lookup Boston --ward 16 --precinct 1",
+    ),
+)
+def districts_lookup(
+    town: str = typer.Argument(..., help="A Massachusetts city or town."),
+    ward: str = typer.Option("", "--ward", help="The ward, from a voter card (split cities)."),
+    precinct: str = typer.Option("", "--precinct", help="The precinct, from a voter card."),
+    as_json: bool = JSON,
+) -> None:
+    """The State Rep, State Senate and U.S. House districts of a town (or of one ward or
+    precinct of it), with who represents each."""
+    from hubflow.cli.output import console, emit_json, table
+    from hubflow.geography import geography
+    from models.services.delegation import districts_of
+
+    flags = {"town": "TOWN", "ward": "--ward", "precinct": "--precinct"}
+    with reported(flags), database() as session:
+        found = geography().lookup(town, ward=ward, precinct=precinct)
+        rows = districts_of(session, found)
+    if as_json:
+        emit_json({"town": found.town, "ward": ward, "precinct": precinct, "districts": rows})
+        return
+    where = (
+        found.town
+        + (f", ward {ward}" if ward else "")
+        + (f", precinct {precinct}" if precinct else "")
+    )
+    split = len(found.house) > 1
+    console.print(
+        f"{where}: {len(found.precincts)} precinct{'s' if len(found.precincts) != 1 else ''}"
+        + (f", split among {len(found.house)} State Rep districts." if split else ".")
+    )
+    table(_lines(rows), ["chamber", "district", "members", "share"], title="Districts")
+    if split and not precinct:
+        console.print("[dim]Give --ward and --precinct (from a voter card) to narrow it to one.[/]")
+
+
+def _lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **r,
+            "members": ", ".join(m["name"] for m in r["members"]) or "(vacant)",
+            "share": f"{r['share']:.0%} of its precincts" if r["share"] < 1 else "all of it",
+        }
+        for r in rows
+    ]
