@@ -13,52 +13,19 @@ from functools import cache
 from pathlib import Path
 
 from models.errors import InvalidInput
-from models.geography import Geography, Precinct
+from models.geography import Geography, Precinct, ordinal, spelled_ordinal
 
 DATA = Path(__file__).parent / "data"
 PRECINCTS = DATA / "ma_precincts.csv"
 COLUMNS = ("town", "ward", "precinct", "house", "senate", "congress")
 
-_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
-_TEENS = [
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-]
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40}
-_TENTHS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40}
-
-
-def _spelled_ordinal(word: str) -> int | None:
-    """ "Seventh" is 7, "Thirty-Fifth" is 35; None when it is not an ordinal."""
-    w = word.lower()
-    if w in _UNITS:
-        return _UNITS.index(w) + 1
-    if w in _TEENS:
-        return _TEENS.index(w) + 10
-    if w in _TENTHS:
-        return _TENTHS[w]
-    tens, _, unit = w.partition("-")
-    if tens in _TENS and unit in _UNITS:
-        return _TENS[tens] + _UNITS.index(unit) + 1
-    return None
-
 
 def name_candidates(name: str) -> list[str]:
     """How Open States may write a district the precinct table names `name`."""
-    from models.geography import ordinal
-
     plain = re.sub(r"\s+", " ", name.replace("&", "and")).strip()
     out = [name.strip(), plain]
     first, _, rest = plain.partition(" ")
-    number = _spelled_ordinal(first)
+    number = spelled_ordinal(first)
     if number is not None and rest:
         out.append(f"{ordinal(number)} {rest}")
     return out

@@ -49,11 +49,48 @@ def congressional_district(n: int) -> str:
     return f"{ordinal(n)} Congressional District"
 
 
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TEENS = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40}
+_TENTHS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40}
+
+
+def spelled_ordinal(word: str) -> int | None:
+    """ "Seventh" is 7, "Thirty-Fifth" is 35; None when it is not an ordinal."""
+    w = word.lower()
+    if w in _UNITS:
+        return _UNITS.index(w) + 1
+    if w in _TEENS:
+        return _TEENS.index(w) + 10
+    if w in _TENTHS:
+        return _TENTHS[w]
+    tens, _, unit = w.partition("-")
+    if tens in _TENS and unit in _UNITS:
+        return _TENS[tens] + _UNITS.index(unit) + 1
+    return None
+
+
 def natural_key(name: str) -> tuple[str, int, str]:
-    """District names in the order people expect: by county, then 1st, 2nd, … 10th."""
+    """District names in the order people expect: by county, then 1st, 2nd, … 10th (or
+    First, Second, … Tenth)."""
     number = re.match(r"(\d+)(?:st|nd|rd|th)\s+(.*)", name)
     if number:
         return (number.group(2), int(number.group(1)), "")
+    first, _, rest = name.partition(" ")
+    spelled = spelled_ordinal(first)
+    if spelled is not None and rest:
+        return (rest, spelled, "")
     return (name, 0, name)
 
 
@@ -209,3 +246,33 @@ class Geography:
             (house, counts[house] / len(self._house[house]))
             for house in sorted(counts, key=natural_key)
         ]
+
+
+def house_district_for(
+    geo: Geography, town: str, *, ward: str = "", precinct: str = "", district: str = ""
+) -> str:
+    """The State Rep district of a group from its town (and ward and precinct, for a split
+    city), or the one chosen among the town's districts. InvalidInput names the field to
+    fix: `town`, `ward`, `precinct`, or `district` when the town is split and nothing
+    narrows it to one."""
+    found = geo.lookup(town, ward=ward, precinct=precinct)
+    if district.strip():
+        wanted = district.strip().casefold()
+        everywhere = geo.lookup(found.town).house
+        for name in everywhere:
+            if name.casefold() == wanted:
+                return name
+        raise InvalidInput.one(
+            "district",
+            f"{found.town} is not in {district.strip()}: choose one of "
+            + ", ".join(sorted(everywhere, key=natural_key)),
+        )
+    if len(found.house) == 1:
+        return found.house[0]
+    where = found.town if not ward else f"ward {_part(ward)} of {found.town}"
+    narrow = "your ward and precinct" if not ward else "your precinct"
+    raise InvalidInput.one(
+        "district",
+        f"{where} is split among {len(found.house)} State Rep districts: choose yours, or "
+        f"give {narrow} (they are on your voter card)",
+    )

@@ -11,9 +11,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from hubflow.db import session_factory
 from hubflow.email.outbox import Recipient, queue_email
+from hubflow.geography import geography
 from hubflow.settings import get_settings
 from models.email import MessageKind
 from models.services import reports
+from models.services.areas import Area, by_area
 from models.services.common import transaction
 from models.services.coverage import coverage
 
@@ -83,6 +85,17 @@ def publish_report_artifacts(now: datetime) -> dict[str, int]:
         stalled = reports.stalled_hubs(session)
         cover = coverage(session)
         counts = cover.counts()
+        senate = [
+            {
+                "senate district": a.name,
+                "senator": ", ".join(a.members) or "(vacant)",
+                "house districts": len(a.parts),
+                "listed": a.count("listed"),
+                "in progress": a.count("in_progress"),
+                "without a hub": a.count("none"),
+            }
+            for a in by_area(session, geography(), cover, Area.SENATE)
+        ]
         house = [
             {
                 "district": d.district,
@@ -135,5 +148,10 @@ def publish_report_artifacts(now: datetime) -> dict[str, int]:
     )
     create_table_artifact(
         key="hubflow-coverage-by-district", table=house, description="Each House district's Hubs"
+    )
+    create_table_artifact(
+        key="hubflow-coverage-by-senate-district",
+        table=senate,
+        description="Each Senate district's House districts, and how many have a Hub",
     )
     return {"stalled": len(stalled), "waiting": len(waiting), **counts}

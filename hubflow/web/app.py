@@ -17,7 +17,7 @@ from hubflow.settings import MissingSecret, get_settings
 from hubflow.web.boundary import check_query
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import busy, message
-from hubflow.web.routes import hub, links, public, staff, webhooks
+from hubflow.web.routes import hub, links, places, public, staff, webhooks
 from models.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ def create_app() -> FastAPI:
         dependencies=[Depends(check_query)],  # every query parameter, at the boundary
     )
     app.include_router(public.router)
+    app.include_router(places.router)
     app.include_router(links.router)  # before hub: /hub/link is not a Hub's token
     app.include_router(hub.router)
     app.include_router(staff.router)

@@ -97,6 +97,7 @@ def _row(role: str, legend: str, who: str, leg: Legislator | None = None) -> dic
         "id": leg.id if leg else None,
         "stance": leg.stance.value if leg else Stance.NOT_COSPONSOR.value,
         "district": leg.district.name if leg else "",
+        "chamber": leg.chamber.value if leg else "",
     }
 
 
@@ -110,7 +111,9 @@ def plan_rows(session: Session, hub: Hub) -> list[dict[str, Any]]:
     rows = [_row("state_rep", "Your State Representative (required)", "State Rep", rep)]
     senators = found.state_senators
     for n, leg in enumerate(senators):
-        legend = "Your State Senator" if n == 0 else "Also your State Senator"
+        legend = (
+            "Your State Senator" if n == 0 else "Also your State Senator (part of your district)"
+        )
         rows.append(_row("state_senator", legend, leg.name, leg))
     if not senators:
         rows.append(_row("state_senator", "A State Senator", "State Senator"))

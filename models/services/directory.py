@@ -15,8 +15,14 @@ LISTED_STATUSES = (Status.ACTIVE, Status.STALLED, Status.PAUSED)
 
 
 def listed_hubs(
-    session: Session, *, town: str | None = None, district: str | None = None
+    session: Session,
+    *,
+    town: str | None = None,
+    district: str | None = None,
+    covering: set[str] | None = None,
 ) -> list[Hub]:
+    """Listed Hubs, in a House district (by name), and for a town: those whose towns name it
+    or, when `covering` gives the House districts the town lies in, whose district is one."""
     stmt = (
         select(Hub)
         .join(District)
@@ -29,13 +35,19 @@ def listed_hubs(
     hubs = list(session.scalars(stmt))
     if town:
         wanted = town.strip().casefold()
-        hubs = [h for h in hubs if any(wanted in t.casefold() for t in h.towns)]
+        hubs = [
+            h
+            for h in hubs
+            if any(wanted in t.casefold() for t in h.towns)
+            or (covering is not None and h.district.name in covering)
+        ]
     return hubs
 
 
 def public_entry(hub: Hub) -> dict[str, Any]:
     """What anyone may see of a listed Hub: never a contact that did not consent."""
     return {
+        "id": hub.id,
         "name": hub.name,
         "kind": hub.kind.value,
         "towns": list(hub.towns),
@@ -49,5 +61,14 @@ def public_entry(hub: Hub) -> dict[str, Any]:
     }
 
 
-def directory(session: Session, **filters: str | None) -> list[dict[str, Any]]:
-    return [public_entry(h) for h in listed_hubs(session, **filters)]
+def directory(
+    session: Session,
+    *,
+    town: str | None = None,
+    district: str | None = None,
+    covering: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    return [
+        public_entry(h)
+        for h in listed_hubs(session, town=town, district=district, covering=covering)
+    ]

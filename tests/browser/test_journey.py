@@ -58,8 +58,11 @@ def test_a_new_group_joins_and_becomes_a_listed_hub(
     group.goto(f"{server}/join")
     group.get_by_label("Group name").fill(hub_name)
     group.get_by_label("Formed for single-payer advocacy").check()
-    group.get_by_label("Towns").fill("Quincy, Milton")
-    group.get_by_label("Your State Representative district").fill("1st Norfolk")
+    group.get_by_label("Your town or city").fill("Quincy")
+    group.get_by_label("Other towns your group covers").fill("Milton")
+    group.get_by_role("button", name="Send").click()  # Quincy is split: choose among its three
+    expect(group.locator("#district-error")).to_contain_text("Quincy is split among 3")
+    group.get_by_label("Your State Rep district").select_option("1st Norfolk")
     group.get_by_label("Your name").fill("Bo Diaz")
     group.get_by_label("Your email").fill("bo@example.org")
     group.get_by_label("Your phone").fill("617-555-0123")

@@ -72,4 +72,5 @@ def test_the_daily_report_publishes_artifacts_and_sends_the_digest(session: Sess
         "hubflow-waiting-reviews",
         "hubflow-stalled-hubs",
         "hubflow-coverage",
+        "hubflow-coverage-by-senate-district",
     } <= run_coro_as_sync(artifact_keys())

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.hub import Hub
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import csrf
@@ -15,7 +17,7 @@ from tests.web.conftest import csrf
 
 def form(client: TestClient, **overrides: str) -> dict[str, str]:
     data = factories.interest_form()
-    data.update(towns="Quincy, Braintree", consent_to_contact="yes")
+    data.update(town="Quincy", towns="Braintree", consent_to_contact="yes")
     data.update(overrides)
     return {"csrf_token": csrf(client), **{k: str(v) for k, v in data.items()}}
 
@@ -40,8 +42,10 @@ def test_joining_shows_what_happens_next_and_creates_one_hub(
     [
         ("group_name", "x", "use at least 2 characters"),
         ("kind", "party", "choose one of the options"),
-        ("towns", " , ", "add at least one"),
-        ("district", "99th Nowhere", "no massachusetts state rep district called"),
+        ("town", "Quincey", "no city or town called “quincey”. did you mean quincy?"),
+        ("ward", "7", "quincy has no ward 7 (its wards are 1 to 6)"),
+        ("precinct", "99", "quincy has no precinct 99"),
+        ("district", "99th Nowhere", "quincy is not in 99th nowhere: choose one of"),
         ("contact_name", "", "this is required"),
         ("email", "bo.example.org", "valid email address"),
         ("phone", "12", "10 to 15 digits"),
@@ -62,6 +66,52 @@ def test_each_invalid_field_gets_its_message_and_nothing_is_stored(
     assert message in error.lower() and error[:1].isupper()
     assert 'aria-invalid="true"' in response.text
     assert 'value="Kept Name Hub"' in response.text or field == "group_name"
+    assert row_counts(session) == before
+
+
+def test_a_town_wholly_in_one_district_is_all_it_takes(
+    client: TestClient, session: Session
+) -> None:
+    data = form(client, town="abington", towns="", district="")
+    response = client.post("/join", data=data)
+    assert response.status_code == 200, response.text
+    hub = session.scalars(select(Hub)).one()
+    assert hub.district.name == "7th Plymouth" and hub.towns == ["Abington"]
+
+
+def test_a_split_city_asks_to_choose_among_its_districts_or_for_ward_and_precinct(
+    client: TestClient, session: Session
+) -> None:
+    response = client.post("/join", data=form(client, town="Boston", towns="", district=""))
+    assert response.status_code == 422
+    message = response.text.split('id="district-error">')[1].split("</p>")[0]
+    assert message.startswith("Boston is split among 16 State Rep districts: choose yours")
+    assert "ward and precinct" in message
+    districts = response.text.split('<select name="district"')[1].split("</select>")[0]
+    assert districts.count("<option value=") == 17  # Boston's 16, after "choose"
+    assert '<option value="13th Suffolk">' in districts and "1st Norfolk" not in districts
+    assert '<details id="place" open>' in response.text  # ward and precinct, shown
+    assert row_counts(session) == {**row_counts(session), "hubs": 0}
+    # From a voter card: ward 16, precinct 1 is in the 13th Suffolk.
+    card = form(client, town="Boston", ward="16", precinct="1", towns="", district="")
+    assert client.post("/join", data=card).status_code == 200
+    # Or choosing among Boston's districts.
+    chosen = form(client, group_name="Eastie M4A", town="Boston", towns="", district="1st Suffolk")
+    assert client.post("/join", data=chosen).status_code == 200
+    assert sorted(h.district.name for h in session.scalars(select(Hub))) == [
+        "13th Suffolk",
+        "1st Suffolk",
+    ]
+
+
+def test_a_form_without_a_town_asks_for_it_and_reports_the_rest_at_once(
+    client: TestClient, session: Session
+) -> None:
+    before = row_counts(session)
+    response = client.post("/join", data=form(client, town="", towns="", email="nope"))
+    assert response.status_code == 422
+    assert "Your town or city: This is required." in response.text
+    assert 'id="email-error">' in response.text and 'id="towns-error">' not in response.text
     assert row_counts(session) == before
 
 
@@ -86,9 +136,15 @@ def test_the_form_is_rate_limited(client: TestClient, monkeypatch: pytest.Monkey
     assert codes == [200, 200, 200, 429, 429]
 
 
-def test_the_form_lists_the_160_districts_and_keeps_values_on_error(client: TestClient) -> None:
+def test_the_form_lists_the_towns_and_160_districts_and_keeps_values_on_error(
+    client: TestClient,
+) -> None:
     page = client.get("/join").text
-    assert page.count("<option value=") == 160 and '<option value="10th Bristol">' in page
+    towns = page.split('<datalist id="town-list">')[1].split("</datalist>")[0]
+    assert towns.count("<option value=") == 351 and '<option value="Abington">' in towns
+    districts = page.split('<select name="district"')[1].split("</select>")[0]
+    assert districts.count("<option value=") == 161  # "found from your town", then 160
+    assert '<option value="10th Bristol">' in districts
     response = client.post("/join", data=form(client, email="nope", towns="Quincy, Milton"))
     assert 'value="Quincy, Milton"' in response.text
 
@@ -107,7 +163,7 @@ def test_posts_at_once_each_get_their_own_answer(client: TestClient, session: Se
         assert response.status_code == 200, response.text
         assert f"<strong>{data['group_name']}</strong>" in response.text
     assert responses[-1].status_code == 422
-    assert "no Massachusetts State Rep district called" in responses[-1].text
+    assert "Quincy is not in 99th Nowhere" in responses[-1].text
     counts = row_counts(session)
     assert (counts["hubs"], counts["contacts"], counts["submissions"]) == (12, 12, 12)
     assert (counts["stage_changes"], counts["domain_events"]) == (12, 24)
@@ -146,12 +202,12 @@ def test_a_database_out_of_reach_answers_503_keeping_what_was_typed(
 def test_any_page_with_the_database_locked_says_so_with_a_503(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hubflow.web.routes import public
+    from hubflow.web.routes import places
 
     def locked(*args: object, **kwargs: object) -> object:
         raise TimeoutError("no SQLite write lock within 30 s")
 
-    monkeypatch.setattr(public, "directory", locked)
+    monkeypatch.setattr(places, "directory", locked)
     response = client.get("/hubs")
     assert response.status_code == 503 and response.headers["retry-after"] == "60"
     assert "We could not reach our database just now." in response.text

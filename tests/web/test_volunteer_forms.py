@@ -56,8 +56,8 @@ def test_the_interest_form_reports_every_wrong_field_at_once(
             "csrf_token": csrf(client),
             "group_name": "x",
             "kind": "party",
-            "towns": " , ",
-            "district": "99th Nowhere",
+            "town": "Quincey",
+            "towns": "Braintree",
             "contact_name": "",
             "email": "bo.example.org",
             "phone": "12",
@@ -69,8 +69,7 @@ def test_the_interest_form_reports_every_wrong_field_at_once(
     assert set(errors) == {
         "group_name",
         "kind",
-        "towns",
-        "district",
+        "town",
         "contact_name",
         "email",
         "phone",
@@ -78,8 +77,9 @@ def test_the_interest_form_reports_every_wrong_field_at_once(
         "consent_to_contact",
     }
     assert all(message[:1].isupper() for message in errors.values()), errors
-    assert "There are 9 problems with the form" in response.text
-    assert 'value="99th Nowhere"' in response.text and 'value="bo.example.org"' in response.text
+    assert "Did you mean Quincy?" in errors["town"]
+    assert "There are 8 problems with the form" in response.text
+    assert 'value="Quincey"' in response.text and 'value="bo.example.org"' in response.text
     assert row_counts(session) == before
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from hubflow.batching import Batcher
 from hubflow.db import session_factory, unavailable
 from hubflow.email.outbox import is_suppressed
+from hubflow.geography import geography
 from hubflow.settings import get_settings
 from hubflow.tokens import (
     LinkRefused,
@@ -24,13 +25,11 @@ from hubflow.web.boundary import MAX_ID
 from hubflow.web.forms import checked, field_errors, read_form, sentence
 from hubflow.web.pages import BUSY, RETRY_AFTER, campaign_today, message, page, redirect
 from models.email import SuppressionReason
-from models.enums import Chamber, HubKind, Stage
+from models.enums import HubKind, Stage
 from models.errors import InvalidInput
 from models.forms import InterestForm, parse
+from models.geography import house_district_for, natural_key
 from models.hub import Hub, Submission
-from models.legislature import District
-from models.services.coverage import coverage
-from models.services.directory import directory
 from models.services.hubs import Interest, record_interests
 from models.services.suppressions import resubscribe, suppress
 from models.services.timeline import facts_for, versions
@@ -51,7 +50,10 @@ JOIN_FIELDS = (
 JOIN_LABELS = {
     "group_name": "Group name",
     "kind": "Kind of group",
-    "towns": "Towns",
+    "town": "Your town or city",
+    "ward": "Ward",
+    "precinct": "Precinct",
+    "towns": "Other towns",
     "district": "Your State Representative district",
     "contact_name": "Your name",
     "email": "Your email",
@@ -68,15 +70,17 @@ def join_page(
     values: dict[str, str] | None = None,
     busy: bool = False,
 ) -> Response:
+    values = values or {}
     response = page(
         request,
         "join.html",
         {
             "errors": errors or {},
-            "values": values or {},
+            "values": values,
             "labels": JOIN_LABELS,
             "kinds": [(k, k.label) for k in HubKind],
-            "districts": house_districts() if not busy else [],
+            "towns": geography().towns,
+            "place": _district_choices(values),
             "busy": BUSY if busy else "",
         },
         status=503 if busy else 422 if errors else 200,
@@ -86,15 +90,44 @@ def join_page(
     return response
 
 
-def house_districts() -> list[str]:
-    with session_factory()() as session:
-        return list(
-            session.scalars(
-                select(District.name)
-                .where(District.chamber == Chamber.HOUSE)
-                .order_by(District.name)
-            )
+def _district_choices(values: dict[str, str]) -> tuple[str, list[str]]:
+    """The districts the form offers: the town's (narrowed by ward and precinct where they
+    are right) with the town's name, or every district when the town is not known."""
+    geo = geography()
+    town = values.get("town", "")
+    for ward, precinct in ((values.get("ward", ""), values.get("precinct", "")), ("", "")):
+        try:
+            found = geo.lookup(town, ward=ward, precinct=precinct)
+        except InvalidInput:
+            continue
+        return found.town, sorted(found.house, key=natural_key)
+    return "", geo.house_districts
+
+
+def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """What the service takes from the posted fields (the town first among the Hub's
+    towns, the district found from the town), and the errors of the place fields."""
+    form: dict[str, Any] = {name: values.get(name, "") for name in JOIN_FIELDS}
+    form["consent_to_contact"] = checked(values, "consent_to_contact")
+    others = [t.strip() for t in values.get("towns", "").split(",") if t.strip()]
+    town = values.get("town", "")
+    if not town.strip() and others:  # the towns alone: the first is where the group is
+        town, others = others[0], others[1:]
+    place: dict[str, str] = {}
+    try:
+        form["district"] = house_district_for(
+            geography(),
+            town,
+            ward=values.get("ward", ""),
+            precinct=values.get("precinct", ""),
+            district=values.get("district", ""),
         )
+        town = geography().town(town)
+    except InvalidInput as exc:
+        place = exc.errors
+    form["towns"] = [t for t in [town.strip(), *others] if t]
+    form["towns"] = list(dict.fromkeys(form["towns"]))  # the town once, in the order given
+    return form, place
 
 
 @router.get("/join")
@@ -109,15 +142,16 @@ async def join(request: Request) -> Response:
             request, "Too many requests", "Please wait a minute and try again.", status=429
         )
     values = await read_form(request)
-    form: dict[str, Any] = {name: values.get(name, "") for name in JOIN_FIELDS}
-    form["consent_to_contact"] = checked(values, "consent_to_contact")
-    if values.problems:  # nothing is recorded; every other error is reported with them
+    form, place = _join_form(values)
+    if values.problems or place:  # nothing is recorded; every other error is reported too
         try:
-            parse(InterestForm, form)
+            parse(InterestForm, {**form, "district": form["district"] or "?"})
             others = {}
         except InvalidInput as exc:
             others = exc.errors
-        errors = field_errors({**others, **values.problems})
+        if "town" in place or values.problems.get("town"):
+            others = {k: v for k, v in others.items() if not k.startswith("towns")}
+        errors = field_errors({**others, **place, **values.problems})
         return join_page(request, errors=errors, values=values)
     try:
         outcome = await _interests.run(form)
@@ -179,32 +213,6 @@ _interests: Batcher[dict[str, Any], Interest | InvalidInput] = Batcher(
     name="join",
     retry_alone=lambda exc: not unavailable(exc),
 )
-
-
-@router.get("/hubs")
-def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
-    with session_factory()() as session:
-        entries = directory(session, town=town or None, district=district or None)
-    return page(
-        request,
-        "directory.html",
-        {"entries": entries, "town": town, "district": district, "districts": house_districts()},
-    )
-
-
-@router.get("/hubs.json")
-def hubs_json(town: str = "", district: str = "") -> JSONResponse:
-    with session_factory()() as session:
-        return JSONResponse(
-            {"hubs": directory(session, town=town or None, district=district or None)}
-        )
-
-
-@router.get("/coverage")
-def coverage_page(request: Request) -> Response:
-    with session_factory()() as session:
-        result = coverage(session)
-    return page(request, "coverage.html", {"house": result.house, "counts": result.counts()})
 
 
 @router.get("/unsubscribe/{token}")

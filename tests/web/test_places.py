@@ -1,0 +1,100 @@
+"""Pages about places: `/coverage` by county, Senate and congressional district, the
+directory searched by town, Hubs near you, and the plan's delegation (SPEC §1, §5)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from hubflow.tokens import hub_token
+from models.enums import Stage
+from models.services import hubs
+from models.staff import StaffMember
+from tests import factories
+from tests.web.test_public import listed
+from tests.web.visible import visible_text
+
+
+def test_coverage_groups_districts_by_county_in_natural_order_with_a_bar_each(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub_id = listed(session, staff_member, "Dorchester M4A", consent=True, district="13th Suffolk")
+    hubs.submit_interest(session, factories.interest_form(district="2nd Bristol"))
+    page = client.get("/coverage")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    bristol = text.split("Bristol 1 of 14 State Rep districts with a Hub")[1]
+    order = [bristol.index(f"{n} Bristol") for n in ("1st", "2nd", "3rd", "9th", "10th", "14th")]
+    assert order == sorted(order)  # 1st, 2nd, … 10th, not 10th after 1st
+    assert f'href="/hubs?district=13th%20Suffolk#hub-{hub_id}">Dorchester M4A</a>' in page.text
+    assert page.text.count('class="bar"') == 1 + 2 * 12  # the whole, and each county twice
+    assert 'aria-label="1 of 14 districts with a Hub: 0 listed, 1 in progress"' in page.text
+
+
+def test_coverage_without_a_hub_and_the_senate_view(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    listed(session, staff_member, "Dorchester M4A", consent=True, district="13th Suffolk")
+    only = client.get("/coverage?without=1").text
+    assert "Dorchester M4A" not in only and ">13th Suffolk<" not in only
+    assert "<td>12th Suffolk" in only and 'id="without" checked' in only
+    senate = visible_text(client.get("/coverage?view=senate").text)
+    assert "First Suffolk Senate district Senator Nick Collins" in senate
+    assert "1 of 8 State Rep districts with a Hub: 1 listed" in senate
+    # Natural order, grouped by county: First, Second, Third Bristol and Plymouth.
+    assert senate.index("First Bristol and Plymouth") < senate.index("Second Bristol and Plymouth")
+    congress = visible_text(client.get("/coverage?view=congress").text)
+    assert "7th Congressional District Represented by Ayanna Pressley" in congress
+
+
+def test_the_directory_finds_hubs_by_the_districts_a_town_lies_in(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    listed(
+        session,
+        staff_member,
+        "Dorchester M4A",
+        consent=True,
+        district="13th Suffolk",
+        town="Dorchester",
+    )
+    listed(session, staff_member, "Quincy M4A", consent=True)
+    boston = client.get("/hubs?town=Boston")
+    assert "Dorchester M4A" in boston.text and "Quincy M4A" not in boston.text
+    assert 'href="tel:6175550199">617 555 0199</a>' in boston.text
+    assert [h["name"] for h in client.get("/hubs.json?town=boston").json()["hubs"]] == [
+        "Dorchester M4A"
+    ]
+    # A place that is not a town still matches the Hubs' own towns.
+    assert "Dorchester M4A" in client.get("/hubs?town=dorch").text
+
+
+def test_the_hub_page_shows_hubs_near_it_and_the_plan_its_delegation(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(
+        session, Stage.STRATEGIC_PLAN, reviewer=staff_member, district="7th Plymouth"
+    )
+    hubs.submit_interest(
+        session, factories.interest_form(group_name="Rockland M4A", district="5th Plymouth")
+    )
+    page = client.get(f"/hub/{hub_token(hub.id, hub.token_version)}").text
+    text = visible_text(page).replace(" ,", ",")
+    legends = [
+        "Your State Representative (required)",
+        "Your State Senator (optional) Mike Brady, for the Second Plymouth and Norfolk",
+        "Also your State Senator (part of your district) (optional) John Keenan, for the "
+        "Norfolk and Plymouth",
+        "Your U.S. Representative (optional) Stephen F. Lynch, for the 8th Congressional",
+        "Your U.S. Senator (optional) Edward J. Markey",
+        "Your U.S. Senator (optional) Elizabeth Warren",
+    ]
+    missing = [words for words in legends if words not in text]
+    assert not missing, (
+        missing,
+        text[text.find("Your State Rep") : text.find("Your State Rep") + 900],
+    )
+    where = [text.index(words) for words in legends]
+    assert where == sorted(where)
+    assert "Hubs near you" in text
+    assert "Rockland M4A (5th Plymouth), also in the" in text
