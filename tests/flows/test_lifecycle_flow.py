@@ -112,6 +112,26 @@ def test_one_hub_goes_from_interest_to_listed_with_every_reaction(
     assert "http://hubflow.test/hub/" in welcome.text
 
 
+def test_the_listed_welcome_names_hubs_near_it_without_any_plan(session: Session) -> None:
+    ann = factories.staff(session)
+    hubs.submit_interest(
+        session, factories.interest_form(group_name="Southie M4A", district="4th Suffolk")
+    )
+    factories.hub_in(
+        session, Stage.LISTED, reviewer=ann, group_name="Dorchester M4A", district="13th Suffolk"
+    )
+    process_events()
+    welcomes = session.scalars(select(Email).where(Email.kind == "listed_welcome")).all()
+    session.commit()
+    assert welcomes  # one to each of the Hub's contacts
+    for welcome in welcomes:
+        assert "Hubs near you share your State Senator or Member of Congress" in welcome.text
+        assert "Southie M4A (4th Suffolk), also in the First Suffolk Senate district" in (
+            welcome.text
+        )
+        assert "<strong>Southie M4A</strong> (4th Suffolk)" in welcome.html
+
+
 def test_review_tasks_go_round_robin_to_active_staff(session: Session) -> None:
     ann = factories.staff(session, name="Ann")
     bea = factories.staff(session, name="Bea")
