@@ -147,3 +147,61 @@ def _lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+@districts_app.command(
+    "import-precincts",
+    epilog=example(
+        "hubflow districts import-precincts "
+        "../shared/reference/geography-ma/ma_precinct_districts_2022.csv"
+    ),
+)
+def districts_import_precincts(
+    path: Path = typer.Argument(
+        ..., help="The Secretary of the Commonwealth's precinct table (CSV)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where to write the table (default: the one hubflow reads)."
+    ),
+) -> None:
+    """Make the town → district table from the precinct table, with district names matched
+    to the database's ("Seventh Plymouth" is "7th Plymouth"). If any district does not
+    match, they are listed and nothing is written."""
+    from sqlalchemy import select
+
+    from hubflow import geography as shipped
+    from hubflow.cli.output import console
+    from models.enums import Chamber
+    from models.errors import InvalidInput
+    from models.legislature import District
+
+    with reported({"file": "FILE", "US_House": "FILE"}), database() as session:
+        names: dict[str, set[str]] = {key: set() for key in ("house", "senate")}
+        for chamber, name in session.execute(select(District.chamber, District.name)):
+            if chamber in (Chamber.HOUSE, Chamber.SENATE):
+                names[chamber.value] = names[chamber.value] | {name}
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput.one("file", f"cannot read {path}: {exc.strerror}") from None
+        converted = shipped.convert(text, house=names["house"], senate=names["senate"])
+        unmatched = {k: sorted(v) for k, v in converted.unmatched.items() if v}
+        if unmatched:
+            raise InvalidInput(
+                {
+                    "file": "these districts match none in the database, so nothing was "
+                    "written: "
+                    + "; ".join(
+                        f"{'House' if k == 'house' else 'Senate'}: {', '.join(v)}"
+                        for k, v in unmatched.items()
+                    )
+                }
+            )
+    target = out or shipped.PRECINCTS
+    shipped.write(converted.precincts, target)
+    towns = len({p.town for p in converted.precincts})
+    console.print(
+        f"Matched {len(converted.matched['house'])} of {len(names['house'])} House and "
+        f"{len(converted.matched['senate'])} of {len(names['senate'])} Senate districts; "
+        f"wrote {len(converted.precincts):,} precincts of {towns} towns to {target}."
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from hubflow.geography import geography
+from hubflow.geography import PRECINCTS, geography
 from models.enums import Stage
 from models.hub import Hub
 from models.services import hubs
@@ -135,3 +136,23 @@ def test_districts_lookup_prints_each_chamber_with_its_members(session: Session)
     code, out = hubflow("districts", "lookup", "Quincey")
     assert code == 2
     assert "TOWN: there is no city or town called “Quincey”. Did you mean Quincy?" in out
+
+
+def test_import_precincts_matches_every_district_or_writes_nothing(
+    session: Session, reference: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "precincts.csv"
+    table = reference / "geography-ma" / "ma_precinct_districts_2022.csv"
+    code, said = hubflow("districts", "import-precincts", str(table), "--out", str(out))
+    assert code == 0, said
+    assert "Matched 160 of 160 House and 40 of 40 Senate districts" in said
+    assert out.read_bytes() == PRECINCTS.read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "city_town,Ward,Pct,State_Rep,State_Senate,US_House,Gov_Council\n"
+        "Abington,-,1,Seventh Plymouth,Norfolk & Plymouth,8,Fourth\n"
+        "Nowhere,-,1,Ninety-Ninth Essex,Atlantis,8,Fourth\n"
+    )
+    code, said = hubflow("districts", "import-precincts", str(bad), "--out", str(tmp_path / "x"))
+    assert code == 2 and not (tmp_path / "x").exists()
+    assert "House: Ninety-Ninth Essex; Senate: Atlantis" in " ".join(said.split())
