@@ -122,8 +122,13 @@ class Relay:
                 .execution_options(synchronize_session=False)
             )
         self._again -= {e.handed_to for e in events if e.handed_to}
-        self._emit_all(events)
-        self.hand_over.finish(run_id, batch)
+        # An event handed over again was emitted the first time: Prefect would only turn the
+        # same event away again (after a crash, hundreds of them, slowing its server).
+        fresh = [e for e in events if e.handed_to is None]
+        try:
+            self.hand_over.finish(run_id, batch)
+        finally:  # after the run: the emails do not wait for the courtesy events
+            self._emit_all(fresh)
         if not self.hand_over.in_process:
             self._in_flight = run_id
         return len(events)

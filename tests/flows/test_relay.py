@@ -73,7 +73,14 @@ def test_events_of_a_crashed_run_are_handed_over_again_and_an_orphan_is_closed(
             with get_client(sync_client=True) as client:  # as far as the process got
                 client.set_flow_run_state(uuid.UUID(run_id), Running(), force=True)
 
-    first = Relay(sessions, instance=instance, hand_over=Dies(instance), clock=lambda: clock[0])
+    emitted: list[str] = []
+    first = Relay(
+        sessions,
+        instance=instance,
+        hand_over=Dies(instance),
+        clock=lambda: clock[0],
+        emit=lambda event, _: emitted.append(event.uid),
+    )
     assert first.run_once() == 2
     [dead] = _handed_to(session)
     assert count(session, DomainEvent, DomainEvent.processed_at.is_(None)) == 2
@@ -81,9 +88,15 @@ def test_events_of_a_crashed_run_are_handed_over_again_and_an_orphan_is_closed(
     # The process died; a new one starts: its relay closes the orphan and hands over again.
     clock[0] += timedelta(seconds=6)
     again = Relay(
-        sessions, instance=instance, hand_over=InProcess(instance), clock=lambda: clock[0]
+        sessions,
+        instance=instance,
+        hand_over=InProcess(instance),
+        clock=lambda: clock[0],
+        emit=lambda event, _: emitted.append(event.uid),
     )
+    assert len(emitted) == 2
     assert again.run_once() == 2
+    assert len(emitted) == 2  # handed over again, not emitted again
     assert _run(str(dead)).state.type.value == "CRASHED"  # type: ignore[attr-defined]
     assert "closed by the hubflow relay" in _run(str(dead)).state.message  # type: ignore[attr-defined]
     assert count(session, DomainEvent, DomainEvent.processed_at.is_(None)) == 0
