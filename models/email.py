@@ -79,6 +79,7 @@ class SuppressionReason(StrEnum):
     BOUNCE = "bounce"
     DROPPED = "dropped"
     SPAMREPORT = "spamreport"
+    FORGOTTEN = "forgotten"  # kept as a hash of the address (models/services/privacy.py)
 
 
 class Suppression(Base):

@@ -20,3 +20,4 @@ class EventType(StrEnum):
     WITHDRAWN = "hub.withdrawn"
     STANCE_CHANGED = "legislator.stance.changed"
     REVIEW_REASSIGNED = "review.reassigned"
+    CONTACT_FORGOTTEN = "hub.contact.forgotten"

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 import typer
 
-from hubflow.cli import coverage, hubs, legislature, outbox, reviews, running, servers, staff
+from hubflow.cli import (
+    contacts,
+    coverage,
+    hubs,
+    legislature,
+    outbox,
+    reviews,
+    running,
+    servers,
+    staff,
+)
 from hubflow.cli.common import example
 
 app = typer.Typer(
@@ -22,6 +32,7 @@ app.add_typer(legislature.districts_app, name="districts")
 app.add_typer(legislature.legislators_app, name="legislators")
 app.add_typer(staff.app, name="staff")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(contacts.app, name="contacts")
 app.command("init", epilog=example("hubflow init"))(running.init)
 app.command(
     "serve",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from hubflow.email.render import render
 from hubflow.tokens import unsubscribe_url
 from models.base import utcnow
 from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
+from models.services.privacy import address_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,9 @@ def email_key(base: str, recipient: Recipient) -> str:
 
 def is_suppressed(session: Session, address: str, *, asked_for: bool = False) -> bool:
     """Whether `address` gets no email; one it `asked_for` is stopped only by a bounce."""
-    where = [Suppression.email == address.lower()]
+    where: list[ColumnElement[bool]] = [
+        Suppression.email.in_([address.lower(), address_hash(address)])
+    ]
     if asked_for:
         where.append(Suppression.reason != SuppressionReason.UNSUBSCRIBE)
     return bool(session.scalar(select(exists().where(*where))))

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.audit import StageChange
+from models.audit import DomainEvent, StageChange
 from models.email import Email, EmailState
 from models.enums import ReviewState, Stage, Status, SubmissionState
+from models.events import EventType
 from models.hub import Hub, Submission
 from models.legislature import Legislator
 from models.presenters import Change, Document, Facts, changes, present
@@ -196,6 +197,13 @@ def timeline(
             entries.append(Entry(t.decided_at, f"Task “{t.title}” {closed}.", t.comment, rank=3))
     for e in session.scalars(select(Email).where(Email.hub_id == hub.id).order_by(Email.id)):
         entries.append(Entry(e.sent_at or e.created_at, _email_text(e), rank=4))
+    forgotten = select(DomainEvent).where(
+        DomainEvent.hub_id == hub.id, DomainEvent.type == EventType.CONTACT_FORGOTTEN.value
+    )
+    for event in session.scalars(forgotten.order_by(DomainEvent.id)):
+        who = names(str(event.payload.get("actor", "")))
+        words = f"{who} removed a contact's details, at the person's request."
+        entries.append(Entry(event.occurred_at, words, rank=2))
     return _in_order(entries)
 
 
