@@ -10,6 +10,7 @@ import typer
 from hubflow.cli import (
     contacts,
     coverage,
+    data,
     hubs,
     legislature,
     outbox,
@@ -52,6 +53,10 @@ app.command(
     ),
 )(servers.relay)
 app.command("process", epilog=example("hubflow hubs add ... && hubflow process"))(servers.process)
+app.command("backup", epilog=example("hubflow backup backups/hubflow-2026-11-26.db"))(data.backup)
+app.command("restore", epilog=example("hubflow restore backups/hubflow-2026-11-26.db --force"))(
+    data.restore
+)
 app.command("demo", epilog=example("hubflow demo --dir /tmp/demo"))(running.demo)
 app.command(
     "sweep", epilog=example("hubflow sweep --dry-run", "hubflow sweep --now 2026-03-02T09:00")
