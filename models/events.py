@@ -21,3 +21,4 @@ class EventType(StrEnum):
     STANCE_CHANGED = "legislator.stance.changed"
     REVIEW_REASSIGNED = "review.reassigned"
     CONTACT_FORGOTTEN = "hub.contact.forgotten"
+    CONTACTS_EXPORTED = "contacts.exported"

@@ -11,6 +11,7 @@ from hubflow.cli import (
     contacts,
     coverage,
     data,
+    export,
     hubs,
     legislature,
     outbox,
@@ -57,6 +58,14 @@ app.command("backup", epilog=example("hubflow backup backups/hubflow-2026-11-26.
 app.command("restore", epilog=example("hubflow restore backups/hubflow-2026-11-26.db --force"))(
     data.restore
 )
+app.command(
+    "export",
+    epilog=example(
+        "hubflow export hubs --out hubs.csv",
+        "hubflow export contacts --include-private --staff ann@masscare.org --out all.csv",
+        "hubflow export plans --json",
+    ),
+)(export.export)
 app.command("demo", epilog=example("hubflow demo --dir /tmp/demo"))(running.demo)
 app.command(
     "sweep", epilog=example("hubflow sweep --dry-run", "hubflow sweep --now 2026-03-02T09:00")

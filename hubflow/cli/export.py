@@ -1,0 +1,61 @@
+"""`hubflow export`: Hubs, contacts, plans, reviews or emails for a spreadsheet or a script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from hubflow.cli.common import database, reported
+
+
+def export(
+    kind: str = typer.Argument(..., help="hubs, contacts, plans, reviews or emails."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of CSV."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV (the default)."),
+    out: Path | None = typer.Option(None, "--out", help="Write to this file, not the terminal."),
+    include_private: bool = typer.Option(
+        False,
+        "--include-private",
+        help="contacts: every contact, not only those who agreed to be published "
+        "(for staff use; recorded with --staff).",
+    ),
+    staff_email: str | None = typer.Option(
+        None, "--staff", help="Email of the GO! Team member asking (needed with --include-private)."
+    ),
+) -> None:
+    """One row per Hub, contact, plan target, review task or email, in words."""
+    from hubflow.cli.output import console
+    from hubflow.exports import as_csv as csv_text
+    from hubflow.exports import as_json as json_text
+    from hubflow.exports import rows_for
+    from models.errors import InvalidInput
+    from models.services.common import Actor, staff_by_email
+    from models.services.exports import KINDS
+
+    flags = {
+        "kind": "KIND",
+        "staff": "--staff",
+        "format": "--json",
+        "include_private": "--include-private",
+    }
+    with reported(flags), database() as session:
+        errors = {}
+        if kind not in KINDS:
+            errors["kind"] = f"choose one of: {', '.join(KINDS)} (not {kind!r})"
+        if as_json and as_csv:
+            errors["format"] = "give --json or --csv, not both"
+        if include_private and kind in KINDS and kind != "contacts":
+            errors["include_private"] = "only contacts have private details"
+        if include_private and not staff_email:
+            errors["staff"] = "say who is asking for private contacts (it is recorded)"
+        if errors:
+            raise InvalidInput(errors)
+        actor = Actor.staff(staff_by_email(session, staff_email)) if staff_email else None
+        rows = rows_for(session, kind, include_private=include_private, actor=actor)
+    text = json_text(rows) if as_json else csv_text(rows)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"Wrote {len(rows)} {kind} to {out}.")

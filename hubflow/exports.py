@@ -1,0 +1,34 @@
+"""Exports as files: CSV for spreadsheets, JSON for scripts (the CLI and the staff
+dashboard's downloads write the same)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from hubflow.settings import get_settings
+from models.services.common import Actor
+from models.services.exports import columns, export
+
+
+def rows_for(
+    session: Session, kind: str, *, include_private: bool = False, actor: Actor | None = None
+) -> list[dict[str, str]]:
+    zone = ZoneInfo(get_settings().policy.timezone)
+    return export(session, kind, zone, include_private=include_private, actor=actor)
+
+
+def as_csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns(rows), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def as_json(rows: list[dict[str, str]]) -> str:
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

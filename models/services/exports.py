@@ -1,0 +1,178 @@
+"""What an organizer opens in a spreadsheet: Hubs, contacts, plans, reviews and emails, one
+row each, in words (SPEC §6). Contacts honour consent: only the ones who agreed to be
+published, unless staff ask for every one (which the audit trail records)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.email import Email
+from models.enums import ContactRole
+from models.events import EventType
+from models.hub import Contact, Hub
+from models.plan import PlanTarget
+from models.review import ReviewTask
+from models.services.common import Actor, clock, emit, transaction
+from models.services.coverage import current_plans
+
+KINDS = ("hubs", "contacts", "plans", "reviews", "emails")
+Row = dict[str, str]
+
+
+def _day(value: datetime | None, tz: tzinfo) -> str:
+    """A date a spreadsheet reads (YYYY-MM-DD), in the campaign's zone."""
+    return value.astimezone(tz).date().isoformat() if value else ""
+
+
+def _primary(hub: Hub) -> Contact | None:
+    return next((c for c in hub.contacts if c.role is ContactRole.PRIMARY), None)
+
+
+def hubs(session: Session, tz: tzinfo) -> list[Row]:
+    rows = []
+    for hub in session.scalars(
+        select(Hub).options(selectinload(Hub.contacts), selectinload(Hub.district)).order_by(Hub.id)
+    ):
+        primary = _primary(hub)
+        rows.append(
+            {
+                "external_id": f"hubflow-{hub.id}",
+                "group_name": hub.name,
+                "kind": hub.kind.label,
+                "towns": "; ".join(hub.towns),
+                "district": hub.district.name,
+                "stage": hub.stage.label,
+                "status": hub.status.label,
+                "stage_entered": _day(hub.stage_entered_at, tz),
+                "due_date": hub.stage_due_date.isoformat() if hub.stage_due_date else "",
+                "listed_on": _day(hub.listed_at, tz),
+                "contact_name": primary.name if primary else "",
+                "contact_email": primary.email if primary else "",
+                "contact_phone": primary.phone if primary else "",
+                "created": _day(hub.created_at, tz),
+            }
+        )
+    return rows
+
+
+def contacts(session: Session, tz: tzinfo, *, include_private: bool = False) -> list[Row]:
+    query = (
+        select(Contact, Hub.name)
+        .join(Hub, Hub.id == Contact.hub_id)
+        .order_by(Contact.hub_id, Contact.id)
+    )
+    if not include_private:
+        query = query.where(Contact.consent_to_publish.is_(True))
+    return [
+        {
+            "hub": hub_name,
+            "role": c.role.label,
+            "name": c.name,
+            "email": c.email,
+            "phone": c.phone,
+            "published": "yes" if c.consent_to_publish else "no",
+            "unsubscribed": _day(c.unsubscribed_at, tz),
+            "bounced": _day(c.bounced_at, tz),
+        }
+        for c, hub_name in session.execute(query)
+    ]
+
+
+def plans(session: Session, tz: tzinfo) -> list[Row]:
+    query = (
+        select(PlanTarget, Hub.name)
+        .join(Hub, Hub.id == PlanTarget.hub_id)
+        .where(PlanTarget.submission_id.in_(current_plans()))
+        .order_by(Hub.name, PlanTarget.id)
+    )
+    return [
+        {
+            "hub": hub_name,
+            "role": t.role.label,
+            "legislator": t.legislator_name,
+            "stance": t.stance.label,
+            "goal": t.goal.label,
+            "target_date": t.target_date.isoformat(),
+        }
+        for t, hub_name in session.execute(query)
+    ]
+
+
+def reviews(session: Session, tz: tzinfo) -> list[Row]:
+    query = (
+        select(ReviewTask)
+        .options(selectinload(ReviewTask.hub), selectinload(ReviewTask.owner))
+        .order_by(ReviewTask.id)
+    )
+    return [
+        {
+            "hub": t.hub.name,
+            "task": t.title,
+            "stage": t.stage.label,
+            "owner": t.owner.name if t.owner else "",
+            "due_date": t.due_date.isoformat(),
+            "state": t.state.label,
+            "decision": t.decision.label if t.decision else "",
+            "decided": _day(t.decided_at, tz),
+        }
+        for t in session.scalars(query)
+    ]
+
+
+def emails(session: Session, tz: tzinfo) -> list[Row]:
+    query = select(Email, Hub.name).outerjoin(Hub, Hub.id == Email.hub_id).order_by(Email.id)
+    return [
+        {
+            "hub": hub_name or "",
+            "to": e.to_email,
+            "subject": e.subject,
+            "state": str(e.state.value).capitalize(),
+            "queued": _day(e.created_at, tz),
+            "sent": _day(e.sent_at, tz),
+        }
+        for e, hub_name in session.execute(query)
+    ]
+
+
+_EXPORTS: dict[str, Callable[..., list[Row]]] = {
+    "hubs": hubs,
+    "plans": plans,
+    "reviews": reviews,
+    "emails": emails,
+}
+
+
+def export(
+    session: Session,
+    kind: str,
+    tz: tzinfo,
+    *,
+    include_private: bool = False,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> list[Row]:
+    """The rows of one kind. Every contact (`include_private`) is for staff, named in
+    `actor`, and the export is recorded."""
+    if kind == "contacts":
+        if include_private:
+            if actor is None:
+                raise ValueError("an export of private contacts names who asked for it")
+            with transaction(session):
+                emit(
+                    session,
+                    EventType.CONTACTS_EXPORTED,
+                    None,
+                    clock(now),
+                    actor=actor.label,
+                    private=True,
+                )
+        return contacts(session, tz, include_private=include_private)
+    return _EXPORTS[kind](session, tz)
+
+
+def columns(rows: list[Row]) -> list[str]:
+    return list(rows[0]) if rows else []
