@@ -27,6 +27,7 @@ class MessageKind(StrEnum):
     REVIEW_OVERDUE = "review_overdue"
     DAILY_DIGEST = "daily_digest"
     HUB_LINK = "hub_link"
+    HUB_IMPORTED = "hub_imported"
 
     @property
     def asked_for(self) -> bool:

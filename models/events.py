@@ -22,3 +22,4 @@ class EventType(StrEnum):
     REVIEW_REASSIGNED = "review.reassigned"
     CONTACT_FORGOTTEN = "hub.contact.forgotten"
     CONTACTS_EXPORTED = "contacts.exported"
+    HUB_IMPORTED = "hub.imported"

@@ -33,6 +33,8 @@ class Hub(Base):
     first_action_idea: Mapped[str] = mapped_column(Text, default="")
     # Normalised group name + contact email: a double-submitted form finds its Hub.
     dedup_key: Mapped[str] = mapped_column(String(400), unique=True)
+    # Its id in the spreadsheet it was imported from (`hubflow hubs import`), if any.
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)
     # Bumped to revoke every private link issued before.
     token_version: Mapped[int] = mapped_column(default=1)
     listed_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -208,6 +208,16 @@ def publish_if_it_was_listed(r: Reaction) -> None:
         r.publish_directory = True
 
 
+def imported(r: Reaction) -> None:
+    """An imported Hub: in the directory if listed; its contacts told of its page only
+    when the import said so (`--notify`)."""
+    hub = r.require_hub()
+    if hub.stage is Stage.LISTED:
+        r.publish_directory = True
+    if r.payload.get("notify"):
+        r.email_hub(MessageKind.HUB_IMPORTED)
+
+
 ReactionFn = Callable[[Reaction], None]
 
 # The stage's due date is not here: the domain sets it in the same transaction as the
@@ -229,4 +239,7 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.STALLED: (),
     EventType.REVIEW_REASSIGNED: (email_new_owner,),
     EventType.STANCE_CHANGED: (),
+    EventType.HUB_IMPORTED: (imported,),
+    EventType.CONTACT_FORGOTTEN: (),
+    EventType.CONTACTS_EXPORTED: (),
 }

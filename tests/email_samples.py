@@ -101,5 +101,6 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
             }
         },
         MessageKind.HUB_LINK: {},
+        MessageKind.HUB_IMPORTED: {},
     }
     return {**base, **extra[kind]}

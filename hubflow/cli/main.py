@@ -13,6 +13,7 @@ from hubflow.cli import (
     data,
     export,
     hubs,
+    imports,
     legislature,
     outbox,
     reviews,
@@ -29,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # a plain traceback, and no Rich import to show one
 )
 app.add_typer(hubs.app, name="hubs")
+imports.register()  # `hubs import`, in its own module
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(legislature.districts_app, name="districts")
 app.add_typer(legislature.legislators_app, name="legislators")

@@ -1,0 +1,301 @@
+"""Bringing in the Hubs a campaign already has, from a spreadsheet (SPEC §2, §6): one row per
+Hub, validated whole before anything is stored; each Hub enters its stage with an
+"imported" entry in its history and the due date its dates imply; nothing is emailed
+unless asked. The same file imported twice changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.enums import Chamber, ContactRole, HubKind, Stage, Status, Worded
+from models.errors import InvalidInput
+from models.events import EventType
+from models.forms import Email, _check_phone
+from models.hub import Contact, Hub
+from models.legislature import District
+from models.policy import Policy
+from models.services.common import Actor, append_audit, change_row, emit, transaction
+
+REQUIRED = ("group_name", "kind", "towns", "district", "stage", "contact_name", "contact_email")
+OPTIONAL = (
+    "external_id",
+    "status",
+    "stage_entered",
+    "due_date",
+    "listed_on",
+    "contact_phone",
+    "created",
+)
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+W = TypeVar("W", bound=Worded)
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    external_id: str | None
+    name: str
+    kind: HubKind
+    towns: list[str]
+    district_id: int
+    district: str
+    stage: Stage
+    status: Status
+    entered: date
+    due: date | None  # as the file gives it; else what the stage implies from `entered`
+    listed_on: date | None
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    created: date
+
+
+@dataclass
+class ImportReport:
+    added: list[Row] = field(default_factory=list)
+    unchanged: list[Row] = field(default_factory=list)
+    by_stage: dict[str, int] = field(default_factory=dict)
+
+
+def _choice(enum: type[W], value: str) -> W:
+    """A stage, status or kind by its words ("First action") or its code."""
+
+    def plain(text: str) -> str:
+        return re.sub(r"[\s_-]+", " ", text).strip().casefold()
+
+    for member in enum:
+        if plain(value) in (plain(member.label), plain(member.value)):
+            return member
+    raise ValueError("choose one of: " + ", ".join(m.label for m in enum))
+
+
+def _date(value: str, today: date) -> date:
+    parsed = _any_date(value)
+    if parsed > today:
+        raise ValueError("must not be in the future")
+    return parsed
+
+
+def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
+    """Every row checked; InvalidInput naming each problem by line and column, all at once."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise InvalidInput.one("file", "the file has no column " + ", ".join(missing))
+    districts = {
+        name.casefold(): (district_id, name)
+        for district_id, name in session.execute(
+            select(District.id, District.name).where(District.chamber == Chamber.HOUSE)
+        )
+    }
+    rows: list[Row] = []
+    errors: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for line, raw in enumerate(reader, 2):
+        cell = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        row, problems = _row(line, cell, districts, today)
+        key = row.external_id or f"{row.name.casefold()}|{row.district}" if row else ""
+        if row is not None and key in seen:
+            column = "external_id" if row.external_id else "group_name"
+            problems[column] = f"the same Hub as line {seen[key]}"
+        if problems:
+            for column, message in problems.items():
+                errors[f"line {line}, {column}"] = message
+            continue
+        assert row is not None
+        seen[key] = line
+        rows.append(row)
+    if errors:
+        raise InvalidInput(errors)
+    if not rows:
+        raise InvalidInput.one("file", "the file has no rows")
+    return rows
+
+
+def _row(
+    line: int, cell: dict[str, str], districts: dict[str, tuple[int, str]], today: date
+) -> tuple[Row | None, dict[str, str]]:
+    """One line as a Row, or the problem with each of its columns."""
+    problems: dict[str, str] = {}
+
+    def check(column: str, parse: Any) -> Any:
+        value = cell.get(column, "")
+        if not value:
+            if column in REQUIRED:
+                problems[column] = "this is required"
+            return None
+        try:
+            return parse(value)
+        except ValidationError:
+            problems[column] = "enter a valid email address, e.g. name@example.org"
+        except ValueError as exc:
+            problems[column] = str(exc)
+        return None
+
+    def district(v: str) -> tuple[int, str]:
+        return districts.get(v.casefold()) or _bad(f"there is no State Rep district “{v}”")
+
+    name = check(
+        "group_name", lambda v: v if 2 <= len(v) <= 120 else _bad("use 2 to 120 characters")
+    )
+    values = {
+        "kind": check("kind", lambda v: _choice(HubKind, v)),
+        "towns": check("towns", lambda v: [t.strip() for t in re.split(r"[;,]", v) if t.strip()]),
+        "district": check("district", district),
+        "stage": check("stage", lambda v: _choice(Stage, v)),
+        "status": check("status", lambda v: _choice(Status, v)) or Status.ACTIVE,
+        "entered": check("stage_entered", lambda v: _date(v, today)) or today,
+        "due": check("due_date", _any_date),
+        "listed_on": check("listed_on", lambda v: _date(v, today)),
+        "contact": check("contact_name", lambda v: v[:200]),
+        "email": check("contact_email", lambda v: str(_EMAIL.validate_python(v)).lower()),
+        "phone": check("contact_phone", _check_phone) or "",
+        "created": check("created", lambda v: _date(v, today)),
+    }
+    if problems:
+        return None, problems
+    entered = values["entered"]
+    return (
+        Row(
+            line=line,
+            external_id=cell.get("external_id") or None,
+            name=name,
+            kind=values["kind"],
+            towns=values["towns"],
+            district_id=values["district"][0],
+            district=values["district"][1],
+            stage=values["stage"],
+            status=values["status"],
+            entered=entered,
+            due=values["due"],
+            listed_on=values["listed_on"] if values["stage"] is Stage.LISTED else None,
+            contact_name=values["contact"],
+            contact_email=values["email"],
+            contact_phone=values["phone"],
+            created=min(values["created"] or entered, entered),
+        ),
+        problems,
+    )
+
+
+def _any_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError("enter a date as YYYY-MM-DD") from None
+
+
+def _bad(message: str) -> Any:
+    raise ValueError(message)
+
+
+def import_hubs(
+    session: Session,
+    text: str,
+    *,
+    source: str,
+    actor: Actor,
+    policy: Policy,
+    now: datetime,
+    notify: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Store the Hubs of `text` not already here (by external id, or by group name and
+    district); all or nothing. `dry_run` reports the same and stores nothing."""
+    if dry_run:
+        try:
+            return _plan(session, text, policy=policy, now=now)
+        finally:
+            session.rollback()
+    zone = ZoneInfo(policy.timezone)
+    with transaction(session):
+        report = _plan(session, text, policy=policy, now=now)
+        changes = []
+        for row in report.added:
+            entered = datetime.combine(row.entered, time(12), zone)
+            listed = datetime.combine(row.listed_on, time(12), zone) if row.listed_on else None
+            due = row.due or policy.due_date(row.stage, entered)
+            # As pausing does: the clock stops, with the days left kept for the resume; a
+            # closed Hub has no deadline.
+            days_left = None
+            if row.status is Status.PAUSED and due is not None:
+                days_left = max((due - policy.today(now)).days, 0)
+            if row.status in (Status.PAUSED, Status.WITHDRAWN, Status.DECLINED):
+                due = None
+            hub = Hub(
+                name=row.name,
+                kind=row.kind,
+                towns=row.towns,
+                district_id=row.district_id,
+                stage=row.stage,
+                status=row.status,
+                stage_entered_at=entered,
+                stage_due_date=due,
+                paused_days_left=days_left,
+                dedup_key=f"{_spaced(row.name).casefold()}|{row.contact_email}",
+                external_id=row.external_id,
+                listed_at=listed,
+                created_at=datetime.combine(row.created, time(12), zone),
+            )
+            session.add(hub)
+            session.flush()
+            session.add(
+                Contact(
+                    hub_id=hub.id,
+                    name=row.contact_name,
+                    email=row.contact_email,
+                    phone=row.contact_phone,
+                    role=ContactRole.PRIMARY,
+                )
+            )
+            changes.append(
+                change_row(
+                    hub.id,
+                    actor=actor,
+                    now=now,
+                    to=(row.stage, row.status),
+                    from_=None,
+                    reason=f"imported from {source} (line {row.line})",
+                )
+            )
+            emit(session, EventType.HUB_IMPORTED, hub, now, source=source, notify=notify)
+        append_audit(session, changes=changes, events=[])
+    return report
+
+
+def _spaced(name: str) -> str:
+    return re.sub(r"\s+", " ", name)
+
+
+def _plan(session: Session, text: str, *, policy: Policy, now: datetime) -> ImportReport:
+    report = ImportReport()
+    for row in read_rows(session, text, today=policy.today(now)):
+        if _known(session, row):
+            report.unchanged.append(row)
+        else:
+            report.added.append(row)
+            report.by_stage[row.stage.label] = report.by_stage.get(row.stage.label, 0) + 1
+    return report
+
+
+def _known(session: Session, row: Row) -> bool:
+    if row.external_id and session.scalar(select(Hub.id).where(Hub.external_id == row.external_id)):
+        return True
+    return bool(
+        session.scalar(
+            select(Hub.id).where(
+                func.lower(Hub.name) == row.name.casefold(), Hub.district_id == row.district_id
+            )
+        )
+    )
