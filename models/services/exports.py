@@ -28,8 +28,8 @@ def _day(value: datetime | None, tz: tzinfo) -> str:
     return value.astimezone(tz).date().isoformat() if value else ""
 
 
-def _primary(hub: Hub) -> Contact | None:
-    return next((c for c in hub.contacts if c.role is ContactRole.PRIMARY), None)
+def _first(hub: Hub, role: ContactRole) -> Contact | None:
+    return next((c for c in hub.contacts if c.role is role), None)
 
 
 def hubs(session: Session, tz: tzinfo) -> list[Row]:
@@ -37,7 +37,8 @@ def hubs(session: Session, tz: tzinfo) -> list[Row]:
     for hub in session.scalars(
         select(Hub).options(selectinload(Hub.contacts), selectinload(Hub.district)).order_by(Hub.id)
     ):
-        primary = _primary(hub)
+        primary = _first(hub, ContactRole.PRIMARY)
+        onboarding = _first(hub, ContactRole.ONBOARDING)
         rows.append(
             {
                 "external_id": f"hubflow-{hub.id}",
@@ -53,6 +54,12 @@ def hubs(session: Session, tz: tzinfo) -> list[Row]:
                 "contact_name": primary.name if primary else "",
                 "contact_email": primary.email if primary else "",
                 "contact_phone": primary.phone if primary else "",
+                "onboarding_name": onboarding.name if onboarding else "",
+                "onboarding_email": onboarding.email if onboarding else "",
+                "onboarding_phone": onboarding.phone if onboarding else "",
+                "onboarding_published": (
+                    ("yes" if onboarding.consent_to_publish else "no") if onboarding else ""
+                ),
                 "created": _day(hub.created_at, tz),
             }
         )

@@ -35,6 +35,10 @@ OPTIONAL = (
     "listed_on",
     "contact_phone",
     "created",
+    "onboarding_name",
+    "onboarding_email",
+    "onboarding_phone",
+    "onboarding_published",
 )
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 W = TypeVar("W", bound=Worded)
@@ -58,6 +62,7 @@ class Row:
     contact_email: str
     contact_phone: str
     created: date
+    onboarding: tuple[str, str, str, bool] | None  # name, email, phone, published
 
 
 @dataclass
@@ -162,7 +167,14 @@ def _row(
         "email": check("contact_email", lambda v: str(_EMAIL.validate_python(v)).lower()),
         "phone": check("contact_phone", _check_phone) or "",
         "created": check("created", lambda v: _date(v, today)),
+        "onboarding_email": check(
+            "onboarding_email", lambda v: str(_EMAIL.validate_python(v)).lower()
+        ),
+        "onboarding_phone": check("onboarding_phone", _check_phone) or "",
+        "published": check("onboarding_published", _yes_no) or False,
     }
+    if values["onboarding_email"] and not cell.get("onboarding_name"):
+        problems["onboarding_name"] = "give the on-boarding contact's name with their email"
     if problems:
         return None, problems
     entered = values["entered"]
@@ -184,9 +196,28 @@ def _row(
             contact_email=values["email"],
             contact_phone=values["phone"],
             created=min(values["created"] or entered, entered),
+            onboarding=(
+                (
+                    cell["onboarding_name"][:200],
+                    values["onboarding_email"],
+                    values["onboarding_phone"],
+                    values["published"],
+                )
+                if values["onboarding_email"]
+                else None
+            ),
         ),
         problems,
     )
+
+
+def _yes_no(value: str) -> bool:
+    answer = value.strip().casefold()
+    if answer in ("yes", "y", "true", "1"):
+        return True
+    if answer in ("no", "n", "false", "0"):
+        return False
+    raise ValueError("say yes or no")
 
 
 def _any_date(value: str) -> date:
@@ -259,6 +290,18 @@ def import_hubs(
                     role=ContactRole.PRIMARY,
                 )
             )
+            if row.onboarding is not None:
+                name, email, phone, published = row.onboarding
+                session.add(
+                    Contact(
+                        hub_id=hub.id,
+                        name=name,
+                        email=email,
+                        phone=phone,
+                        role=ContactRole.ONBOARDING,
+                        consent_to_publish=published,
+                    )
+                )
             changes.append(
                 change_row(
                     hub.id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -126,8 +127,12 @@ def test_fifty_hubs_in_every_stage_and_status_are_imported_with_their_due_dates(
             assert change.reason.startswith("imported from hubs.csv (line ")
             assert (change.to_stage, change.to_status) == (hub.stage, hub.status)
         ids = {hub.id: ext for ext, hub in hubs.items()}
+    from flows.process_events import process_events
+
+    process_events()  # the import's events: the directory republished, nobody emailed
     counts = row_counts(session)
     assert counts["emails"] == 0  # nothing sent without --notify
+    assert counts["domain_events"] == 50
 
     code, again = hubflow("hubs", "import", str(file), "--staff", ann.email)
     assert code == 0 and "Added 0 Hubs; 50 already here" in again, again
@@ -174,11 +179,19 @@ def test_an_export_imports_into_a_fresh_database_as_the_same_hubs(
         code, out = hubflow("export", "hubs")
         assert code == 0, out
         keep = ("group_name", "kind", "towns", "district", "stage", "status", "stage_entered",
-                "due_date", "contact_name", "contact_email", "contact_phone")  # fmt: skip
-        return {tuple(r[k] for k in keep) for r in csv.DictReader(io.StringIO(out))}
+                "due_date", "contact_name", "contact_email", "contact_phone", "onboarding_name",
+                "onboarding_email", "onboarding_phone", "onboarding_published")  # fmt: skip
+        hubs = {tuple(r[k] for k in keep) for r in csv.DictReader(io.StringIO(out))}
+        code, out = hubflow(
+            "export", "contacts", "--include-private", "--staff", ann.email, "--json"
+        )
+        assert code == 0, out
+        people = {(c["hub"], c["role"], c["email"], c["published"]) for c in json.loads(out)}
+        return hubs | people
 
     here = facts()
-    assert len(here) == len(made)
+    assert len([f for f in here if len(f) > 4]) == len(made)  # a row per Hub, one per contact
+    assert any(f[1] == "Contact for new people" for f in here if len(f) == 4)
     from hubflow.db import reset_engines
 
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
@@ -193,3 +206,24 @@ def test_an_export_imports_into_a_fresh_database_as_the_same_hubs(
         assert facts() == here
     finally:
         reset_engines()
+
+
+def test_notify_emails_each_new_hub_a_link_to_its_page(
+    session: Session, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from flows.process_events import process_events
+    from models.email import Email
+
+    ann = factories.staff(session)
+    file = tmp_path / "two.csv"
+    file.write_text(_csv([_row(n, Stage.FIRST_ACTION, Status.ACTIVE, TODAY) for n in (1, 2)]))
+    code, out = hubflow("hubs", "import", str(file), "--staff", ann.email, "--notify")
+    assert code == 0 and "their contacts are emailed a link" in out, out
+    process_events()
+    with sessions() as s:
+        sent = s.scalars(select(Email).where(Email.kind == "hub_imported")).all()
+        assert sorted(e.to_email for e in sent) == [
+            "organizer1@example.org",
+            "organizer2@example.org",
+        ]
+        assert all("/hub/" in e.text and "first action stage" in e.text for e in sent)
