@@ -1,68 +1,24 @@
-"""Bringing in the Hubs a campaign already has, from a spreadsheet (SPEC §2, §6): one row per
-Hub, validated whole before anything is stored; each Hub enters its stage with an
-"imported" entry in its history and the due date its dates imply; nothing is emailed
+"""Bringing in the Hubs a campaign already has, from a spreadsheet (SPEC §2, §6): the file
+read whole first (models/services/import_rows.py), then each new Hub enters its stage with
+an "imported" entry in its history and the due date its dates imply; nothing is emailed
 unless asked. The same file imported twice changes nothing."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import Any, TypeVar
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.enums import Chamber, ContactRole, HubKind, Stage, Status, Worded
-from models.errors import InvalidInput
+from models.enums import ContactRole, Status
 from models.events import EventType
-from models.forms import Email, _check_phone
 from models.hub import Contact, Hub
-from models.legislature import District
 from models.policy import Policy
 from models.services.common import Actor, append_audit, change_row, emit, transaction
-
-REQUIRED = ("group_name", "kind", "towns", "district", "stage", "contact_name", "contact_email")
-OPTIONAL = (
-    "external_id",
-    "status",
-    "stage_entered",
-    "due_date",
-    "listed_on",
-    "contact_phone",
-    "created",
-    "onboarding_name",
-    "onboarding_email",
-    "onboarding_phone",
-    "onboarding_published",
-)
-_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
-W = TypeVar("W", bound=Worded)
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int
-    external_id: str | None
-    name: str
-    kind: HubKind
-    towns: list[str]
-    district_id: int
-    district: str
-    stage: Stage
-    status: Status
-    entered: date
-    due: date | None  # as the file gives it; else what the stage implies from `entered`
-    listed_on: date | None
-    contact_name: str
-    contact_email: str
-    contact_phone: str
-    created: date
-    onboarding: tuple[str, str, str, bool] | None  # name, email, phone, published
+from models.services.import_rows import Row, read_rows
 
 
 @dataclass
@@ -70,165 +26,6 @@ class ImportReport:
     added: list[Row] = field(default_factory=list)
     unchanged: list[Row] = field(default_factory=list)
     by_stage: dict[str, int] = field(default_factory=dict)
-
-
-def _choice(enum: type[W], value: str) -> W:
-    """A stage, status or kind by its words ("First action") or its code."""
-
-    def plain(text: str) -> str:
-        return re.sub(r"[\s_-]+", " ", text).strip().casefold()
-
-    for member in enum:
-        if plain(value) in (plain(member.label), plain(member.value)):
-            return member
-    raise ValueError("choose one of: " + ", ".join(m.label for m in enum))
-
-
-def _date(value: str, today: date) -> date:
-    parsed = _any_date(value)
-    if parsed > today:
-        raise ValueError("must not be in the future")
-    return parsed
-
-
-def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
-    """Every row checked; InvalidInput naming each problem by line and column, all at once."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    columns = [c.strip() for c in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise InvalidInput.one("file", "the file has no column " + ", ".join(missing))
-    districts = {
-        name.casefold(): (district_id, name)
-        for district_id, name in session.execute(
-            select(District.id, District.name).where(District.chamber == Chamber.HOUSE)
-        )
-    }
-    rows: list[Row] = []
-    errors: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, 2):
-        cell = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-        row, problems = _row(line, cell, districts, today)
-        key = row.external_id or f"{row.name.casefold()}|{row.district}" if row else ""
-        if row is not None and key in seen:
-            column = "external_id" if row.external_id else "group_name"
-            problems[column] = f"the same Hub as line {seen[key]}"
-        if problems:
-            for column, message in problems.items():
-                errors[f"line {line}, {column}"] = message
-            continue
-        assert row is not None
-        seen[key] = line
-        rows.append(row)
-    if errors:
-        raise InvalidInput(errors)
-    if not rows:
-        raise InvalidInput.one("file", "the file has no rows")
-    return rows
-
-
-def _row(
-    line: int, cell: dict[str, str], districts: dict[str, tuple[int, str]], today: date
-) -> tuple[Row | None, dict[str, str]]:
-    """One line as a Row, or the problem with each of its columns."""
-    problems: dict[str, str] = {}
-
-    def check(column: str, parse: Any) -> Any:
-        value = cell.get(column, "")
-        if not value:
-            if column in REQUIRED:
-                problems[column] = "this is required"
-            return None
-        try:
-            return parse(value)
-        except ValidationError:
-            problems[column] = "enter a valid email address, e.g. name@example.org"
-        except ValueError as exc:
-            problems[column] = str(exc)
-        return None
-
-    def district(v: str) -> tuple[int, str]:
-        return districts.get(v.casefold()) or _bad(f"there is no State Rep district “{v}”")
-
-    name = check(
-        "group_name", lambda v: v if 2 <= len(v) <= 120 else _bad("use 2 to 120 characters")
-    )
-    values = {
-        "kind": check("kind", lambda v: _choice(HubKind, v)),
-        "towns": check("towns", lambda v: [t.strip() for t in re.split(r"[;,]", v) if t.strip()]),
-        "district": check("district", district),
-        "stage": check("stage", lambda v: _choice(Stage, v)),
-        "status": check("status", lambda v: _choice(Status, v)) or Status.ACTIVE,
-        "entered": check("stage_entered", lambda v: _date(v, today)) or today,
-        "due": check("due_date", _any_date),
-        "listed_on": check("listed_on", lambda v: _date(v, today)),
-        "contact": check("contact_name", lambda v: v[:200]),
-        "email": check("contact_email", lambda v: str(_EMAIL.validate_python(v)).lower()),
-        "phone": check("contact_phone", _check_phone) or "",
-        "created": check("created", lambda v: _date(v, today)),
-        "onboarding_email": check(
-            "onboarding_email", lambda v: str(_EMAIL.validate_python(v)).lower()
-        ),
-        "onboarding_phone": check("onboarding_phone", _check_phone) or "",
-        "published": check("onboarding_published", _yes_no) or False,
-    }
-    if values["onboarding_email"] and not cell.get("onboarding_name"):
-        problems["onboarding_name"] = "give the on-boarding contact's name with their email"
-    if problems:
-        return None, problems
-    entered = values["entered"]
-    return (
-        Row(
-            line=line,
-            external_id=cell.get("external_id") or None,
-            name=name,
-            kind=values["kind"],
-            towns=values["towns"],
-            district_id=values["district"][0],
-            district=values["district"][1],
-            stage=values["stage"],
-            status=values["status"],
-            entered=entered,
-            due=values["due"],
-            listed_on=values["listed_on"] if values["stage"] is Stage.LISTED else None,
-            contact_name=values["contact"],
-            contact_email=values["email"],
-            contact_phone=values["phone"],
-            created=min(values["created"] or entered, entered),
-            onboarding=(
-                (
-                    cell["onboarding_name"][:200],
-                    values["onboarding_email"],
-                    values["onboarding_phone"],
-                    values["published"],
-                )
-                if values["onboarding_email"]
-                else None
-            ),
-        ),
-        problems,
-    )
-
-
-def _yes_no(value: str) -> bool:
-    answer = value.strip().casefold()
-    if answer in ("yes", "y", "true", "1"):
-        return True
-    if answer in ("no", "n", "false", "0"):
-        return False
-    raise ValueError("say yes or no")
-
-
-def _any_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError("enter a date as YYYY-MM-DD") from None
-
-
-def _bad(message: str) -> Any:
-    raise ValueError(message)
 
 
 def import_hubs(

@@ -80,6 +80,7 @@ def test_the_dashboard_offers_the_same_csvs_to_staff_only(
 ) -> None:
     listed(session, staff_member, "Private Hub", consent=False)
     dashboard = staff_client.get("/staff").text
+    assert "<title>GO! Team dashboard · Mass-Care</title>" in dashboard
     assert 'href="/staff/export/contacts.csv?private=1"' in dashboard
     published = staff_client.get("/staff/export/contacts.csv")
     assert published.headers["content-type"].startswith("text/csv")
