@@ -49,6 +49,9 @@ def main() -> None:
         run(args.hubs)
         one_at_a_time(args.forms)
     finally:
+        from hubflow.prefect_setup import flush
+
+        flush()  # Prefect's queued logs and events, while its server still answers
         server.stop(grace=5)
         shutil.rmtree(tmp, ignore_errors=True)  # a bench leaves nothing behind
 
