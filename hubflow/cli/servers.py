@@ -100,14 +100,14 @@ def process() -> None:
     from hubflow.settings import get_settings
     from models.base import utcnow
     from models.words import plural
-    from tasks.directory import write_directory
+    from tasks.directory import write_directory_file
     from tasks.events import process_waiting
 
     sessions = session_factory()
     outcomes = process_waiting(sessions, settings=get_settings(), now=utcnow())
     done = [o for o in outcomes if o.processed]
     if any(o.publish_directory for o in done):
-        write_directory.fn()
+        write_directory_file()  # no Prefect artifact: that would start a Prefect server
     report = dispatch(sessions)  # says it as `hubflow outbox dispatch` does
     console.print(f"Processed {plural(len(done), 'event')}; emails: {report}.")
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.email import Email
-from models.enums import ContactRole
+from models.enums import ActionKind, ContactRole, Goal, OnboardingProcess, Stage, SubmissionState
 from models.events import EventType
-from models.hub import Contact, Hub
+from models.hub import Contact, Hub, Submission
 from models.plan import PlanTarget
 from models.review import ReviewTask
 from models.services.common import Actor, clock, emit, transaction
@@ -32,8 +33,42 @@ def _first(hub: Hub, role: ContactRole) -> Contact | None:
     return next((c for c in hub.contacts if c.role is role), None)
 
 
+def _approved(session: Session) -> dict[tuple[int, Stage], dict[str, Any]]:
+    """Each Hub's latest approved work of each stage."""
+    found: dict[tuple[int, Stage], dict[str, Any]] = {}
+    for hub_id, stage, payload in session.execute(
+        select(Submission.hub_id, Submission.stage, Submission.payload)
+        .where(Submission.state == SubmissionState.APPROVED)
+        .order_by(Submission.id)
+    ):
+        found[(hub_id, stage)] = payload
+    return found
+
+
+def _work(done: dict[tuple[int, Stage], dict[str, Any]], hub_id: int) -> Row:
+    """The approved first action, on-boarding and State Rep plan, as import reads them."""
+    action = done.get((hub_id, Stage.FIRST_ACTION), {})
+    setup = done.get((hub_id, Stage.ONBOARDING), {})
+    plan = done.get((hub_id, Stage.STRATEGIC_PLAN), {})
+    targets: list[dict[str, Any]] = plan.get("targets", [])
+    rep: dict[str, Any] = next((t for t in targets if t.get("role") == "state_rep"), {})
+    return {
+        "first_action_kind": ActionKind(action["kind"]).label if action else "",
+        "first_action_date": str(action.get("date", "")),
+        "first_action_description": str(action.get("description", "")),
+        "first_action_participants": str(action.get("participants", "")),
+        "onboarding_process": OnboardingProcess(setup["process"]).label if setup else "",
+        "onboarding_schedule": str(setup.get("schedule", "")),
+        "onboarding_description": str(setup.get("description", "")),
+        "plan_goal": Goal(rep["goal"]).label if rep else "",
+        "plan_tactics": str(rep.get("tactics", "")),
+        "plan_target_date": str(rep.get("target_date", "")),
+    }
+
+
 def hubs(session: Session, tz: tzinfo) -> list[Row]:
     rows = []
+    done = _approved(session)
     for hub in session.scalars(
         select(Hub).options(selectinload(Hub.contacts), selectinload(Hub.district)).order_by(Hub.id)
     ):
@@ -61,6 +96,7 @@ def hubs(session: Session, tz: tzinfo) -> list[Row]:
                     ("yes" if onboarding.consent_to_publish else "no") if onboarding else ""
                 ),
                 "created": _day(hub.created_at, tz),
+                **_work(done, hub.id),
             }
         )
     return rows

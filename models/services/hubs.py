@@ -87,7 +87,7 @@ def submit_stage_work(
         outcome = check(
             Action.SUBMIT, hub.state(waiting_for_staff=waiting_for_staff(session, hub)), stage=stage
         )
-        targets = _plan_targets(session, evidence) if isinstance(evidence, StrategicPlan) else []
+        targets = plan_targets(session, evidence) if isinstance(evidence, StrategicPlan) else []
         actor = actor or Actor.hub(hub.id)
         version = (
             session.scalar(
@@ -140,7 +140,7 @@ _CHAMBERS_OF = {
 }
 
 
-def _plan_targets(session: Session, plan: StrategicPlan) -> list[PlanTarget]:
+def plan_targets(session: Session, plan: StrategicPlan) -> list[PlanTarget]:
     """One row per target; legislators are found by id, or else by name."""
     rows, indexes = [], {}
     for i, target in enumerate(plan.targets):

@@ -18,6 +18,7 @@ from models.enums import Chamber, HubKind, Stage, Status, Worded
 from models.errors import InvalidInput
 from models.forms import Email, _check_phone
 from models.legislature import District
+from models.services.import_evidence import EVIDENCE_COLUMNS, evidence
 
 REQUIRED = ("group_name", "kind", "towns", "district", "stage", "contact_name", "contact_email")
 OPTIONAL = (
@@ -32,6 +33,7 @@ OPTIONAL = (
     "onboarding_email",
     "onboarding_phone",
     "onboarding_published",
+    *EVIDENCE_COLUMNS,
 )
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 W = TypeVar("W", bound=Worded)
@@ -56,6 +58,8 @@ class Row:
     contact_phone: str
     created: date
     onboarding: tuple[str, str, str, bool] | None  # name, email, phone, published
+    # What it had already done, approved: the payload of each stage's submission.
+    evidence: dict[Stage, dict[str, Any]]
 
 
 def _choice(enum: type[W], value: str) -> W:
@@ -95,7 +99,7 @@ def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
     seen: dict[str, int] = {}
     for line, raw in enumerate(reader, 2):
         cell = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-        row, problems = _row(line, cell, districts, today)
+        row, problems = _row(session, line, cell, districts, today)
         key = row.external_id or f"{row.name.casefold()}|{row.district}" if row else ""
         if row is not None and key in seen:
             column = "external_id" if row.external_id else "group_name"
@@ -115,7 +119,11 @@ def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
 
 
 def _row(
-    line: int, cell: dict[str, str], districts: dict[str, tuple[int, str]], today: date
+    session: Session,
+    line: int,
+    cell: dict[str, str],
+    districts: dict[str, tuple[int, str]],
+    today: date,
 ) -> tuple[Row | None, dict[str, str]]:
     """One line as a Row, or the problem with each of its columns."""
     problems: dict[str, str] = {}
@@ -163,6 +171,26 @@ def _row(
         problems["onboarding_name"] = "give the on-boarding contact's name with their email"
     if problems:
         return None, problems
+    contact = (
+        {
+            "name": cell.get("onboarding_name", ""),
+            "email": values["onboarding_email"],
+            "phone": values["onboarding_phone"],
+            "published": "yes" if values["published"] else "",
+        }
+        if values["onboarding_email"]
+        else None
+    )
+    done, problems = evidence(
+        session,
+        cell,
+        stage=values["stage"],
+        district_id=values["district"][0],
+        onboarding_contact=contact,
+        choose=_choice,
+    )
+    if problems:
+        return None, problems
     entered = values["entered"]
     return (
         Row(
@@ -192,6 +220,7 @@ def _row(
                 if values["onboarding_email"]
                 else None
             ),
+            evidence=done,
         ),
         problems,
     )

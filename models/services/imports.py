@@ -8,16 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.enums import ContactRole, Status
+from models.enums import ContactRole, Stage, Status, SubmissionState
 from models.events import EventType
-from models.hub import Contact, Hub
+from models.forms import EVIDENCE, StrategicPlan, parse
+from models.hub import Contact, Hub, Submission
 from models.policy import Policy
 from models.services.common import Actor, append_audit, change_row, emit, transaction
+from models.services.hubs import plan_targets
 from models.services.import_rows import Row, read_rows
 
 
@@ -99,6 +102,8 @@ def import_hubs(
                         consent_to_publish=published,
                     )
                 )
+            for done, payload in row.evidence.items():
+                _approved(session, hub, done, payload, actor=actor, at=entered, now=now)
             changes.append(
                 change_row(
                     hub.id,
@@ -112,6 +117,39 @@ def import_hubs(
             emit(session, EventType.HUB_IMPORTED, hub, now, source=source, notify=notify)
         append_audit(session, changes=changes, events=[])
     return report
+
+
+def _approved(
+    session: Session,
+    hub: Hub,
+    stage: Stage,
+    payload: dict[str, Any],
+    *,
+    actor: Actor,
+    at: datetime,
+    now: datetime,
+) -> None:
+    """A stage's work the Hub did before hubflow, recorded as sent and approved."""
+    plan = parse(EVIDENCE[stage], payload, today=None, prefix="payload.")
+    submission = Submission(
+        hub_id=hub.id,
+        stage=stage,
+        version=1,
+        payload=plan.model_dump(mode="json"),
+        state=SubmissionState.APPROVED,
+        submitted_by=actor.label,
+        submitted_at=at,
+        decided_by_id=actor.staff_id,
+        decided_by=actor.label,
+        decided_at=now,
+        comment="imported: approved before hubflow",
+    )
+    session.add(submission)
+    session.flush()
+    if isinstance(plan, StrategicPlan):
+        for target in plan_targets(session, plan):
+            target.submission_id, target.hub_id = submission.id, hub.id
+            session.add(target)
 
 
 def _spaced(name: str) -> str:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from hubflow.settings import get_settings
 from models.audit import StageChange
 from models.enums import HubKind, Stage, Status
-from models.hub import Contact, Hub
+from models.hub import Contact, Hub, Submission
+from models.services.import_evidence import EVIDENCE_COLUMNS
 from tasks.sweep import run_sweep
 from tests import factories
 from tests.integration.helpers import row_counts
@@ -127,9 +128,7 @@ def test_fifty_hubs_in_every_stage_and_status_are_imported_with_their_due_dates(
             assert change.reason.startswith("imported from hubs.csv (line ")
             assert (change.to_stage, change.to_status) == (hub.stage, hub.status)
         ids = {hub.id: ext for ext, hub in hubs.items()}
-    from flows.process_events import process_events
-
-    process_events()  # the import's events: the directory republished, nobody emailed
+    assert hubflow("process")[0] == 0  # the import's events: directory republished, no email
     counts = row_counts(session)
     assert counts["emails"] == 0  # nothing sent without --notify
     assert counts["domain_events"] == 50
@@ -180,7 +179,8 @@ def test_an_export_imports_into_a_fresh_database_as_the_same_hubs(
         assert code == 0, out
         keep = ("group_name", "kind", "towns", "district", "stage", "status", "stage_entered",
                 "due_date", "contact_name", "contact_email", "contact_phone", "onboarding_name",
-                "onboarding_email", "onboarding_phone", "onboarding_published")  # fmt: skip
+                "onboarding_email", "onboarding_phone", "onboarding_published",
+                *EVIDENCE_COLUMNS)  # fmt: skip
         hubs = {tuple(r[k] for k in keep) for r in csv.DictReader(io.StringIO(out))}
         code, out = hubflow(
             "export", "contacts", "--include-private", "--staff", ann.email, "--json"
@@ -211,7 +211,6 @@ def test_an_export_imports_into_a_fresh_database_as_the_same_hubs(
 def test_notify_emails_each_new_hub_a_link_to_its_page(
     session: Session, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    from flows.process_events import process_events
     from models.email import Email
 
     ann = factories.staff(session)
@@ -219,7 +218,7 @@ def test_notify_emails_each_new_hub_a_link_to_its_page(
     file.write_text(_csv([_row(n, Stage.FIRST_ACTION, Status.ACTIVE, TODAY) for n in (1, 2)]))
     code, out = hubflow("hubs", "import", str(file), "--staff", ann.email, "--notify")
     assert code == 0 and "their contacts are emailed a link" in out, out
-    process_events()
+    assert hubflow("process")[0] == 0
     with sessions() as s:
         sent = s.scalars(select(Email).where(Email.kind == "hub_imported")).all()
         assert sorted(e.to_email for e in sent) == [
@@ -227,3 +226,72 @@ def test_notify_emails_each_new_hub_a_link_to_its_page(
             "organizer2@example.org",
         ]
         assert all("/hub/" in e.text and "first action stage" in e.text for e in sent)
+
+
+def test_what_a_hub_had_done_comes_in_approved_and_is_checked_like_the_forms(
+    session: Session, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    ann = factories.staff(session)
+    done = {
+        "first_action_kind": "Canvass",
+        "first_action_date": "2025-05-03",
+        "first_action_description": "Knocked on 200 doors at Quincy Point with a petition.",
+        "first_action_participants": "9",
+        "onboarding_name": "Cy Park",
+        "onboarding_email": "cy@example.org",
+        "onboarding_phone": "617 555 0199",
+        "onboarding_published": "yes",
+        "onboarding_process": "monthly_meeting",
+        "onboarding_schedule": "First Tuesday, 7pm, Thomas Crane Library",
+        "plan_goal": "Win co-sponsorship",
+        "plan_tactics": "Monthly constituent meetings and a town hall in the spring.",
+        "plan_target_date": "2026-06-30",
+    }
+    columns = [*COLUMNS, *done]
+    good = _row(1, Stage.LISTED, Status.ACTIVE, TODAY, **done)
+    early = _row(2, Stage.INTEREST, Status.ACTIVE, TODAY, first_action_kind="Canvass")
+    wrong = _row(3, Stage.ONBOARDING, Status.ACTIVE, TODAY, **done) | {
+        "first_action_participants": "0",
+        "first_action_kind": "Bake sale",
+        "plan_goal": "",
+        "plan_tactics": "",
+        "plan_target_date": "",
+        "onboarding_process": "",
+        "onboarding_schedule": "",
+    }
+
+    def write(rows: list[dict[str, str]]) -> Path:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+        file = tmp_path / "done.csv"
+        file.write_text(out.getvalue())
+        return file
+
+    code, out = hubflow("hubs", "import", str(write([good, early, wrong])), "--staff", ann.email)
+    assert code == 2
+    said = " ".join(out.split())
+    assert "line 3, first_action_kind: the Hub is not past the first action stage" in said
+    assert "line 4, first_action_kind: choose one of: Canvass" in said
+    assert "line 4, first_action_participants: must be at least 1" in said
+
+    code, out = hubflow("hubs", "import", str(write([good])), "--staff", ann.email)
+    assert code == 0, out
+    with sessions() as s:
+        hub = s.scalars(select(Hub)).one()
+        sent = {
+            x.stage: x for x in s.scalars(select(Submission).where(Submission.hub_id == hub.id))
+        }
+        assert set(sent) == {Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN}
+        assert all(x.state.value == "approved" and x.decided_by_id == ann.id for x in sent.values())
+        assert sent[Stage.FIRST_ACTION].payload["kind"] == "canvass"
+        assert sent[Stage.FIRST_ACTION].payload["participants"] == 9
+        [target] = sent[Stage.STRATEGIC_PLAN].payload["targets"]
+        assert (target["legislator"], target["goal"]) == ("Bruce Ayers", "win_cosponsorship")
+        onboarding = s.scalars(
+            select(Contact).where(Contact.hub_id == hub.id, Contact.role == "onboarding")
+        ).one()
+        assert onboarding.consent_to_publish and onboarding.email == "cy@example.org"
+    code, out = hubflow("export", "plans", "--json")
+    assert json.loads(out)[0]["legislator"] == "Bruce Ayers"  # a current plan, like any other
