@@ -35,6 +35,10 @@ from tests.system.helpers import (
     wait_until_up,
 )
 
+# The killed-mid-batch test: enough forms for a batch that takes seconds, and limits for a
+# loaded 2-core CI machine whose shared Prefect server (SQLite) answers slowly at times.
+FORMS, LIMIT = 80, 150
+
 
 def _scalar(sessions: sessionmaker[Session], query: object) -> int:
     with sessions() as session:
@@ -164,14 +168,19 @@ def test_killed_mid_batch_every_event_is_processed_once_after_a_restart(
     sessions = sessionmaker(clean_engine, expire_on_commit=False)
     with sessions() as session:
         factories.staff(session)
-        for _ in range(200):
+        for _ in range(FORMS):
             submit_interest(session, factories.interest_form())
     total = _scalar(sessions, select(func.count(DomainEvent.id)))
     done = select(func.count(DomainEvent.id)).where(DomainEvent.processed_at.is_not(None))
     web = free_port()
     serve = start_serve(env, tmp_path, "--port", str(web), "--prefect-api-url", api)
     try:
-        wait_for(lambda: _scalar(sessions, done) > 0, 90)
+        try:
+            wait_for(lambda: _scalar(sessions, done) > 0, LIMIT)
+        except AssertionError:  # say what serve was doing
+            raise AssertionError(
+                f"nothing processed in {LIMIT} s; serve said:\n" + stop(serve)
+            ) from None
         os.kill(serve.pid, signal.SIGKILL)  # the process running process-events, mid-batch
         killed = time.monotonic()
         serve.wait(timeout=10)
@@ -183,11 +192,11 @@ def test_killed_mid_batch_every_event_is_processed_once_after_a_restart(
     restart = start_serve(env, tmp_path, "--port", str(free_port()), "--prefect-api-url", api)
     try:
         try:
-            wait_for(lambda: _scalar(sessions, done) == total, 90 - (time.monotonic() - killed))
+            wait_for(lambda: _scalar(sessions, done) == total, LIMIT - (time.monotonic() - killed))
         except AssertionError:  # say what the restarted serve was doing
             raise AssertionError(
-                f"{_scalar(sessions, done)}/{total} processed 90 s after the kill; serve said:\n"
-                + stop(restart)
+                f"{_scalar(sessions, done)}/{total} processed {LIMIT} s after the kill; "
+                "serve said:\n" + stop(restart)
             ) from None
         print(f"{midway}/{total} processed at the kill; all {time.monotonic() - killed:.1f}s after")
     finally:
@@ -196,8 +205,8 @@ def test_killed_mid_batch_every_event_is_processed_once_after_a_restart(
     with sessions() as session:
         to = list(session.scalars(select(Email.to_email).where(Email.kind == "interest_received")))
         tasks = session.scalar(select(func.count(ReviewTask.id)))
-    assert len(to) == len(set(to)) == 200
-    assert tasks == 200
+    assert len(to) == len(set(to)) == FORMS
+    assert tasks == FORMS
     with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
         instance = instance_for(database_url)
         runs = client.read_flow_runs(
