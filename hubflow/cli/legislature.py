@@ -15,7 +15,9 @@ legislators_app = typer.Typer(
     help="Legislators and their stances.", no_args_is_help=True, rich_markup_mode=None
 )
 
-CHAMBER = typer.Option(None, "--chamber", help="Only this chamber: house or senate.")
+CHAMBER = typer.Option(
+    None, "--chamber", help="Only this chamber: house, senate, us_house or us_senate."
+)
 LEGISLATOR = typer.Argument(..., help="The legislator's number, as `legislators list` shows.")
 
 
