@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -17,7 +17,6 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -33,6 +32,7 @@ from models.enums import (
     TargetRole,
 )
 from models.errors import InvalidInput
+from models.parsing import field_error, parse
 from models.words import longday
 
 _BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -66,7 +66,7 @@ _PHONE_DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s().+\-x]+$")
 
 
-def _check_phone(value: str) -> str:
+def check_phone(value: str) -> str:
     value = value.strip()
     digits = len(_PHONE_DIGITS.findall(value))
     if not _PHONE_CHARS.match(value) or not 10 <= digits <= 15:
@@ -100,7 +100,7 @@ class InterestForm(_Form):
             return [t.strip() for t in value.split(",") if t.strip()]
         return value
 
-    _phone = field_validator("phone")(classmethod(lambda cls, v: _check_phone(v)))
+    _phone = field_validator("phone")(classmethod(lambda cls, v: check_phone(v)))
 
     @field_validator("consent_to_contact")
     @classmethod
@@ -110,9 +110,14 @@ class InterestForm(_Form):
         return value
 
     def dedup_key(self) -> str:
-        """Same group name and contact email means the same interest (a double-click)."""
-        name = re.sub(r"\s+", " ", self.group_name).casefold()
-        return f"{name}|{str(self.email).casefold()}"
+        return dedup_key(self.group_name, str(self.email))
+
+
+def dedup_key(group_name: str, email: str) -> str:
+    """Same group name and contact email means the same interest (a double-click, or a Hub
+    imported that already joined)."""
+    name = re.sub(r"\s+", " ", group_name).casefold()
+    return f"{name}|{email.casefold()}"
 
 
 class FreshLinkRequest(_Form):
@@ -145,7 +150,7 @@ class OnboardingContact(_Form):
     email: Email
     phone: str
 
-    _phone = field_validator("phone")(classmethod(lambda cls, v: _check_phone(v)))
+    _phone = field_validator("phone")(classmethod(lambda cls, v: check_phone(v)))
 
 
 class OnboardingSetup(_Form):
@@ -217,21 +222,11 @@ class StrategicPlan(_Form):
     def _one_state_rep(self) -> StrategicPlan:
         roles = [t.role for t in self.targets]
         if roles.count(TargetRole.STATE_REP) != 1:
-            raise _field_error("targets", "the plan needs exactly one State Rep target")
+            raise field_error("targets", "the plan needs exactly one State Rep target")
         chosen = [t.legislator_id for t in self.targets if t.legislator_id is not None]
         if len(chosen) != len(set(chosen)):
-            raise _field_error("targets", "the plan names the same legislator twice")
+            raise field_error("targets", "the plan names the same legislator twice")
         return self
-
-
-class _FieldError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
-
-
-def _field_error(field: str, message: str) -> _FieldError:
-    return _FieldError(field, message)
 
 
 EVIDENCE: dict[Stage, type[_Form]] = {
@@ -240,61 +235,6 @@ EVIDENCE: dict[Stage, type[_Form]] = {
     Stage.ONBOARDING: OnboardingSetup,
     Stage.STRATEGIC_PLAN: StrategicPlan,
 }
-
-F = TypeVar("F", bound=BaseModel)
-
-
-def parse(model: type[F], data: Any, *, today: dt.date | None = None, prefix: str = "") -> F:
-    """Validate `data` as `model`, or raise InvalidInput keyed by field path."""
-    if not isinstance(data, dict):
-        raise InvalidInput.one(prefix.rstrip(".") or "payload", "expected an object of fields")
-    try:
-        return model.model_validate(data, context={"today": today})
-    except ValidationError as exc:
-        raise InvalidInput(_errors_by_field(exc, prefix)) from None
-
-
-def _errors_by_field(exc: ValidationError, prefix: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for err in exc.errors():
-        loc = [str(part) for part in err["loc"]]
-        cause = (err.get("ctx") or {}).get("error")
-        if isinstance(cause, _FieldError):
-            loc.append(cause.field)
-        field = prefix + (".".join(loc) or "payload")
-        errors.setdefault(field, _plain(err))
-    return errors
-
-
-def _plain(err: Any) -> str:
-    """Pydantic's message, said the way a volunteer filling in a form would want it."""
-    kind, ctx = err["type"], err.get("ctx") or {}
-    empty = kind == "string_too_short" and str(err.get("input", "")).strip() == ""
-    if kind == "missing" or empty or (kind == "string_too_short" and ctx.get("min_length") == 1):
-        return "this is required"
-    if kind == "too_short" and ctx.get("min_length") == 1:
-        return "add at least one"
-    messages = {
-        "string_too_short": "use at least {min_length} characters",
-        "string_too_long": "use at most {max_length} characters",
-        "too_short": "add at least {min_length}",
-        "too_long": "add at most {max_length}",
-        "enum": "choose one of: {expected}",
-        "greater_than_equal": "must be at least {ge}",
-        "less_than_equal": "must be at most {le}",
-        "int_parsing": "enter a whole number",
-        "int_from_float": "enter a whole number",
-        "date_parsing": "enter a date as YYYY-MM-DD",
-        "date_from_datetime_parsing": "enter a date as YYYY-MM-DD",
-        "bool_parsing": "choose yes or no",
-        "extra_forbidden": "unknown field",
-    }
-    if kind in messages:
-        return messages[kind].format(**{k: str(v) for k, v in ctx.items()})
-    message = str(err["msg"]).removeprefix("Value error, ")
-    if "email address" in message:
-        return "enter a valid email address, e.g. name@example.org"
-    return message
 
 
 def parse_evidence(stage: Stage, payload: Any, *, today: dt.date) -> BaseModel:

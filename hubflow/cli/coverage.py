@@ -4,15 +4,12 @@ county) and `hubflow districts lookup` (a town's districts and who represents th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
 from hubflow.cli.common import JSON, database, example, reported
 from hubflow.cli.legislature import districts_app
-
-if TYPE_CHECKING:
-    from models.services.areas import Area
 
 
 def coverage(
@@ -31,11 +28,12 @@ def coverage(
     from hubflow.cli import views
     from hubflow.cli.output import console, emit_json, table
     from hubflow.geography import geography
-    from models.services.areas import by_area
+    from models.errors import choice
+    from models.services.areas import Area, by_area
     from models.services.coverage import coverage as coverage_of
 
-    area = _area(by)
-    with reported(), database() as session:
+    with reported({"by": "--by"}), database() as session:
+        area = choice(Area, by.strip().lower(), "by") if by is not None else None
         result = coverage_of(session)
         areas = by_area(session, geography(), result, area) if area else None
     if areas is not None and area is not None:
@@ -80,21 +78,6 @@ def coverage(
         title="Senators Hubs are working on",
         empty="No Hub's plan names a Senator yet.",
     )
-
-
-def _area(by: str | None) -> Area | None:
-    from models.errors import InvalidInput
-    from models.services.areas import Area
-
-    if by is None:
-        return None
-    try:
-        return Area(by.strip().lower())
-    except ValueError:
-        with reported({"by": "--by"}):
-            raise InvalidInput.one(
-                "by", f"choose one of: {', '.join(a.value for a in Area)} (not {by!r})"
-            ) from None
 
 
 @districts_app.command(

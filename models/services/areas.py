@@ -3,17 +3,15 @@ House districts it holds and how many have a Hub (SPEC §1, §5)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.enums import Chamber
 from models.geography import Geography, congressional_district, county_of, natural_key
-from models.legislature import District, Legislator
 from models.services.coverage import Coverage, DistrictCoverage
+from models.services.delegation import members
 
 
 class Area(StrEnum):
@@ -45,17 +43,8 @@ class AreaCoverage:
         return self.count("listed") + self.count("in_progress")
 
 
-def _members(session: Session, chamber: Chamber) -> dict[str, list[str]]:
-    rows = session.execute(
-        select(District.name, Legislator.name)
-        .join(Legislator, Legislator.district_id == District.id)
-        .where(District.chamber == chamber, Legislator.active)
-        .order_by(Legislator.name)
-    ).all()
-    out: dict[str, list[str]] = defaultdict(list)
-    for district, name in rows:
-        out[district].append(name)
-    return out
+def _names(session: Session, chamber: Chamber) -> dict[str, list[str]]:
+    return {d: [leg.name for leg in legs] for d, legs in members(session, chamber).items()}
 
 
 def by_area(session: Session, geo: Geography, cover: Coverage, by: Area) -> list[AreaCoverage]:
@@ -74,19 +63,19 @@ def by_area(session: Session, geo: Geography, cover: Coverage, by: Area) -> list
             counties.setdefault(county, AreaCoverage(county)).parts.append(Part(d, 1.0))
         return [counties[c] for c in sorted(counties)]
     if by is Area.SENATE:
-        members = _members(session, Chamber.SENATE)
+        senators = _names(session, Chamber.SENATE)
         return [
             AreaCoverage(
                 senate,
-                members.get(senate, []),
+                senators.get(senate, []),
                 [Part(house[h], share) for h, share in geo.house_in_senate(senate) if h in house],
             )
             for senate in geo.senate_districts
         ]
-    members = _members(session, Chamber.US_HOUSE)
+    representatives = _names(session, Chamber.US_HOUSE)
     out = []
     for number in geo.congressional_districts:
         name = congressional_district(number)
         parts = [Part(house[h], share) for h, share in geo.house_in_congress(number) if h in house]
-        out.append(AreaCoverage(name, members.get(name, []), parts))
+        out.append(AreaCoverage(name, representatives.get(name, []), parts))
     return out

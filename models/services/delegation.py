@@ -16,18 +16,23 @@ from models.hub import Hub
 from models.legislature import District, Legislator
 
 
-def _members(session: Session, chamber: Chamber, names: list[str]) -> dict[str, list[Legislator]]:
-    """The active members of each named district (a district may have none, or several)."""
-    rows = session.scalars(
+def members(
+    session: Session, chamber: Chamber, names: list[str] | None = None
+) -> dict[str, list[Legislator]]:
+    """The active members of each district of `chamber` (of those `names`, each listed even
+    with no member), by name: a district may have none, or several."""
+    query = (
         select(Legislator)
         .join(District, Legislator.district_id == District.id)
-        .where(District.chamber == chamber, District.name.in_(names), Legislator.active)
+        .where(District.chamber == chamber, Legislator.active)
         .options(selectinload(Legislator.district))
         .order_by(Legislator.name)
     )
-    out: dict[str, list[Legislator]] = {name: [] for name in names}
-    for leg in rows:
-        out[leg.district.name].append(leg)
+    if names is not None:
+        query = query.where(District.name.in_(names))
+    out: dict[str, list[Legislator]] = {name: [] for name in names or []}
+    for leg in session.scalars(query):
+        out.setdefault(leg.district.name, []).append(leg)
     return out
 
 
@@ -49,26 +54,23 @@ def districts_of(session: Session, found: Lookup) -> list[dict[str, Any]]:
         ),
     ):
         ordered = sorted(values, key=lambda name: (-values[name], natural_key(name)))
-        members = _members(session, chamber, ordered)
+        by_district = members(session, chamber, ordered)
         rows += [
             {
                 "chamber": chamber.value,
                 "district": name,
                 "share": values[name] / total,
-                "members": [_person(m) for m in members[name]],
+                "members": [_person(m) for m in by_district[name]],
             }
             for name in ordered
         ]
-    senators = session.scalars(
-        select(Legislator).where(Legislator.chamber == Chamber.US_SENATE, Legislator.active)
-    ).all()
-    if senators:
+    for state, senators in members(session, Chamber.US_SENATE).items():
         rows.append(
             {
                 "chamber": Chamber.US_SENATE.value,
-                "district": senators[0].district.name,
+                "district": state,
                 "share": 1.0,
-                "members": [_person(m) for m in sorted(senators, key=lambda s: s.name)],
+                "members": [_person(m) for m in senators],
             }
         )
     return rows
@@ -89,17 +91,13 @@ def delegation(session: Session, geo: Geography, district: District) -> Delegati
     out = Delegation(state_rep=[leg for leg in district.legislators if leg.active])
     senate = [name for name, _ in geo.senate_of_house(district.name)]
     congress = [congressional_district(n) for n, _ in geo.congress_of_house(district.name)]
-    by_senate = _members(session, Chamber.SENATE, senate)
-    by_congress = _members(session, Chamber.US_HOUSE, congress)
+    by_senate = members(session, Chamber.SENATE, senate)
+    by_congress = members(session, Chamber.US_HOUSE, congress)
     out.state_senators = [leg for name in senate for leg in by_senate[name]]
     out.us_representatives = [leg for name in congress for leg in by_congress[name]]
-    out.us_senators = list(
-        session.scalars(
-            select(Legislator)
-            .where(Legislator.chamber == Chamber.US_SENATE, Legislator.active)
-            .order_by(Legislator.name)
-        )
-    )
+    out.us_senators = [
+        leg for senators in members(session, Chamber.US_SENATE).values() for leg in senators
+    ]
     return out
 
 

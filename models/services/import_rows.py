@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models.enums import Chamber, HubKind, Stage, Status, Worded
 from models.errors import InvalidInput
-from models.forms import Email, _check_phone
+from models.forms import Email, check_phone
 from models.legislature import District
 from models.services.import_evidence import EVIDENCE_COLUMNS, evidence
 
@@ -159,12 +159,12 @@ def _row(
         "listed_on": check("listed_on", lambda v: _date(v, today)),
         "contact": check("contact_name", lambda v: v[:200]),
         "email": check("contact_email", lambda v: str(_EMAIL.validate_python(v)).lower()),
-        "phone": check("contact_phone", _check_phone) or "",
+        "phone": check("contact_phone", check_phone) or "",
         "created": check("created", lambda v: _date(v, today)),
         "onboarding_email": check(
             "onboarding_email", lambda v: str(_EMAIL.validate_python(v)).lower()
         ),
-        "onboarding_phone": check("onboarding_phone", _check_phone) or "",
+        "onboarding_phone": check("onboarding_phone", check_phone) or "",
         "published": check("onboarding_published", _yes_no) or False,
     }
     if values["onboarding_email"] and not cell.get("onboarding_name"):

@@ -5,7 +5,6 @@ unless asked. The same file imported twice changes nothing."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.enums import ContactRole, Stage, Status, SubmissionState
 from models.events import EventType
-from models.forms import EVIDENCE, StrategicPlan, parse
+from models.forms import EVIDENCE, StrategicPlan, dedup_key, parse
 from models.hub import Contact, Hub, Submission
 from models.policy import Policy
 from models.services.common import Actor, append_audit, change_row, emit, transaction
@@ -74,7 +73,7 @@ def import_hubs(
                 stage_entered_at=entered,
                 stage_due_date=due,
                 paused_days_left=days_left,
-                dedup_key=f"{_spaced(row.name).casefold()}|{row.contact_email}",
+                dedup_key=dedup_key(row.name, row.contact_email),
                 external_id=row.external_id,
                 listed_at=listed,
                 created_at=datetime.combine(row.created, time(12), zone),
@@ -150,10 +149,6 @@ def _approved(
         for target in plan_targets(session, plan):
             target.submission_id, target.hub_id = submission.id, hub.id
             session.add(target)
-
-
-def _spaced(name: str) -> str:
-    return re.sub(r"\s+", " ", name)
 
 
 def _plan(session: Session, text: str, *, policy: Policy, now: datetime) -> ImportReport:

@@ -15,6 +15,7 @@ from models.base import utcnow
 from models.enums import Stage, TargetRole
 from models.hub import Hub
 from models.plan import PlanTarget
+from models.services import hubs
 from models.services.staff import add_staff
 from models.staff import StaffMember
 from tests import factories
@@ -98,6 +99,10 @@ def test_every_volunteer_page_fits_a_phone_and_passes_axe(
             made[f"{stage.value}-form"] = factories.hub_in(
                 s, stage, reviewer=member, group_name=f"Open {stage.label} Hub"
             )
+        # A neighbour: another House district of the Norfolk and Plymouth Senate district.
+        hubs.submit_interest(
+            s, factories.interest_form(group_name="Braintree Neighbours", district="3rd Norfolk")
+        )
         link = {name: f"/hub/{hub_token(h.id, h.token_version)}" for name, h in made.items()}
     pages = {
         "join": "/join",

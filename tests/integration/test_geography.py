@@ -78,7 +78,7 @@ def test_the_coverage_csv_names_the_status_in_words(session: Session) -> None:
 def test_an_unknown_area_names_the_flag(session: Session) -> None:
     code, out = hubflow("coverage", "--by", "state")
     assert code == 2
-    assert "--by: choose one of: house, senate, congress, county" in out
+    assert "--by: 'state' is not one of house, senate, congress, county" in out
 
 
 def test_a_district_spanning_two_senate_districts_has_both_senators_main_first(

@@ -91,7 +91,7 @@ def test_a_split_city_asks_to_choose_among_its_districts_or_for_ward_and_precinc
     assert districts.count("<option value=") == 17  # Boston's 16, after "choose"
     assert '<option value="13th Suffolk">' in districts and "1st Norfolk" not in districts
     assert '<details id="place" open>' in response.text  # ward and precinct, shown
-    assert row_counts(session) == {**row_counts(session), "hubs": 0}
+    assert row_counts(session)["hubs"] == 0  # nothing stored until the district is known
     # From a voter card: ward 16, precinct 1 is in the 13th Suffolk.
     card = form(client, town="Boston", ward="16", precinct="1", towns="", district="")
     assert client.post("/join", data=card).status_code == 200

@@ -3,6 +3,7 @@ district or congressional district) and the directory searched by town (SPEC §1
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -46,40 +47,30 @@ def coverage_page(request: Request, view: str = "county", without: str = "") -> 
 
 
 def _area(area: AreaCoverage, *, only_without: bool) -> dict[str, Any]:
-    total = len(area.parts) or 1
-    listed, in_progress = area.count("listed"), area.count("in_progress")
     return {
         "name": area.name,
         "members": area.members,
         "total": len(area.parts),
-        "listed": listed,
-        "in_progress": in_progress,
-        "none": area.count("none"),
-        "listed_pct": round(100 * listed / total, 1),
-        "in_progress_pct": round(100 * in_progress / total, 1),
+        "listed": area.count("listed"),
+        "in_progress": area.count("in_progress"),
         "parts": [p for p in area.parts if not only_without or p.district.status == "none"],
     }
 
 
-def _towns_districts(town: str) -> set[str] | None:
-    """The House districts that cover a town, or None when the town is not one we know."""
-    if not town.strip():
-        return None
-    try:
-        return set(geography().lookup(town).house)
-    except InvalidInput:
-        return None
+def _search(town: str, district: str) -> list[dict[str, Any]]:
+    """Listed Hubs in a district, or of a town: naming it, or in a district it lies in."""
+    covering = None
+    if town.strip():
+        # Not a town we know: its name is still searched among the Hubs' towns.
+        with suppress(InvalidInput):
+            covering = set(geography().lookup(town).house)
+    with session_factory()() as session:
+        return directory(session, town=town or None, district=district or None, covering=covering)
 
 
 @router.get("/hubs")
 def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
-    with session_factory()() as session:
-        entries = directory(
-            session,
-            town=town or None,
-            district=district or None,
-            covering=_towns_districts(town),
-        )
+    entries = _search(town, district)
     return page(
         request,
         "directory.html",
@@ -95,14 +86,4 @@ def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
 
 @router.get("/hubs.json")
 def hubs_json(town: str = "", district: str = "") -> JSONResponse:
-    with session_factory()() as session:
-        return JSONResponse(
-            {
-                "hubs": directory(
-                    session,
-                    town=town or None,
-                    district=district or None,
-                    covering=_towns_districts(town),
-                )
-            }
-        )
+    return JSONResponse({"hubs": _search(town, district)})

@@ -1,0 +1,78 @@
+"""Validating what people type, and saying what is wrong in their words, each error on
+its field (models/forms.py holds the forms themselves)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from models.errors import InvalidInput
+
+
+class FieldError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def field_error(field: str, message: str) -> FieldError:
+    """A model validator's error on one field of the form (pydantic puts it on the model)."""
+    return FieldError(field, message)
+
+
+F = TypeVar("F", bound=BaseModel)
+
+
+def parse(model: type[F], data: Any, *, today: dt.date | None = None, prefix: str = "") -> F:
+    """Validate `data` as `model`, or raise InvalidInput keyed by field path."""
+    if not isinstance(data, dict):
+        raise InvalidInput.one(prefix.rstrip(".") or "payload", "expected an object of fields")
+    try:
+        return model.model_validate(data, context={"today": today})
+    except ValidationError as exc:
+        raise InvalidInput(_errors_by_field(exc, prefix)) from None
+
+
+def _errors_by_field(exc: ValidationError, prefix: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(part) for part in err["loc"]]
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            loc.append(cause.field)
+        field = prefix + (".".join(loc) or "payload")
+        errors.setdefault(field, _plain(err))
+    return errors
+
+
+def _plain(err: Any) -> str:
+    """Pydantic's message, said the way a volunteer filling in a form would want it."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    empty = kind == "string_too_short" and str(err.get("input", "")).strip() == ""
+    if kind == "missing" or empty or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return "this is required"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "add at least one"
+    messages = {
+        "string_too_short": "use at least {min_length} characters",
+        "string_too_long": "use at most {max_length} characters",
+        "too_short": "add at least {min_length}",
+        "too_long": "add at most {max_length}",
+        "enum": "choose one of: {expected}",
+        "greater_than_equal": "must be at least {ge}",
+        "less_than_equal": "must be at most {le}",
+        "int_parsing": "enter a whole number",
+        "int_from_float": "enter a whole number",
+        "date_parsing": "enter a date as YYYY-MM-DD",
+        "date_from_datetime_parsing": "enter a date as YYYY-MM-DD",
+        "bool_parsing": "choose yes or no",
+        "extra_forbidden": "unknown field",
+    }
+    if kind in messages:
+        return messages[kind].format(**{k: str(v) for k, v in ctx.items()})
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if "email address" in message:
+        return "enter a valid email address, e.g. name@example.org"
+    return message
