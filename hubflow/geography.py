@@ -103,7 +103,18 @@ def read(path: Path) -> Geography:
         )
 
 
-@cache
 def geography() -> Geography:
+    """The shipped table for a Massachusetts campaign; for another state an empty one (its
+    join form lists the districts, and a town lookup says there is no town data)."""
+    from hubflow.settings import get_settings
+
+    return _shipped() if get_settings().campaign.has_town_data else NO_TOWNS
+
+
+NO_TOWNS = Geography([])
+
+
+@cache
+def _shipped() -> Geography:
     """The shipped table, read once per process."""
     return read(PRECINCTS)

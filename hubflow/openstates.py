@@ -25,6 +25,7 @@ _CHAMBERS = {
     "upper": "senate",
     "us_house": "us_house",
     "us_senate": "us_senate",
+    "legislature": "house",  # a unicameral legislature (Nebraska) is the chamber covered
 }
 
 
@@ -34,6 +35,31 @@ def bundled() -> LegislatureData:
     for name in ("districts.csv", "legislators.csv", "committee_members.csv", "congress.csv"):
         data.merge(read_path(DATA / name))
     return data
+
+
+def state_districts(state: str) -> LegislatureData:
+    """Every district of a state's legislature, with its seats, from the
+    `openstates-metadata` package (offline): its people come from an Open States folder."""
+    import openstates_metadata
+
+    try:
+        found = openstates_metadata.lookup(abbr=state)
+    except KeyError:
+        raise InvalidInput.one("state", f"{state!r} is not a state Open States knows") from None
+    chambers = [found.legislature] if found.unicameral else [found.lower, found.upper]
+    return LegislatureData(
+        districts=[
+            DistrictRecord(
+                chamber=_chamber(chamber.chamber_type, where=state),
+                name=d.name,
+                division_id=d.division_id,
+                seats=d.num_seats,
+            )
+            for chamber in chambers
+            for d in chamber.districts
+        ],
+        sources=[f"openstates-metadata ({found.name})"],
+    )
 
 
 def read_path(path: Path) -> LegislatureData:

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hubflow.campaign import DEFAULT_FILE, Campaign, read_campaign, use
 from models.policy import Policy
 
 
@@ -77,7 +78,12 @@ class Settings(BaseSettings):
     login_rate_limit: str = "10/minute"
     staff_session_hours: int = Field(12, ge=1)
     policy: Policy = Policy()
+    # The campaign (hubflow/campaign.py). Unset: `<data_dir>/campaign.toml` if there is one,
+    # else Mass-Care's. Its addresses, zone and deadlines are the defaults of the settings
+    # above; a setting given in the environment still wins.
+    campaign_file: Path | None = None
     _key: str = PrivateAttr("")
+    _campaign: Campaign | None = PrivateAttr(None)
 
     def key(self) -> str:
         """The secret key, or MissingSecret saying how to set one (the key file is read
@@ -98,6 +104,32 @@ class Settings(BaseSettings):
             f"`hubflow init` (it writes a new key to {self.key_file}) or set HUBFLOW_SECRET_KEY "
             "to a long random string (for a throwaway development run: HUBFLOW_DEV_MODE=1)"
         )
+
+    @property
+    def campaign(self) -> Campaign:
+        assert self._campaign is not None  # read by the validator below
+        return self._campaign
+
+    @property
+    def campaign_path(self) -> Path:
+        if self.campaign_file is not None:
+            return self.campaign_file
+        beside = self.data_dir / "campaign.toml"
+        return beside if beside.exists() else DEFAULT_FILE
+
+    @model_validator(mode="after")
+    def _read_the_campaign(self) -> Settings:
+        """The campaign file, whole (CampaignError names every wrong key), and the settings
+        it gives defaults to."""
+        campaign = self._campaign = read_campaign(self.campaign_path)
+        if "from_email" not in self.model_fields_set:
+            self.from_email = str(campaign.from_email)
+        if "go_team_email" not in self.model_fields_set:
+            self.go_team_email = str(campaign.reply_to)
+        days = {f"{stage}_days": n for stage, n in campaign.deadlines.model_dump().items()}
+        given = self.policy.model_dump(include=self.policy.model_fields_set)
+        self.policy = Policy.model_validate({**days, "timezone": campaign.timezone, **given})
+        return self
 
     @property
     def instance_name(self) -> str:
@@ -162,7 +194,30 @@ def _dev_key() -> str:
     return secrets.token_urlsafe(48)
 
 
+def settings_problem() -> str:
+    """What keeps the settings or the campaign file from being read, in words ("" if
+    nothing): each wrong key with its reason."""
+    from pydantic import ValidationError
+
+    from hubflow.campaign import CampaignError
+
+    try:
+        get_settings()
+    except CampaignError as exc:
+        return str(exc)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            key = "HUBFLOW_" + "__".join(str(p) for p in error["loc"]).upper()
+            lines.append(f"{key if error['loc'] else 'settings'}: {error['msg']}")
+        return "the settings are not right:\n  " + "\n  ".join(lines)
+    return ""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process's settings, read once; tests call `get_settings.cache_clear()`."""
-    return Settings()
+    """The process's settings, read once; tests call `get_settings.cache_clear()`. The
+    campaign's words become the vocabulary's."""
+    settings = Settings()
+    use(settings.campaign)
+    return settings

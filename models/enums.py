@@ -14,6 +14,15 @@ class Worded(StrEnum):
         return _WORDS[type(self), self.value]
 
 
+class Term(Worded):
+    """Words a campaign chooses for itself (hubflow/campaign.py): its team, its state, and
+    what it calls one of the districts it covers."""
+
+    TEAM = "team"
+    STATE = "state"
+    DISTRICT = "district"
+
+
 class Stage(Worded):
     """Where a Hub is on its way to being listed (SPEC §2)."""
 
@@ -178,6 +187,9 @@ class ContactRole(Worded):
 # What a person reads for each code (pages, emails, CLI tables). Sentence case: these
 # are used mid-sentence as well as in headings (`|lower` where needed).
 WORDS: list[tuple[Worded, str]] = [
+    (Term.TEAM, "GO! Team"),
+    (Term.STATE, "Massachusetts"),
+    (Term.DISTRICT, "State Rep district"),
     (Stage.INTEREST, "Interest"),
     (Stage.FIRST_ACTION, "First action"),
     (Stage.ONBOARDING, "Onboarding"),
@@ -229,4 +241,13 @@ WORDS: list[tuple[Worded, str]] = [
     (ContactRole.PRIMARY, "Primary contact"),
     (ContactRole.ONBOARDING, "Contact for new people"),
 ]
-_WORDS = {(type(member), member.value): words for member, words in WORDS}
+_BASE = {(type(member), member.value): words for member, words in WORDS}
+_WORDS = dict(_BASE)
+
+
+def reword(words: dict[tuple[type, str], str]) -> None:
+    """A campaign's own words for some codes (its first actions, its chambers, its
+    committee), on top of the table above; `reword({})` restores the table."""
+    _WORDS.clear()
+    _WORDS.update(_BASE)
+    _WORDS.update(words)

@@ -30,6 +30,7 @@ from models.enums import (
     Stage,
     Stance,
     TargetRole,
+    Term,
 )
 from models.errors import InvalidInput
 from models.parsing import field_error, parse
@@ -106,7 +107,9 @@ class InterestForm(_Form):
     @classmethod
     def _must_consent(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("the GO! Team can only follow up if you agree to be contacted")
+            raise ValueError(
+                f"the {Term.TEAM.label} can only follow up if you agree to be contacted"
+            )
         return value
 
     def dedup_key(self) -> str:
@@ -219,10 +222,11 @@ class StrategicPlan(_Form):
     targets: list[PlanTarget] = Field(min_length=1, max_length=12)
 
     @model_validator(mode="after")
-    def _one_state_rep(self) -> StrategicPlan:
+    def _its_state_reps(self) -> StrategicPlan:
+        # One State Rep, or each of a district's several (Vermont, New Hampshire).
         roles = [t.role for t in self.targets]
-        if roles.count(TargetRole.STATE_REP) != 1:
-            raise field_error("targets", "the plan needs exactly one State Rep target")
+        if TargetRole.STATE_REP not in roles:
+            raise field_error("targets", "the plan needs its State Rep as a target")
         chosen = [t.legislator_id for t in self.targets if t.legislator_id is not None]
         if len(chosen) != len(set(chosen)):
             raise field_error("targets", "the plan names the same legislator twice")

@@ -179,6 +179,8 @@ class Geography:
         key = re.sub(r"\s+", " ", name).strip().casefold()
         if not key:
             raise InvalidInput.one(field, "this is required")
+        if not self:
+            raise InvalidInput.one(field, "hubflow has no town data for this state")
         found = self._towns.get(key) or self._towns.get(
             re.sub(r"^(city|town) of ", "", key).strip()
         )

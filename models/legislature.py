@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
@@ -20,13 +20,20 @@ class District(Base):
     chamber: Mapped[Chamber] = mapped_column(enum_type(Chamber))
     name: Mapped[str] = mapped_column(String(80))
     division_id: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    # How many members it elects: one in Massachusetts, up to 11 in New Hampshire's House.
+    seats: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     legislators: Mapped[list[Legislator]] = relationship(back_populates="district")
 
     @property
-    def sitting(self) -> Legislator | None:
-        """The active legislator holding the seat, or None when it is vacant."""
-        return next((leg for leg in self.legislators if leg.active), None)
+    def members(self) -> list[Legislator]:
+        """The active legislators holding its seats, by name."""
+        return sorted((leg for leg in self.legislators if leg.active), key=lambda leg: leg.name)
+
+    @property
+    def vacancies(self) -> int:
+        """Seats without a member."""
+        return max(self.seats - len(self.members), 0)
 
 
 class Legislator(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.enums import Decision, Stage, Status
+from models.enums import Decision, Stage, Status, Term
 from models.errors import TransitionNotAllowed
 
 
@@ -82,7 +82,7 @@ def _submit(hub: HubState) -> Outcome:
         raise TransitionNotAllowed("a listed Hub has nothing left to submit")
     if hub.waiting_for_staff:
         raise TransitionNotAllowed(
-            f"the Hub's {hub.stage.label.lower()} is already waiting for the GO! Team"
+            f"the Hub's {hub.stage.label.lower()} is already waiting for the {Term.TEAM.label}"
         )
     # Handing in work clears `stalled`: the Hub has met its part.
     return Outcome(hub.stage, Status.ACTIVE)

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.enums import ActionKind, Goal, HubKind, OnboardingProcess, Stage, Stance, TargetRole
+from models.enums import (
+    ActionKind,
+    Goal,
+    HubKind,
+    OnboardingProcess,
+    Stage,
+    Stance,
+    TargetRole,
+    Term,
+)
 from models.words import day, longday, yes_no
 
 NOT_GIVEN = "(not given)"
@@ -86,7 +95,7 @@ def _interest(p: Mapping[str, Any], facts: Facts) -> Document:
             Row("towns", "Towns", ", ".join(towns) if towns else NOT_GIVEN),
             Row(
                 "district",
-                "State Rep district",
+                Term.DISTRICT.label[:1].upper() + Term.DISTRICT.label[1:],
                 f"{district} (Rep. {rep})" if rep else _text(district),
             ),
             Row("contact_name", "Contact", _text(p.get("contact_name"))),

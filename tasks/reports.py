@@ -1,8 +1,9 @@
 """The daily report: Prefect artifacts for the funnel, reviews, stalled Hubs and coverage,
-and the digest email to the GO! Team."""
+and the digest email to the campaign's team."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,14 @@ from hubflow.email.outbox import Recipient, queue_email
 from hubflow.geography import geography
 from hubflow.settings import get_settings
 from models.email import MessageKind
+from models.enums import Chamber, Stage, Status
 from models.services import reports
 from models.services.areas import Area, by_area
 from models.services.common import transaction
 from models.services.coverage import coverage
+from models.words import longday
+
+COVER_WORDS = {"listed": "Listed", "in_progress": "In progress", "none": "Without a Hub"}
 
 
 def digest_context(now: datetime) -> dict[str, Any]:
@@ -68,19 +73,35 @@ def queue_digest(now: datetime) -> bool:
             session,
             key=f"digest/{context['date']}",
             kind=MessageKind.DAILY_DIGEST,
-            to=Recipient(settings.go_team_email, "GO! Team", staff=True),
+            to=Recipient(settings.go_team_email, settings.campaign.team, staff=True),
             context={"digest": context},
             now=now,
         )
 
 
-@task
-def publish_report_artifacts(now: datetime) -> dict[str, int]:
-    """Funnel, waiting reviews, stalled Hubs and coverage, as Prefect artifacts."""
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    key: str
+    description: str
+    table: list[dict[str, Any]] | None = None
+    markdown: str | None = None
+
+
+def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
+    """The day's report as artifacts (funnel, waiting reviews, stalled Hubs, coverage by
+    district and by Senate district), in words, and its counts."""
     settings = get_settings()
     today = settings.policy.today(now)
+    house_words = Chamber.HOUSE.label
     with session_factory()() as session:
-        funnel = reports.funnel(session)
+        funnel = [
+            {
+                "Stage": Stage(str(row["stage"])).label,
+                **{status.label: row[status.value] for status in Status},
+                "Total": row["total"],
+            }
+            for row in reports.funnel(session)
+        ]
         waiting = reports.waiting_reviews(session, today)
         stalled = reports.stalled_hubs(session)
         cover = coverage(session)
@@ -99,8 +120,9 @@ def publish_report_artifacts(now: datetime) -> dict[str, int]:
         house = [
             {
                 "district": d.district,
-                "status": d.status,
-                "legislator": d.legislator or "",
+                "seats": d.seats,
+                "status": COVER_WORDS[d.status],
+                "legislator": ", ".join([m.name for m in d.members] + ["(vacant)"] * d.vacancies),
                 "hubs": ", ".join(h.name for h in d.listed + d.in_progress),
             }
             for d in cover.house
@@ -109,49 +131,69 @@ def publish_report_artifacts(now: datetime) -> dict[str, int]:
             {
                 "hub": h.name,
                 "district": h.district.name,
-                "stage": h.stage.value,
-                "due": str(h.stage_due_date),
+                "stage": h.stage.label,
+                "due": longday(h.stage_due_date, today=today) if h.stage_due_date else "",
             }
             for h in stalled
         ]
-    create_table_artifact(
-        key="hubflow-funnel", table=funnel, description=f"Hubs per stage and status on {today}"
-    )
-    create_table_artifact(
-        key="hubflow-waiting-reviews",
-        table=[
-            {
-                "review": w.title,
-                "owner": w.owner,
-                "due": str(w.due_date),
-                "overdue": "yes" if w.overdue else "",
-            }
-            for w in waiting
-        ]
-        or [{"review": "none"}],
-        description=f"{len(waiting)} reviews waiting, {sum(w.overdue for w in waiting)} overdue",
-    )
-    create_table_artifact(
-        key="hubflow-stalled-hubs",
-        table=stalled_rows or [{"hub": "none"}],
-        description=f"{len(stalled)} stalled Hubs",
-    )
-    create_markdown_artifact(
-        key="hubflow-coverage",
-        markdown=(
-            f"**{counts['listed']}** listed, **{counts['in_progress']}** in progress, "
-            f"**{counts['none']}** without a Hub, of {counts['house_districts']} House "
-            f"districts. {counts['cosponsors']} of {counts['legislators']} legislators "
-            f"co-sponsor; {counts['legislators_with_a_hub']} have a Hub working on them."
+    artifacts = [
+        Artifact(
+            "hubflow-funnel",
+            f"Hubs per stage and status on {longday(today, today=None)}",
+            funnel,
         ),
-        description="District coverage",
-    )
-    create_table_artifact(
-        key="hubflow-coverage-by-district", table=house, description="Each House district's Hubs"
-    )
-    create_table_artifact(
-        key="hubflow-coverage-by-senate-district",
-        table=senate,
-        description="Each Senate district's House districts, and how many have a Hub",
-    )
-    return {"stalled": len(stalled), "waiting": len(waiting), **counts}
+        Artifact(
+            "hubflow-waiting-reviews",
+            f"{len(waiting)} reviews waiting, {sum(w.overdue for w in waiting)} overdue",
+            [
+                {
+                    "review": w.title,
+                    "owner": w.owner,
+                    "due": longday(w.due_date, today=today),
+                    "overdue": "yes" if w.overdue else "",
+                }
+                for w in waiting
+            ]
+            or [{"review": "none"}],
+        ),
+        Artifact(
+            "hubflow-stalled-hubs",
+            f"{len(stalled)} stalled Hubs",
+            stalled_rows or [{"hub": "none"}],
+        ),
+        Artifact(
+            "hubflow-coverage",
+            "District coverage",
+            markdown=(
+                f"**{counts['listed']}** listed, **{counts['in_progress']}** in progress, "
+                f"**{counts['none']}** without a Hub, of {counts['house_districts']} "
+                f"{house_words} districts. {counts['cosponsors']} of {counts['legislators']} "
+                f"legislators co-sponsor; {counts['legislators_with_a_hub']} have a Hub "
+                "working on them."
+            ),
+        ),
+        Artifact("hubflow-coverage-by-district", f"Each {house_words} district's Hubs", house),
+    ]
+    if senate:  # without town data (outside Massachusetts) there is no Senate roll-up
+        artifacts.append(
+            Artifact(
+                "hubflow-coverage-by-senate-district",
+                f"Each Senate district's {house_words} districts, and how many have a Hub",
+                senate,
+            )
+        )
+    return artifacts, {"stalled": len(stalled), "waiting": len(waiting), **counts}
+
+
+@task
+def publish_report_artifacts(now: datetime) -> dict[str, int]:
+    """Funnel, waiting reviews, stalled Hubs and coverage, as Prefect artifacts."""
+    artifacts, counts = report(now)
+    for a in artifacts:
+        if a.table is not None:
+            create_table_artifact(key=a.key, table=a.table, description=a.description)
+        else:
+            create_markdown_artifact(
+                key=a.key, markdown=a.markdown or "", description=a.description
+            )
+    return counts

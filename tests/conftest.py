@@ -15,6 +15,7 @@ from hubflow import db
 from hubflow.openstates import bundled
 from hubflow.settings import get_settings
 from models import Base
+from models.enums import reword
 from models.services.legislature import import_legislature
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -71,6 +72,7 @@ def settings_env(
     yield
     get_settings.cache_clear()
     db.reset_engines()
+    reword({})  # the default campaign's words, whatever campaign the test ran
 
 
 def _truncate(engine: Engine, *, keep: tuple[str, ...]) -> None:

@@ -186,10 +186,18 @@ def pending_ids(session: Session) -> list[int]:
     return ids
 
 
-def every_kind_of_hub(session: Session, reviewer: StaffMember) -> dict[str, Hub]:
+def every_kind_of_hub(
+    session: Session,
+    reviewer: StaffMember,
+    *,
+    place: dict[str, Any] | None = None,
+    rep: str = "Bruce Ayers",
+    member_of_congress: str = "Stephen Lynch",
+) -> dict[str, Hub]:
     """A Hub in every stage and status, with a submission of every kind waiting (one of
     them a second version after changes were requested, one a plan of three legislators),
-    and the reactions run, so that timelines hold tasks and emails too."""
+    and the reactions run, so that timelines hold tasks and emails too. `place` is the
+    interest form's district and towns (1st Norfolk's by default)."""
     from datetime import UTC
 
     from hubflow.settings import get_settings
@@ -203,12 +211,13 @@ def every_kind_of_hub(session: Session, reviewer: StaffMember) -> dict[str, Hub]
     today = now.date()
     actor = Actor.staff(reviewer)
     made: dict[str, Hub] = {}
+    place = place or {}
     made["interest"] = hubs.submit_interest(
-        session, interest_form(group_name="Waiting Interest Hub", towns=["Salem"])
+        session, interest_form(group_name="Waiting Interest Hub", **{"towns": ["Salem"], **place})
     )
     for stage in (Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN, Stage.LISTED):
         made[stage.value] = hub_in(
-            session, stage, reviewer=reviewer, group_name=f"{stage.label} Hub"
+            session, stage, reviewer=reviewer, group_name=f"{stage.label} Hub", **place
         )
     for stage in (Stage.FIRST_ACTION, Stage.ONBOARDING):
         hub = made[stage.value]
@@ -220,7 +229,7 @@ def every_kind_of_hub(session: Session, reviewer: StaffMember) -> dict[str, Hub]
     assert senator is not None
     plan = strategic_plan(
         today,
-        plan_target(today),
+        plan_target(today, legislator=rep),
         plan_target(
             today,
             role="state_senator",
@@ -229,12 +238,14 @@ def every_kind_of_hub(session: Session, reviewer: StaffMember) -> dict[str, Hub]
             goal="cohost_event",
         ),
         plan_target(
-            today, role="member_of_congress", legislator="Stephen Lynch", goal="join_caucus"
+            today, role="member_of_congress", legislator=member_of_congress, goal="join_caucus"
         ),
     )
     hubs.submit_stage_work(session, made["strategic_plan"].id, Stage.STRATEGIC_PLAN, plan)
 
-    resubmitted = hub_in(session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Again Hub")
+    resubmitted = hub_in(
+        session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Again Hub", **place
+    )
     hubs.submit_stage_work(session, resubmitted.id, Stage.FIRST_ACTION, first_action(today))
     reviews.decide(
         session,
@@ -255,23 +266,32 @@ def every_kind_of_hub(session: Session, reviewer: StaffMember) -> dict[str, Hub]
     )
     made["resubmitted"] = resubmitted
 
-    made["paused"] = hub_in(session, Stage.ONBOARDING, reviewer=reviewer, group_name="Paused Hub")
+    made["paused"] = hub_in(
+        session, Stage.ONBOARDING, reviewer=reviewer, group_name="Paused Hub", **place
+    )
     hubs.pause(session, made["paused"].id, actor=actor, reason="summer break")
     made["withdrawn"] = hub_in(
-        session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Withdrawn Hub"
+        session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Withdrawn Hub", **place
     )
     hubs.withdraw(session, made["withdrawn"].id, actor=actor, reason="merged with a neighbour")
-    made["declined"] = hubs.submit_interest(session, interest_form(group_name="Declined Hub"))
+    made["declined"] = hubs.submit_interest(
+        session, interest_form(group_name="Declined Hub", **place)
+    )
     reviews.decide(
         session,
         pending(session, made["declined"]).id,
         Decision.DECLINE,
         staff_id=reviewer.id,
-        comment="This group is in New Hampshire.",
+        comment="This group meets outside the state.",
     )
     long_ago = datetime.now(UTC) - timedelta(days=90)
     made["stalled"] = hub_in(
-        session, Stage.FIRST_ACTION, reviewer=reviewer, group_name="Stalled Hub", now=long_ago
+        session,
+        Stage.FIRST_ACTION,
+        reviewer=reviewer,
+        group_name="Stalled Hub",
+        now=long_ago,
+        **place,
     )
     settings = get_settings()
     process_waiting(_sessions(session), settings=settings, now=now)

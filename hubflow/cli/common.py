@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 JSON = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
 STAFF = typer.Option(
-    ..., "--staff", help="Email of the GO! Team member acting (kept in the Hub's history)."
+    ..., "--staff", help="Email of the staff member acting (kept in the Hub's history)."
 )
 HUB_ID = typer.Argument(..., help="The Hub's number, as `hubflow hubs list` shows it.")
 

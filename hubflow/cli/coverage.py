@@ -23,17 +23,21 @@ def coverage(
         None, "--csv", help="Also write the table to this CSV file ('-' prints it instead)."
     ),
 ) -> None:
-    """The 160 House districts: listed Hub(s), in progress, or none; and a Senate roll-up.
-    With --by, the House districts of each Senate or congressional district, or county."""
+    """Every district the campaign covers: listed Hub(s), in progress, or none; and a
+    Senate roll-up. With --by, the districts of each Senate or congressional district, or
+    county (where hubflow has the state's town data)."""
     from hubflow.cli import views
     from hubflow.cli.output import console, emit_json, table
     from hubflow.geography import geography
-    from models.errors import choice
+    from models.enums import Chamber
+    from models.errors import InvalidInput, choice
     from models.services.areas import Area, by_area
     from models.services.coverage import coverage as coverage_of
 
     with reported({"by": "--by"}), database() as session:
         area = choice(Area, by.strip().lower(), "by") if by is not None else None
+        if area not in (None, Area.HOUSE) and not geography():
+            raise InvalidInput.one("by", "hubflow has no town data for this state: use --by house")
         result = coverage_of(session)
         areas = by_area(session, geography(), result, area) if area else None
     if areas is not None and area is not None:
@@ -60,17 +64,23 @@ def coverage(
         emit_json(data)
         return
     counts = data["counts"]
+    house = Chamber.HOUSE.label
+    seats = (
+        f" ({counts['seats']} seats, {counts['vacancies']} vacant)"
+        if counts["seats"] != counts["house_districts"] or counts["vacancies"]
+        else ""
+    )
     console.print(
         f"{counts['listed']} listed, {counts['in_progress']} in progress and "
-        f"{counts['none']} with no Hub, of {counts['house_districts']} House districts. "
-        f"{counts['cosponsors']} of {counts['legislators']} legislators co-sponsor; "
+        f"{counts['none']} with no Hub, of {counts['house_districts']} {house} districts"
+        f"{seats}. {counts['cosponsors']} of {counts['legislators']} legislators co-sponsor; "
         f"{counts['legislators_with_a_hub']} have a Hub working on them."
     )
     table(
         [d for d in data["house"] if d["status"] != "none"],
-        ["district", "legislator", "stance", "status", "hubs"],
-        title="House districts with Hubs",
-        empty="No House district has a Hub yet.",
+        ["district", "seats", "legislator", "stance", "status", "hubs"],
+        title=f"{house} districts with Hubs",
+        empty=f"No {house} district has a Hub yet.",
     )
     table(
         [d for d in data["senate"] if d["hubs"]],
@@ -88,17 +98,26 @@ def coverage(
     ),
 )
 def districts_lookup(
-    town: str = typer.Argument(..., help="A Massachusetts city or town."),
+    town: str = typer.Argument(
+        ..., help="A city or town (where hubflow has the state's town data)."
+    ),
     ward: str = typer.Option("", "--ward", help="The ward, from a voter card (split cities)."),
     precinct: str = typer.Option("", "--precinct", help="The precinct, from a voter card."),
     as_json: bool = JSON,
 ) -> None:
     """The State Rep, State Senate and U.S. House districts of a town (or of one ward or
     precinct of it), with who represents each."""
-    from hubflow.cli.output import console, emit_json, table
+    from hubflow.cli.output import console, emit_json, fail, table
     from hubflow.geography import geography
+    from hubflow.settings import get_settings
     from models.services.delegation import districts_of
 
+    campaign = get_settings().campaign
+    if not campaign.has_town_data:
+        fail(
+            f"hubflow has no town data for {campaign.state_name}: `hubflow districts list` "
+            "lists its districts"
+        )
     flags = {"town": "TOWN", "ward": "--ward", "precinct": "--precinct"}
     with reported(flags), database() as session:
         found = geography().lookup(town, ward=ward, precinct=precinct)

@@ -21,7 +21,7 @@ def export(
         "(for staff use; recorded with --staff).",
     ),
     staff_email: str | None = typer.Option(
-        None, "--staff", help="Email of the GO! Team member asking (needed with --include-private)."
+        None, "--staff", help="Email of the staff member asking (needed with --include-private)."
     ),
 ) -> None:
     """One row per Hub, contact, plan target, review task or email, in words."""

@@ -53,7 +53,7 @@ def add(
         "", "--first-action-idea", help="The first action the group is thinking of."
     ),
     consent: bool = typer.Option(
-        False, "--consent", help="The contact agreed to be contacted by the GO! Team."
+        False, "--consent", help="The contact agreed to be contacted by the campaign."
     ),
     as_json: bool = JSON,
 ) -> None:

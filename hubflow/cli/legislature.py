@@ -23,7 +23,7 @@ LEGISLATOR = typer.Argument(..., help="The legislator's number, as `legislators 
 
 @districts_app.command("list", epilog=example("hubflow districts list --chamber senate"))
 def districts_list(chamber: str | None = CHAMBER, as_json: bool = JSON) -> None:
-    """The districts, with their sitting legislators."""
+    """The districts, with their seats and sitting legislators (a vacant seat says so)."""
     from hubflow.cli import views
     from hubflow.cli.output import emit_json, table
     from models.services import queries
@@ -33,7 +33,12 @@ def districts_list(chamber: str | None = CHAMBER, as_json: bool = JSON) -> None:
     if as_json:
         emit_json(rows)
     else:
-        table(rows, ["chamber", "name", "legislator", "party"], title="Districts")
+        for row in rows:
+            row["members"] = ", ".join(
+                [f"{m['name']} ({m['party']})" if m["party"] else m["name"] for m in row["members"]]
+                + ["(vacant)"] * row["vacant"]
+            )
+        table(rows, ["chamber", "name", "seats", "members"], title="Districts")
 
 
 @districts_app.command(
@@ -53,7 +58,7 @@ def districts_import(
         print_import(import_legislature(session, read_path(path)))
 
 
-@legislators_app.command("list", epilog=example("hubflow legislators list --hcf"))
+@legislators_app.command("list", epilog=example("hubflow legislators list --committee"))
 def legislators_list(
     chamber: str | None = CHAMBER,
     stance: str | None = typer.Option(
@@ -61,32 +66,36 @@ def legislators_list(
         "--stance",
         help="Only this stance: not_cosponsor, cosponsor, caucus_member or champion.",
     ),
-    hcf: bool = typer.Option(False, "--hcf", help="Only the Health Care Financing committee."),
+    committee: bool = typer.Option(
+        False, "--committee", "--hcf", help="Only members of the campaign's committee of focus."
+    ),
     include_inactive: bool = typer.Option(
         False, "--include-inactive", help="Also those no longer serving."
     ),
     as_json: bool = JSON,
 ) -> None:
-    """Legislators with their stance and Health Care Financing role."""
+    """Legislators with their stance and their role on the campaign's committee of focus."""
     from hubflow.cli import views
     from hubflow.cli.output import emit_json, table
+    from hubflow.settings import get_settings
     from models.services import legislators
 
+    focus = get_settings().campaign.committee.name
     with reported({"chamber": "--chamber", "stance": "--stance"}), database() as session:
         found = legislators.list_legislators(
             session,
             chamber=chamber,
             stance=stance,
-            committee=legislators.HCF_COMMITTEE if hcf else None,
+            committee=focus if committee else None,
             include_inactive=include_inactive,
         )
-        rows = [views.legislator_row(leg) for leg in found]
+        rows = [views.legislator_row(leg, focus) for leg in found]
     if as_json:
         emit_json(rows)
     else:
         table(
             rows,
-            ["id", "chamber", "district", "name", "party", "stance", "hcf_role"],
+            ["id", "chamber", "district", "name", "party", "stance", "committee_role"],
             title="Legislators",
             empty="No legislators match.",
         )
@@ -97,11 +106,12 @@ def legislators_show(legislator_id: int = LEGISLATOR, as_json: bool = JSON) -> N
     """One legislator, with committee roles and the history of their stance."""
     from hubflow.cli import views
     from hubflow.cli.output import console, emit_json, table, words
+    from hubflow.settings import get_settings
     from models.services import legislators, queries
 
     with reported(), database() as session:
         leg = queries.get_legislator(session, legislator_id)
-        row = views.legislator_row(leg)
+        row = views.legislator_row(leg, get_settings().campaign.committee.name)
         row["committees"] = [
             {"committee": m.committee.name, "role": m.role} for m in leg.memberships
         ]

@@ -5,6 +5,8 @@ Each command imports what it uses when it runs, so `--help` and light commands s
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from hubflow.cli import (
@@ -24,11 +26,28 @@ from hubflow.cli import (
 from hubflow.cli.common import example
 
 app = typer.Typer(
-    help="hubflow: the life of a Mass-Care Hub.",
+    help="hubflow: the life of a campaign's Hub, from interest form to public listing.",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: Rich (and its Markdown) is not imported to show it
     pretty_exceptions_enable=False,  # a plain traceback, and no Rich import to show one
 )
+
+
+@app.callback()
+def _campaign_first(ctx: typer.Context) -> None:
+    # Every command reads the settings and the campaign file first: a wrong one stops
+    # hubflow here, with each key and its reason, before anything starts. Help is shown
+    # without them.
+    if ctx.resilient_parsing or {"--help", "-h"} & set(sys.argv[1:] + ctx.args):
+        return
+    from hubflow.cli.output import fail
+    from hubflow.settings import settings_problem
+
+    problem = settings_problem()
+    if problem:
+        fail(f"hubflow cannot start: {problem}", code=1)
+
+
 app.add_typer(hubs.app, name="hubs")
 imports.register()  # `hubs import`, in its own module
 app.add_typer(reviews.app, name="reviews")

@@ -1,4 +1,4 @@
-"""`hubflow reviews …`: what waits for the GO! Team, and their decisions."""
+"""`hubflow reviews …`: what waits for staff, and their decisions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import typer
 from hubflow.cli.common import JSON, STAFF, database, example, reported
 
 app = typer.Typer(
-    help="Submissions waiting for the GO! Team.", no_args_is_help=True, rich_markup_mode=None
+    help="Submissions waiting for staff.", no_args_is_help=True, rich_markup_mode=None
 )
 
 SUBMISSION = typer.Argument(..., help="The submission's number, as `hubflow reviews list` shows.")

@@ -9,20 +9,40 @@ import typer
 from hubflow.cli.common import JSON, parse_now, reported
 
 
-def init() -> None:
-    """Create or upgrade the database, load the bundled districts and legislators, and
-    write a secret key if none is configured."""
-    from hubflow.cli.output import console, print_import
+def init(
+    state: str | None = typer.Option(
+        None,
+        "--state",
+        help="The state whose legislature to load, e.g. VT: the campaign file's state, "
+        "which it must be. Its chambers and districts, with their seats, come from Open "
+        "States' metadata; its people from `hubflow districts import` (those of the "
+        "state hubflow has town data for ship with it).",
+    ),
+) -> None:
+    """Create or upgrade the database, load the state's districts (and the legislators
+    that ship with hubflow), and write a secret key if none is configured."""
+    from hubflow.cli.output import console, fail, print_import
     from hubflow.db import session_factory, upgrade
-    from hubflow.openstates import bundled
+    from hubflow.openstates import bundled, state_districts
     from hubflow.settings import get_settings, write_key_file
     from models.services.legislature import import_legislature
 
-    with reported():
+    settings = get_settings()
+    campaign = settings.campaign
+    wanted = (state or campaign.state).strip().upper()
+    if wanted != campaign.state:
+        fail(
+            f"--state: {wanted} is not the campaign's state ({campaign.state}, in "
+            f"{settings.campaign_path}): set `state` in the campaign file to run a campaign "
+            "there"
+        )
+    with reported({"state": "--state"}):
+        data = state_districts(wanted)
+        if wanted == "MA":  # its legislators, committees and members of Congress ship too
+            data.merge(bundled())
         upgrade()
         with session_factory()() as session:
-            print_import(import_legislature(session, bundled()))
-    settings = get_settings()
+            print_import(import_legislature(session, data))
     if settings.secret_key is None and write_key_file(settings.key_file):
         console.print(f"Wrote a new secret key to {settings.key_file} (keep it private).")
     console.print("[green]hubflow is ready.[/green]")

@@ -1,4 +1,4 @@
-"""`hubflow staff …`: the GO! Team's members."""
+"""`hubflow staff …`: the campaign team's members."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import typer
 
 from hubflow.cli.common import JSON, database, example, reported
 
-app = typer.Typer(help="The GO! Team.", no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(
+    help="The staff: who reviews Hubs and logs in to /staff.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 EMAIL = typer.Argument(..., help="The member's email.")
 
@@ -16,13 +20,15 @@ def add(
     name: str = typer.Option(..., "--name", help="Their name, as the Hubs will see it."),
     email: str = typer.Option(..., "--email", help="Their email; they log in with it."),
 ) -> None:
-    """Add a GO! Team member."""
+    """Add a staff member."""
     from hubflow.cli.output import console
+    from hubflow.settings import get_settings
     from models.services.staff import add_staff
 
     with reported({"name": "--name", "email": "--email"}), database() as session:
         member = add_staff(session, name=name, email=email)
-    console.print(f"Added {member.name} <{member.email}> to the GO! Team (number {member.id}).")
+    team = get_settings().campaign.team
+    console.print(f"Added {member.name} <{member.email}> to the {team} (number {member.id}).")
 
 
 @app.command("set-password", epilog=example("hubflow staff set-password ann@masscare.org"))
@@ -36,7 +42,7 @@ def set_password(
         help="At least 10 characters; asked for when not given. Ends their other sessions.",
     ),
 ) -> None:
-    """Set the password a GO! Team member logs in to /staff with."""
+    """Set the password a staff member logs in to /staff with."""
     from hubflow.cli.output import console
     from hubflow.passwords import hash_password
     from models.errors import InvalidInput
@@ -52,20 +58,23 @@ def set_password(
 
 @app.command("deactivate", epilog=example("hubflow staff deactivate bea@masscare.org"))
 def deactivate(email: str = EMAIL) -> None:
-    """Someone leaves the GO! Team: their sessions end now, and they can log in no more."""
+    """Someone leaves the staff: their sessions end now, and they can log in no more."""
     from hubflow.cli.output import console
+    from hubflow.settings import get_settings
     from models.services import staff
 
     with reported({"email": "EMAIL"}), database() as session:
         member = staff.deactivate(session, email)
-    console.print(f"{member.name} ({member.email}) is no longer on the GO! Team.")
+    team = get_settings().campaign.team
+    console.print(f"{member.name} ({member.email}) is no longer on the {team}.")
 
 
 @app.command("list", epilog=example("hubflow staff list --json"))
 def list_(as_json: bool = JSON) -> None:
-    """The GO! Team."""
+    """The staff, active or not."""
     from hubflow.cli import views
     from hubflow.cli.output import emit_json, table
+    from hubflow.settings import get_settings
     from models.services.staff import list_staff
 
     with reported(), database() as session:
@@ -73,4 +82,5 @@ def list_(as_json: bool = JSON) -> None:
     if as_json:
         emit_json(rows)
     else:
-        table(rows, ["id", "name", "email", "active"], title="GO! Team", empty="No one yet.")
+        team = get_settings().campaign.team
+        table(rows, ["id", "name", "email", "active"], title=team, empty="No one yet.")

@@ -89,14 +89,16 @@ def hub_detail(detail: HubDetail) -> dict[str, Any]:
 
 
 def district_row(district: District) -> dict[str, Any]:
-    sitting = district.sitting
+    members = district.members
     return {
         "id": district.id,
         "chamber": district.chamber.value,
         "name": district.name,
-        "legislator": sitting.name if sitting else None,
-        "party": sitting.party if sitting else None,
-        "vacant": sitting is None,
+        "seats": district.seats,
+        "legislator": ", ".join(m.name for m in members) or None,
+        "party": ", ".join(m.party for m in members) or None,
+        "members": [{"name": m.name, "party": m.party} for m in members],
+        "vacant": district.vacancies,
     }
 
 
@@ -120,7 +122,7 @@ def email_row(email: Email) -> dict[str, Any]:
     }
 
 
-def legislator_row(leg: Legislator) -> dict[str, Any]:
+def legislator_row(leg: Legislator, committee: str) -> dict[str, Any]:
     return {
         "id": leg.id,
         "chamber": leg.chamber.value,
@@ -129,7 +131,7 @@ def legislator_row(leg: Legislator) -> dict[str, Any]:
         "party": leg.party,
         "email": leg.email,
         "stance": leg.stance.value,
-        "hcf_role": committee_role(leg),
+        "committee_role": committee_role(leg, committee),
         "active": leg.active,
     }
 
@@ -151,9 +153,11 @@ def _hub_ref(ref: HubRef) -> dict[str, Any]:
 def _district_coverage(d: DistrictCoverage) -> dict[str, Any]:
     row: dict[str, Any] = {
         "district": d.district,
+        "seats": d.seats,
         "legislator": d.legislator,
         "stance": d.stance.value if d.stance else None,
-        "vacant": d.legislator is None,
+        "members": [{"name": m.name, "stance": m.stance.value} for m in d.members],
+        "vacant": d.vacancies,
     }
     if d.chamber.value == "house":
         row["status"] = d.status
@@ -175,20 +179,28 @@ def coverage(result: Coverage) -> dict[str, Any]:
 
 
 def write_coverage_csv(house: list[dict[str, Any]], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["district", "legislator", "stance", "status", "listed", "in_progress"])
+    """One line per district; '-' writes to the terminal."""
+    out = sys.stdout if str(path) == "-" else path.open("w", newline="", encoding="utf-8")
+    try:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ["district", "seats", "legislator", "stance", "status", "listed", "in_progress"]
+        )
         for d in house:
             writer.writerow(
                 [
                     d["district"],
-                    d["legislator"] or "(vacant)",
+                    d["seats"],
+                    ", ".join([m["name"] for m in d["members"]] + ["(vacant)"] * d["vacant"]),
                     d["stance"] or "",
                     d["status"],
                     "; ".join(h["name"] for h in d["listed"]),
                     "; ".join(f"{h['name']} ({h['stage']})" for h in d["in_progress"]),
                 ]
             )
+    finally:
+        if out is not sys.stdout:
+            out.close()
 
 
 COVER_WORDS = {"listed": "Listed", "in_progress": "In progress", "none": "Without a Hub"}

@@ -84,14 +84,15 @@ class OutboxBackend:
         self.folder = Path(settings.outbox_dir)
         self.from_email = settings.from_email
         self.reply_to = settings.go_team_email
+        self.sender = sender_name(settings)
 
     def send(self, message: Outgoing) -> SendResult:
         self.folder.mkdir(parents=True, exist_ok=True)
         mail = EmailMessage()
-        mail["From"] = formataddr(("Mass-Care GO! Team", self.from_email))
+        mail["From"] = formataddr((self.sender, self.from_email))
         mail["To"] = formataddr((message.to_name, message.to_email))
-        # Our emails invite replies: they reach the GO! Team, not the sending address.
-        mail["Reply-To"] = formataddr(("Mass-Care GO! Team", self.reply_to))
+        # Our emails invite replies: they reach the team, not the sending address.
+        mail["Reply-To"] = formataddr((self.sender, self.reply_to))
         mail["Subject"] = message.subject
         mail["Date"] = format_datetime(utcnow())
         mail["Message-ID"] = make_msgid(idstring=str(message.id), domain="hubflow.local")
@@ -139,6 +140,7 @@ class SendGridBackend:
         self.timeout = settings.sendgrid_timeout_seconds
         self.from_email = settings.from_email
         self.reply_to = settings.go_team_email
+        self.sender = sender_name(settings)
         self._local = threading.local()  # the client keeps per-request state: one per thread
 
     def _client(self) -> SendGridAPIClient:
@@ -149,13 +151,13 @@ class SendGridBackend:
 
     def request_body(self, message: Outgoing) -> dict[str, Any]:
         mail = Mail(
-            from_email=From(self.from_email, "Mass-Care GO! Team"),
+            from_email=From(self.from_email, self.sender),
             to_emails=To(message.to_email, message.to_name or None),
             subject=message.subject,
             plain_text_content=message.text,
             html_content=message.html,
         )
-        mail.reply_to = ReplyTo(self.reply_to, "Mass-Care GO! Team")
+        mail.reply_to = ReplyTo(self.reply_to, self.sender)
         mail.category = [Category("hubflow"), Category(message.kind)]
         # Per-recipient custom_args (an object in the personalization; the schema's
         # top-level custom_args is a string) come back on every webhook event.
@@ -229,3 +231,8 @@ def get_backend(settings: Settings | None = None) -> EmailBackend:
     if settings.email_backend == "sendgrid":
         return SendGridBackend(settings)
     return OutboxBackend(settings)
+
+
+def sender_name(settings: Settings) -> str:
+    """Who the emails are from: the campaign's team ("Mass-Care GO! Team")."""
+    return f"{settings.campaign.name} {settings.campaign.team}"

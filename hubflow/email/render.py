@@ -45,7 +45,10 @@ def _inliner() -> css_inline.CSSInliner:
 
 def render(kind: MessageKind, context: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, html, text) for `kind`; a variable the template needs but lacks is an error."""
+    from hubflow.settings import get_settings
+
     env = environment()
+    context = {"campaign": get_settings().campaign, **context}
     subject = env.get_template(f"{kind.value}.subject.txt").render(context)
     subject = re.sub(r"\s+", " ", subject).strip()
     html = env.get_template(f"{kind.value}.html").render(context, subject=subject)

@@ -106,7 +106,7 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(staff.NotLoggedIn)
     def not_logged_in(request: Request, exc: staff.NotLoggedIn) -> Response:
-        return PlainTextResponse("Log in as GO! Team staff first.", status_code=401)
+        return PlainTextResponse("Log in as staff first.", status_code=401)
 
     return SecurityHeaders(app)  # type: ignore[return-value]
 

@@ -8,16 +8,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hubflow.geography import geography
-from models.enums import ActionKind, Goal, OnboardingProcess, Stage, Stance
+from models.enums import ActionKind, Goal, OnboardingProcess, Stage, Stance, TargetRole
 from models.hub import Hub
 from models.legislature import Legislator
 from models.services.delegation import delegation
 
-CHECKLIST = [
-    (Stage.FIRST_ACTION, "Organize a first action for Medicare for All"),
-    (Stage.ONBOARDING, "Set up on-boarding for new activists"),
-    (Stage.STRATEGIC_PLAN, "Make a strategic plan to move your legislators"),
-]
+
+def checklist(cause: str) -> list[tuple[Stage, str]]:
+    """The steps to being listed, as the Hub's page lists them."""
+    return [
+        (Stage.FIRST_ACTION, f"Organize a first action for {cause}"),
+        (Stage.ONBOARDING, "Set up on-boarding for new activists"),
+        (Stage.STRATEGIC_PLAN, "Make a strategic plan to move your legislators"),
+    ]
+
+
 FORM_TITLES = {
     Stage.FIRST_ACTION: "Report your first action",
     Stage.ONBOARDING: "Set up on-boarding",
@@ -102,13 +107,21 @@ def _row(role: str, legend: str, who: str, leg: Legislator | None = None) -> dic
 
 
 def plan_rows(session: Session, hub: Hub) -> list[dict[str, Any]]:
-    """The plan form's rows: the Hub's State Rep (required); then, each optional, the State
-    Senator(s) whose districts overlap the Hub's (the main one first), its U.S.
-    Representative(s) and the two U.S. Senators. Where the district's geography is not
-    known, a Senator to choose and a Member of Congress to name."""
+    """The plan form's rows: the Hub's State Rep (required), or each of them in a district
+    with several seats; then, each optional, the State Senator(s) whose districts overlap
+    the Hub's (the main one first), its U.S. Representative(s) and the two U.S. Senators.
+    Where the district's geography is not known, a Senator to choose and a Member of
+    Congress to name."""
     found = delegation(session, geography(), hub.district)
-    rep = found.state_rep[0] if found.state_rep else None
-    rows = [_row("state_rep", "Your State Representative (required)", "State Rep", rep)]
+    title = TargetRole.STATE_REP.label
+    if len(found.state_rep) > 1:
+        rows = [
+            _row("state_rep", f"Your {title}: {rep.name} (required)", rep.name, rep)
+            for rep in found.state_rep
+        ]
+    else:
+        rep = found.state_rep[0] if found.state_rep else None
+        rows = [_row("state_rep", f"Your {title} (required)", "State Rep", rep)]
     senators = found.state_senators
     for n, leg in enumerate(senators):
         legend = (

@@ -64,6 +64,7 @@ def page(
             "staff": staff,
             "flash": text,
             "flash_bad": bad,
+            "campaign": get_settings().campaign,
             **(context or {}),
         },
         status_code=status,

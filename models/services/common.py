@@ -14,7 +14,7 @@ from sqlalchemy.orm.util import identity_key
 
 from models.audit import DomainEvent, StageChange
 from models.base import utcnow
-from models.enums import Stage, Status
+from models.enums import Stage, Status, Term
 from models.errors import InvalidInput, NotFound
 from models.events import EventType
 from models.hub import Hub
@@ -68,14 +68,14 @@ def load_hub(session: Session, hub_id: int) -> Hub:
 def load_staff(session: Session, staff_id: int) -> StaffMember:
     member = session.get(StaffMember, staff_id)
     if member is None or not member.active:
-        raise InvalidInput.one("staff", f"no active GO! Team member with id {staff_id}")
+        raise InvalidInput.one("staff", f"no active {Term.TEAM.label} member with id {staff_id}")
     return member
 
 
 def staff_by_email(session: Session, email: str) -> StaffMember:
     member = session.scalar(select(StaffMember).where(StaffMember.email == email.strip().lower()))
     if member is None or not member.active:
-        raise InvalidInput.one("staff", f"no active GO! Team member with email {email!r}")
+        raise InvalidInput.one("staff", f"no active {Term.TEAM.label} member with email {email!r}")
     return member
 
 

@@ -1,5 +1,6 @@
-"""Where the campaign stands: a Hub in each of the 160 House districts, and who is moving
-which legislator (SPEC §1, §5)."""
+"""Where the campaign stands: a Hub in each district of the chamber it covers, and who is
+moving which legislator (SPEC §1, §5). A district may have several seats (Vermont,
+New Hampshire): it is covered once, whatever its seats, and lists every member."""
 
 from __future__ import annotations
 
@@ -25,20 +26,47 @@ class HubRef:
     status: Status
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    name: str
+    stance: Stance
+    targeted: bool = False  # by a current plan
+
+
 @dataclass
 class DistrictCoverage:
     district: str
     chamber: Chamber
-    legislator: str | None
-    stance: Stance | None
+    seats: int = 1
+    members: list[Member] = field(default_factory=list)  # its active legislators, by name
     listed: list[HubRef] = field(default_factory=list)
     in_progress: list[HubRef] = field(default_factory=list)
-    # Hubs whose current plan targets this district's legislator.
+    # Hubs whose current plan targets one of this district's legislators.
     targeting: list[HubRef] = field(default_factory=list)
 
     @property
     def status(self) -> str:
         return "listed" if self.listed else "in_progress" if self.in_progress else "none"
+
+    @property
+    def legislator(self) -> str | None:
+        """Its members' names, or None when every seat is vacant."""
+        return ", ".join(m.name for m in self.members) or None
+
+    @property
+    def stance(self) -> Stance | None:
+        """The stance of a single member (None for a vacant or shared district)."""
+        return self.members[0].stance if len(self.members) == 1 else None
+
+    @property
+    def vacancies(self) -> int:
+        return max(self.seats - len(self.members), 0)
+
+    @property
+    def worked_on(self) -> bool:
+        """A State Rep is worked on by its district's Hubs (any legislator by plans)."""
+        return self.chamber is Chamber.HOUSE and bool(self.listed or self.in_progress)
 
 
 @dataclass
@@ -50,25 +78,18 @@ class Coverage:
         by_status: dict[str, int] = defaultdict(int)
         for d in self.house:
             by_status[d.status] += 1
-        legislators = [d for d in self.house + self.senate if d.legislator is not None]
+        members = [(d, m) for d in self.house + self.senate for m in d.members]
         return {
             "house_districts": len(self.house),
+            "seats": sum(d.seats for d in self.house),
+            "vacancies": sum(d.vacancies for d in self.house),
             "listed": by_status["listed"],
             "in_progress": by_status["in_progress"],
             "none": by_status["none"],
-            "legislators": len(legislators),
-            "cosponsors": sum(
-                1
-                for d in legislators
-                if d.stance is not None and d.stance.rank >= Stance.COSPONSOR.rank
-            ),
-            "legislators_with_a_hub": sum(1 for d in legislators if _worked_on(d)),
+            "legislators": len(members),
+            "cosponsors": sum(1 for _, m in members if m.stance.rank >= Stance.COSPONSOR.rank),
+            "legislators_with_a_hub": sum(1 for d, m in members if m.targeted or d.worked_on),
         }
-
-
-def _worked_on(d: DistrictCoverage) -> bool:
-    """A State Rep is worked on by its district's Hubs; any legislator by plans targeting it."""
-    return bool(d.targeting or (d.chamber is Chamber.HOUSE and (d.listed or d.in_progress)))
 
 
 def current_plans() -> Select[tuple[int]]:
@@ -96,13 +117,14 @@ def coverage(session: Session) -> Coverage:
             District.id,
             District.chamber,
             District.name,
+            District.seats,
             Legislator.id,
             Legislator.name,
             Legislator.stance,
         )
         .outerjoin(Legislator, and_(Legislator.district_id == District.id, Legislator.active))
         .where(District.chamber.in_([Chamber.HOUSE, Chamber.SENATE]))
-        .order_by(District.chamber, District.name)
+        .order_by(District.chamber, District.name, Legislator.name)
     ).all()
     hubs = session.execute(
         select(Hub.district_id, Hub.id, Hub.name, Hub.stage, Hub.status)
@@ -121,19 +143,20 @@ def coverage(session: Session) -> Coverage:
     by_legislator: dict[int, list[HubRef]] = defaultdict(list)
     for legislator_id, *fields in targets:
         by_legislator[legislator_id].append(HubRef(*fields))
-    house: list[DistrictCoverage] = []
-    senate: list[DistrictCoverage] = []
-    for district_id, chamber, name, legislator_id, legislator, stance in seats:
-        entry = DistrictCoverage(
-            district=name, chamber=chamber, legislator=legislator, stance=stance
-        )
-        for ref in by_district.get(district_id, []):
-            (entry.listed if ref.stage is Stage.LISTED else entry.in_progress).append(ref)
-        entry.targeting = by_legislator.get(legislator_id, []) if legislator_id else []
-        if chamber is Chamber.HOUSE:
-            house.append(entry)
-        elif chamber is Chamber.SENATE:
-            senate.append(entry)
+    entries: dict[int, DistrictCoverage] = {}
+    for district_id, chamber, name, count, legislator_id, legislator, stance in seats:
+        entry = entries.get(district_id)
+        if entry is None:
+            entry = entries[district_id] = DistrictCoverage(name, chamber, seats=count)
+            for ref in by_district.get(district_id, []):
+                (entry.listed if ref.stage is Stage.LISTED else entry.in_progress).append(ref)
+        if legislator_id is None:
+            continue
+        targeting = by_legislator.get(legislator_id, [])
+        entry.members.append(Member(legislator_id, legislator, stance, bool(targeting)))
+        entry.targeting += [ref for ref in targeting if ref not in entry.targeting]
+    house = [d for d in entries.values() if d.chamber is Chamber.HOUSE]
+    senate = [d for d in entries.values() if d.chamber is Chamber.SENATE]
     return Coverage(house=house, senate=senate)
 
 

@@ -87,7 +87,11 @@ def submit_stage_work(
         outcome = check(
             Action.SUBMIT, hub.state(waiting_for_staff=waiting_for_staff(session, hub)), stage=stage
         )
-        targets = plan_targets(session, evidence) if isinstance(evidence, StrategicPlan) else []
+        targets = (
+            plan_targets(session, evidence, seats=hub.district.seats)
+            if isinstance(evidence, StrategicPlan)
+            else []
+        )
         actor = actor or Actor.hub(hub.id)
         version = (
             session.scalar(
@@ -140,8 +144,16 @@ _CHAMBERS_OF = {
 }
 
 
-def plan_targets(session: Session, plan: StrategicPlan) -> list[PlanTarget]:
-    """One row per target; legislators are found by id, or else by name."""
+def plan_targets(session: Session, plan: StrategicPlan, *, seats: int = 1) -> list[PlanTarget]:
+    """One row per target; legislators are found by id, or else by name. A plan names as
+    many State Reps as the Hub's district has seats, at most."""
+    reps = sum(1 for t in plan.targets if t.role is TargetRole.STATE_REP)
+    if reps > seats:
+        raise InvalidInput.one(
+            "payload.targets",
+            f"the plan names {reps} State Reps, but the district elects "
+            f"{'one' if seats == 1 else seats}",
+        )
     rows, indexes = [], {}
     for i, target in enumerate(plan.targets):
         chambers = _CHAMBERS_OF[target.role]

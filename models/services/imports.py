@@ -146,7 +146,7 @@ def _approved(
     session.add(submission)
     session.flush()
     if isinstance(plan, StrategicPlan):
-        for target in plan_targets(session, plan):
+        for target in plan_targets(session, plan, seats=hub.district.seats):
             target.submission_id, target.hub_id = submission.id, hub.id
             session.add(target)
 

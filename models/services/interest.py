@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.enums import Chamber, ContactRole, Stage, Status
+from models.enums import Chamber, ContactRole, Stage, Status, Term
 from models.errors import InvalidInput
 from models.events import EventType
 from models.forms import InterestForm, parse
@@ -33,8 +33,8 @@ from models.services.common import (
 def _unknown_district(name: str) -> InvalidInput:
     return InvalidInput.one(
         "district",
-        f"there is no Massachusetts State Rep district called “{name}”: choose one from "
-        "the list (e.g. 10th Bristol)",
+        f"there is no {Term.STATE.label} {Term.DISTRICT.label} called “{name}”: choose one "
+        "from the list",
     )
 
 

@@ -17,8 +17,6 @@ from models.legislature import Committee, CommitteeMembership, District, Legisla
 from models.names import name_key, short_key
 from models.services.common import Actor, clock, emit, transaction
 
-HCF_COMMITTEE = "Health Care Financing"
-
 
 class LegislatorIndex:
     """Active legislators by every spelling of their name that should find them."""
@@ -173,7 +171,7 @@ def list_legislators(
     return list(session.scalars(stmt.order_by(Legislator.chamber, District.name)))
 
 
-def committee_role(legislator: Legislator, committee: str = HCF_COMMITTEE) -> str | None:
+def committee_role(legislator: Legislator, committee: str) -> str | None:
     """The legislator's role on `committee` ('chair', 'member', …), or None."""
     return next((m.role for m in legislator.memberships if m.committee.name == committee), None)
 

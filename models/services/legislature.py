@@ -19,6 +19,7 @@ class DistrictRecord:
     chamber: str
     name: str
     division_id: str | None = None
+    seats: int | None = None  # None: as it is (one, for a new district)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +99,22 @@ def _upsert_district(
     key = (Chamber(record.chamber), record.name)
     district = districts.get(key)
     if district is None:
-        district = District(chamber=key[0], name=record.name, division_id=record.division_id)
+        district = District(
+            chamber=key[0],
+            name=record.name,
+            division_id=record.division_id,
+            seats=record.seats or 1,
+        )
         session.add(district)
         districts[key] = district
         report.counts["districts added"] += 1
-    elif record.division_id and district.division_id != record.division_id:
-        district.division_id = record.division_id
+        return district
+    changed = False
+    if record.division_id and district.division_id != record.division_id:
+        district.division_id, changed = record.division_id, True
+    if record.seats and district.seats != record.seats:
+        district.seats, changed = record.seats, True
+    if changed:
         report.counts["districts updated"] += 1
     return district
 

@@ -149,6 +149,14 @@ def list_districts(session: Session, *, chamber: str | None = None) -> list[Dist
     return list(session.scalars(stmt.order_by(District.chamber, District.name)))
 
 
+def covered_districts(session: Session) -> list[str]:
+    """The names of the districts a Hub can be in (the covered chamber's), in natural order."""
+    from models.geography import natural_key
+
+    names = session.scalars(select(District.name).where(District.chamber == Chamber.HOUSE))
+    return sorted(names, key=natural_key)
+
+
 def parse_chamber(chamber: str | None) -> Chamber | None:
     result: Chamber | None = _optional(Chamber, chamber, "chamber")
     return result

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models.enums import Term
 from models.errors import InvalidInput
 from models.forms import parse
 from models.services.common import transaction
@@ -23,18 +24,18 @@ class StaffForm(BaseModel):
 def add_staff(
     session: Session, *, name: str, email: str, password_hash: str | None = None
 ) -> StaffMember:
-    """Add a GO! Team member; an address can belong to one member only."""
+    """Add a staff member; an address can belong to one member only."""
     form = parse(StaffForm, {"name": name, "email": email})
     address = str(form.email).lower()
     try:
         with transaction(session):
             if session.scalar(select(StaffMember.id).where(StaffMember.email == address)):
-                raise InvalidInput.one("email", f"{address} is already on the GO! Team")
+                raise InvalidInput.one("email", f"{address} is already on the {Term.TEAM.label}")
             member = StaffMember(name=form.name, email=address, password_hash=password_hash)
             session.add(member)
             return member
     except IntegrityError:
-        raise InvalidInput.one("email", f"{address} is already on the GO! Team") from None
+        raise InvalidInput.one("email", f"{address} is already on the {Term.TEAM.label}") from None
 
 
 def list_staff(session: Session) -> list[StaffMember]:
@@ -46,7 +47,7 @@ def set_password_hash(session: Session, email: str, password_hash: str) -> Staff
     with transaction(session):
         member = session.scalar(select(StaffMember).where(StaffMember.email == email.lower()))
         if member is None:
-            raise InvalidInput.one("email", f"no GO! Team member with email {email!r}")
+            raise InvalidInput.one("email", f"no {Term.TEAM.label} member with email {email!r}")
         member.password_hash = password_hash
         _end_sessions(session, member)  # a new password ends every session
         return member
@@ -61,11 +62,11 @@ def end_sessions(session: Session, staff_id: int) -> None:
 
 
 def deactivate(session: Session, email: str) -> StaffMember:
-    """Someone leaves the GO! Team: no more logins, sessions or new tasks."""
+    """Someone leaves the staff: no more logins, sessions or new tasks."""
     with transaction(session):
         member = session.scalar(select(StaffMember).where(StaffMember.email == email.lower()))
         if member is None:
-            raise InvalidInput.one("email", f"no GO! Team member with email {email!r}")
+            raise InvalidInput.one("email", f"no {Term.TEAM.label} member with email {email!r}")
         member.active = False
         _end_sessions(session, member)
         return member

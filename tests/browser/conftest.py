@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,23 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path, sessions: sessionmaker[Session]) -> Iterator[str]:
+    with serving(database_url, tmp_path) as base:
+        yield base
+
+
+@contextmanager
+def serving(database_url: str, folder: Path, **env: str) -> Iterator[str]:
+    """The web app under uvicorn on a free port, against `database_url`, with `env` added
+    to its environment (HUBFLOW_CAMPAIGN_FILE, say); its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
+    environment = {
         **os.environ,
         "HUBFLOW_DATABASE_URL": database_url,
         "HUBFLOW_BASE_URL": base,
-        "HUBFLOW_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "HUBFLOW_OUTBOX_DIR": str(folder / "outbox"),
         "PYTHONPATH": str(ROOT),
+        **env,
     }
     os.environ["HUBFLOW_BASE_URL"] = base
     get_settings.cache_clear()
@@ -66,8 +76,8 @@ def server(database_url: str, tmp_path: Path, sessions: sessionmaker[Session]) -
             "--log-level",
             "warning",
         ],
-        env=env,
-        cwd=tmp_path,
+        env=environment,
+        cwd=folder,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -76,9 +86,11 @@ def server(database_url: str, tmp_path: Path, sessions: sessionmaker[Session]) -
             break
         except OSError:
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -12,16 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.cosponsors import parse_cosponsors
 from hubflow.openstates import read_path
+from hubflow.settings import get_settings
 from models.enums import Chamber, Stance
 from models.errors import InvalidInput
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.services.common import Actor
-from models.services.legislators import (
-    HCF_COMMITTEE,
-    LegislatorIndex,
-    apply_cosponsors,
-    set_stance,
-)
+from models.services.legislators import LegislatorIndex, apply_cosponsors, set_stance
 from models.services.legislature import import_legislature
 from tests import factories
 from tests.integration.helpers import row_counts
@@ -43,7 +39,7 @@ def summary(session: Session) -> dict[str, object]:
         select(Legislator.name, CommitteeMembership.role)
         .join(CommitteeMembership)
         .join(Committee)
-        .where(Committee.name == HCF_COMMITTEE)
+        .where(Committee.name == get_settings().campaign.committee.name)
     ).all()
     session.commit()
     return {
@@ -251,8 +247,8 @@ def test_the_cli_imports_cosponsors_and_lists_them(session: Session, tmp_path: P
     assert {r["name"] for r in listed} == {"Aaron Saunders", "Carlos González", "Jo Comerford"}
     shown = json.loads(hubflow("legislators", "show", str(listed[0]["id"]), "--json")[1])
     assert shown["stance_history"][0]["reason"] == "co-sponsor of H.1239"
-    hcf = json.loads(hubflow("legislators", "list", "--hcf", "--json")[1])
-    assert len(hcf) == 20 and sorted(r["name"] for r in hcf if r["hcf_role"] == "chair") == [
+    hcf = json.loads(hubflow("legislators", "list", "--committee", "--json")[1])
+    assert len(hcf) == 20 and sorted(r["name"] for r in hcf if r["committee_role"] == "chair") == [
         "Cindy Friedman",
         "John Lawn",
     ]

@@ -35,9 +35,10 @@ from tests.system.helpers import (
     wait_until_up,
 )
 
-# The killed-mid-batch test: enough forms for a batch that takes seconds, and limits for a
-# loaded 2-core CI machine whose shared Prefect server (SQLite) answers slowly at times.
-FORMS, LIMIT = 80, 150
+# The killed-mid-batch test: enough forms for a batch that takes seconds; a first batch may
+# wait on a loaded 2-core CI machine's shared Prefect server (SQLite), and after the kill
+# every event must be processed within the 90 s the issue asks for.
+FORMS, LIMIT, AFTER_KILL = 80, 150, 90
 
 
 def _scalar(sessions: sessionmaker[Session], query: object) -> int:
@@ -192,10 +193,12 @@ def test_killed_mid_batch_every_event_is_processed_once_after_a_restart(
     restart = start_serve(env, tmp_path, "--port", str(free_port()), "--prefect-api-url", api)
     try:
         try:
-            wait_for(lambda: _scalar(sessions, done) == total, LIMIT - (time.monotonic() - killed))
+            wait_for(
+                lambda: _scalar(sessions, done) == total, AFTER_KILL - (time.monotonic() - killed)
+            )
         except AssertionError:  # say what the restarted serve was doing
             raise AssertionError(
-                f"{_scalar(sessions, done)}/{total} processed {LIMIT} s after the kill; "
+                f"{_scalar(sessions, done)}/{total} processed {AFTER_KILL} s after the kill; "
                 "serve said:\n" + stop(restart)
             ) from None
         print(f"{midway}/{total} processed at the kill; all {time.monotonic() - killed:.1f}s after")

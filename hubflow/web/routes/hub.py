@@ -19,10 +19,10 @@ from hubflow.web import forms
 from hubflow.web.boundary import MAX_ID, ascii_int
 from hubflow.web.hub_content import (
     ACTION_EXAMPLES,
-    CHECKLIST,
     DUE_WORDS,
     FORM_TITLES,
     LABELS,
+    checklist,
     field_labels,
     plan_rows,
 )
@@ -97,7 +97,7 @@ def show(
             context = {
                 "hub": hub,
                 "token": token,
-                "checklist": CHECKLIST,
+                "checklist": checklist(settings.campaign.cause),
                 **stage,
                 "can_submit": (
                     hub.stage in FORM_TITLES and stage["waiting"] is None and hub.status.is_open()
@@ -184,7 +184,8 @@ async def hub_submit(request: Request, token: str) -> Response:
         return show(request, token, errors={**row_errors, **errors}, values=values, status=422)
     except HubflowError as exc:
         return redirect(f"/hub/{token}", flash=forms.sentence(str(exc)), bad=True)
-    return redirect(f"/hub/{token}#sent", flash="Sent! The GO! Team will review it and email you.")
+    team = get_settings().campaign.team
+    return redirect(f"/hub/{token}#sent", flash=f"Sent! The {team} will review it and email you.")
 
 
 def _name_legislators(session: Session, payload: dict[str, Any], rows: list[int]) -> dict[str, str]:

@@ -13,9 +13,11 @@ from hubflow.db import session_factory
 from hubflow.geography import geography
 from hubflow.web.pages import page
 from models.errors import InvalidInput
-from models.services.areas import Area, AreaCoverage, by_area
+from models.geography import natural_key
+from models.services.areas import Area, AreaCoverage, Part, by_area
 from models.services.coverage import coverage
 from models.services.directory import directory
+from models.services.queries import covered_districts
 
 router = APIRouter()
 
@@ -28,18 +30,24 @@ VIEWS = {
 
 @router.get("/coverage")
 def coverage_page(request: Request, view: str = "county", without: str = "") -> Response:
-    view = view if view in VIEWS else "county"
+    # Without town data (a state other than Massachusetts): the districts in one list.
+    views = VIEWS if geography() else {}
+    view = view if view in views else "county"
     only_without = without in ("1", "yes", "on")
     with session_factory()() as session:
         result = coverage(session)
-        areas = by_area(session, geography(), result, VIEWS[view][1])
+        if views:
+            areas = by_area(session, geography(), result, views[view][1])
+        else:
+            ordered = sorted(result.house, key=lambda d: natural_key(d.district))
+            areas = [AreaCoverage("Every district", [], [Part(d, 1.0) for d in ordered])]
     return page(
         request,
         "coverage.html",
         {
             "counts": result.counts(),
             "areas": [_area(a, only_without=only_without) for a in areas],
-            "views": [(key, words) for key, (words, _) in VIEWS.items()],
+            "views": [(key, words) for key, (words, _) in views.items()],
             "view": view,
             "without": only_without,
         },
@@ -71,6 +79,8 @@ def _search(town: str, district: str) -> list[dict[str, Any]]:
 @router.get("/hubs")
 def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
     entries = _search(town, district)
+    with session_factory()() as session:
+        districts = covered_districts(session)
     return page(
         request,
         "directory.html",
@@ -78,7 +88,7 @@ def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
             "entries": entries,
             "town": town,
             "district": district,
-            "districts": geography().house_districts,
+            "districts": districts,
             "towns": geography().towns,
         },
     )

@@ -25,12 +25,13 @@ from hubflow.web.boundary import MAX_ID
 from hubflow.web.forms import checked, field_errors, read_form, sentence
 from hubflow.web.pages import BUSY, RETRY_AFTER, campaign_today, message, page, redirect
 from models.email import SuppressionReason
-from models.enums import HubKind, Stage
+from models.enums import HubKind, Stage, Term
 from models.errors import InvalidInput
 from models.forms import InterestForm, parse
 from models.geography import house_district_for, natural_key
 from models.hub import Hub, Submission
 from models.services.hubs import Interest, record_interests
+from models.services.queries import covered_districts
 from models.services.suppressions import resubscribe, suppress
 from models.services.timeline import facts_for, versions
 
@@ -54,7 +55,7 @@ JOIN_LABELS = {
     "ward": "Ward",
     "precinct": "Precinct",
     "towns": "Other towns",
-    "district": "Your State Representative district",
+    "district": "Your district",
     "contact_name": "Your name",
     "email": "Your email",
     "phone": "Your phone",
@@ -77,7 +78,7 @@ def join_page(
         {
             "errors": errors or {},
             "values": values,
-            "labels": JOIN_LABELS,
+            "labels": {**JOIN_LABELS, "district": f"Your {Term.DISTRICT.label}"},
             "kinds": [(k, k.label) for k in HubKind],
             "towns": geography().towns,
             "place": _district_choices(values),
@@ -92,8 +93,17 @@ def join_page(
 
 def _district_choices(values: dict[str, str]) -> tuple[str, list[str]]:
     """The districts the form offers: the town's (narrowed by ward and precinct where they
-    are right) with the town's name, or every district when the town is not known."""
+    are right) with the town's name, or every district when the town is not known (or
+    hubflow has no town data for the state)."""
     geo = geography()
+    if not geo:
+        try:
+            with session_factory()() as session:
+                return "", covered_districts(session)
+        except Exception as exc:  # the busy page still shows the district chosen
+            if not unavailable(exc):
+                raise
+            return "", [values["district"]] if values.get("district") else []
     town = values.get("town", "")
     for ward, precinct in ((values.get("ward", ""), values.get("precinct", "")), ("", "")):
         try:
@@ -114,6 +124,14 @@ def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     if not town.strip() and others:  # the towns alone: the first is where the group is
         town, others = others[0], others[1:]
     place: dict[str, str] = {}
+    if not geography():  # no town data for the state: the district is chosen from the list
+        form["district"] = values.get("district", "").strip()
+        if not form["district"]:
+            place["district"] = "choose your district from the list"
+        if not town.strip():
+            place["town"] = "this is required"
+        form["towns"] = list(dict.fromkeys(t for t in [town.strip(), *others] if t))
+        return form, place
     try:
         form["district"] = house_district_for(
             geography(),

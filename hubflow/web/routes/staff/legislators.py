@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from hubflow.db import session_factory
+from hubflow.settings import get_settings
 from hubflow.web.boundary import MAX_ID, Id
 from hubflow.web.forms import read_form
 from hubflow.web.pages import Paging, page, redirect
@@ -29,13 +30,14 @@ def legislators_page(
     q: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
+    focus = get_settings().campaign.committee.name
     with session_factory()() as session:
         me = staff_for(request, session)
         found = legislators.list_legislators(
             session,
             chamber=chamber or None,
             stance=stance or None,
-            committee=legislators.HCF_COMMITTEE if hcf else None,
+            committee=focus if hcf else None,
         )
         term = q.strip().casefold()
         if term:
@@ -60,7 +62,7 @@ def legislators_page(
                 "legislators": shown,
                 "paging": paging,
                 "filters": filters,
-                "roles": {leg.id: legislators.committee_role(leg) for leg in shown},
+                "roles": {leg.id: legislators.committee_role(leg, focus) for leg in shown},
                 "chambers": list(Chamber),
                 "stances": list(Stance),
             },

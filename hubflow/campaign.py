@@ -1,0 +1,209 @@
+"""The campaign hubflow runs, from one TOML file (`hubflow/data/campaign.toml` is
+Mass-Care's, the default): its name and team, its state and the chamber it covers, the
+bill and committee it works on, its zone, addresses, deadlines and first-action words.
+
+Checked whole when it is read: every wrong key is named with its reason, and nothing
+starts on a file that is not right.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from models.enums import ActionKind, Chamber, Goal, Stance, TargetRole, Term, reword
+from models.errors import HubflowError
+
+DEFAULT_FILE = Path(__file__).parent / "data" / "campaign.toml"
+
+Text = Field(min_length=1, max_length=200)
+
+
+class CampaignError(HubflowError):
+    """A campaign file hubflow cannot run on; `problems` maps each key to its reason."""
+
+    def __init__(self, path: Path, problems: dict[str, str]) -> None:
+        self.path, self.problems = path, problems
+        lines = "\n  ".join(f"{key}: {reason}" for key, reason in problems.items())
+        super().__init__(f"the campaign file {path} is not right:\n  {lines}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Coverage(_Section):
+    chamber: Literal["lower", "legislature"] = "lower"
+    goal: str = Text
+    district: str = Text
+
+
+class Bill(_Section):
+    name: str = Text
+    number: str = Field("", max_length=100)
+    link: str = Field("", max_length=500)
+
+    @field_validator("link")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be a web address starting with https:// (or empty)")
+        return value
+
+
+class Committee(_Section):
+    name: str = Text
+    full: str = Text
+
+
+class Deadlines(_Section):
+    interest: int = Field(ge=1, le=365)
+    first_action: int = Field(ge=1, le=365)
+    onboarding: int = Field(ge=1, le=365)
+    strategic_plan: int = Field(ge=1, le=365)
+    changes_requested: int = Field(ge=1, le=365)
+
+
+class FirstActions(_Section):
+    canvass: str = Text
+    phonebank: str = Text
+    delegation: str = Text
+    educational_event: str = Text
+
+
+class Campaign(_Section):
+    name: str = Text
+    team: str = Text
+    cause: str = Text
+    state: str = Field(min_length=2, max_length=2)
+    timezone: str
+    from_email: EmailStr
+    reply_to: EmailStr
+    coverage: Coverage
+    bill: Bill
+    committee: Committee
+    deadlines: Deadlines
+    first_actions: FirstActions
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, ignored_types=(cached_property,)
+    )
+
+    @field_validator("state")
+    @classmethod
+    def _a_state(cls, value: str) -> str:
+        value = value.upper()
+        if _metadata(value) is None:
+            raise ValueError(f"{value!r} is not a state Open States knows (e.g. MA, VT, NE)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _a_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone, e.g. America/New_York") from None
+        return value
+
+    @model_validator(mode="after")
+    def _the_chamber_exists(self) -> Campaign:
+        legislature = _metadata(self.state)
+        if legislature is not None and getattr(legislature, self.coverage.chamber) is None:
+            has = "legislature" if legislature.unicameral else "lower"
+            raise ValueError(
+                f"coverage.chamber: {legislature.name} has no {self.coverage.chamber!r} "
+                f"chamber; use {has!r}"
+            )
+        return self
+
+    @property
+    def state_name(self) -> str:
+        return str(_metadata(self.state).name)
+
+    @property
+    def covered(self) -> Any:
+        """The covered chamber in Open States' metadata (name, title, districts, seats)."""
+        return getattr(_metadata(self.state), self.coverage.chamber)
+
+    @property
+    def upper(self) -> Any:
+        """The state's other chamber, or None for a unicameral legislature."""
+        return None if self.coverage.chamber == "legislature" else _metadata(self.state).upper
+
+    @property
+    def has_town_data(self) -> bool:
+        """Whether hubflow ships town → district data for the state (Massachusetts only)."""
+        return self.state == "MA"
+
+    def words(self) -> dict[tuple[type, str], str]:
+        """The vocabulary's words this campaign changes (see models.enums.reword)."""
+        words: dict[tuple[type, str], str] = {
+            (ActionKind, kind.value): getattr(self.first_actions, kind.value) for kind in ActionKind
+        }
+        words[Term, Term.TEAM.value] = self.team
+        words[Term, Term.STATE.value] = self.state_name
+        words[Term, Term.DISTRICT.value] = self.coverage.district
+        words[Stance, Stance.CAUCUS_MEMBER.value] = f"{self.cause} Caucus member"
+        words[Goal, Goal.PERSUADE_COLLEAGUES.value] = (
+            f"Persuade colleagues (e.g. {self.committee.name})"
+        )
+        words[Chamber, Chamber.HOUSE.value] = str(self.covered.name)
+        words[TargetRole, TargetRole.STATE_REP.value] = f"State {self.covered.title}"
+        if self.upper is not None:
+            words[Chamber, Chamber.SENATE.value] = str(self.upper.name)
+            words[TargetRole, TargetRole.STATE_SENATOR.value] = f"State {self.upper.title}"
+        return words
+
+
+def _metadata(state: str) -> Any:
+    import openstates_metadata
+
+    try:
+        return openstates_metadata.lookup(abbr=state)
+    except KeyError:
+        return None
+
+
+def read_campaign(path: Path) -> Campaign:
+    """The campaign in `path`, or CampaignError naming every wrong key and its reason."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CampaignError(path, {"file": "does not exist"}) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CampaignError(path, {"file": f"not valid TOML ({exc})"}) from None
+    try:
+        return Campaign.model_validate(raw)
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            key = ".".join(str(part) for part in error["loc"]) or "file"
+            reason = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                reason = "not a key hubflow knows"
+            elif error["type"] == "missing":
+                reason = "missing"
+            if ": " in reason and key == "file":  # a check across keys names its own key
+                key, _, reason = reason.partition(": ")
+            problems.setdefault(key, reason)
+        raise CampaignError(path, problems) from None
+
+
+def use(campaign: Campaign) -> Campaign:
+    """Make `campaign`'s words the vocabulary's, for this process."""
+    reword(campaign.words())
+    return campaign
