@@ -25,7 +25,9 @@ _CHAMBERS = {
     "upper": "senate",
     "us_house": "us_house",
     "us_senate": "us_senate",
-    "legislature": "house",  # a unicameral legislature (Nebraska) is the chamber covered
+    # a unicameral legislature (Nebraska) is the chamber covered
+    "legislature": "house",
+    "unicameral": "house",
 }
 
 

@@ -198,6 +198,8 @@ def test_nothing_anyone_sees_names_the_default_campaign(
             response = client.get(path)
             assert response.status_code in (200, 404), (path, response.status_code)
             seen[path] = found(visible_text(response.text))
+        intro = visible_text(client.get("/join").text)
+        assert "Together we work to pass Green Mountain Care Act (H.276)" in intro
         join = client.post("/join", data={"csrf_token": csrf(client)})
         assert join.status_code == 422 and "Choose your district" in join.text
         seen["POST /join"] = found(visible_text(join.text))
@@ -336,3 +338,38 @@ def test_the_shipped_campaign_is_mass_cares(monkeypatch: pytest.MonkeyPatch) -> 
     campaign = get_settings().campaign
     assert (campaign.name, campaign.team, campaign.state) == ("Mass-Care", "GO! Team", "MA")
     assert campaign.coverage.goal == "a Hub in every one of the 160 State Rep districts"
+
+
+def test_a_unicameral_legislature_is_the_chamber_covered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (FIXTURE / "campaign.toml").read_text(encoding="utf-8")
+    nebraska = tmp_path / "campaign.toml"
+    nebraska.write_text(
+        text.replace('state = "VT"', 'state = "NE"').replace(
+            'chamber = "lower"', 'chamber = "legislature"'
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HUBFLOW_DATA_DIR", str(tmp_path))  # found beside the database
+    monkeypatch.setenv("HUBFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'ne.db'}")
+    get_settings.cache_clear()
+    reset_engines()
+    code, out = hubflow("init", "--state", "ne")
+    assert code == 0, out
+    districts = json.loads(hubflow("districts", "list", "--json")[1])
+    assert len(districts) == 49 and {d["chamber"] for d in districts} == {"house"}
+    from models.enums import Chamber, TargetRole
+
+    assert (Chamber.HOUSE.label, TargetRole.STATE_REP.label) == (
+        "Nebraska Legislature",
+        "State Senator",
+    )
+    assert "of 49 Nebraska Legislature districts" in hubflow("coverage")[1]
+    get_engine().dispose()
+
+    nebraska.write_text(text.replace('state = "VT"', 'state = "NE"'), encoding="utf-8")
+    get_settings.cache_clear()
+    code, out = hubflow("hubs", "list")
+    assert code == 1
+    assert "coverage.chamber: Nebraska has no 'lower' chamber; use 'legislature'" in out, out
