@@ -65,6 +65,10 @@ def run(folder: Path) -> None:
     os.environ["HUBFLOW_OUTBOX_DIR"] = str((folder / "outbox").resolve())
     os.environ["HUBFLOW_PUBLIC_DIR"] = str((folder / "public").resolve())
     os.environ["HUBFLOW_DATA_DIR"] = str(folder.resolve())  # its own key, in its folder
+    from hubflow.campaign import DEFAULT_FILE
+
+    # Its Hubs, districts and legislators are the default campaign's, whatever the file.
+    os.environ["HUBFLOW_CAMPAIGN_FILE"] = str(DEFAULT_FILE)
     from hubflow.db import reset_engines, session_factory, upgrade
     from hubflow.email.dispatch import dispatch
     from hubflow.openstates import bundled

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import want_bytes
 
 from hubflow.settings import Settings, get_settings
 
@@ -14,7 +16,27 @@ class LinkRefused(Exception):
 
 
 def _serializer(salt: str, settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.key(), salt=salt)
+    return _made(salt, settings.key())
+
+
+@lru_cache(maxsize=16)
+def _made(salt: str, key: str) -> URLSafeTimedSerializer:
+    """One serializer per salt and key: the sweep signs two links per email."""
+    return URLSafeTimedSerializer(key, salt=salt, signer=_KeptKeySigner)
+
+
+class _KeptKeySigner(TimestampSigner):
+    """Derives each key once: itsdangerous makes a signer per signature and derives its
+    key again every time."""
+
+    _kept: dict[tuple[bytes, bytes, str], bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        secret = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        where = (secret, self.salt, self.key_derivation)
+        if where not in self._kept:
+            self._kept[where] = super().derive_key(secret)
+        return self._kept[where]
 
 
 def hub_token(hub_id: int, token_version: int, *, settings: Settings | None = None) -> str:

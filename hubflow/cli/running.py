@@ -55,7 +55,8 @@ def demo(
         help="Where the demo's database and outbox go (replaced on each run).",
     ),
 ) -> None:
-    """Take a small cohort of example Hubs through the lifecycle on simulated time."""
+    """Take a small cohort of example Hubs through the lifecycle on simulated time (the
+    default campaign's example, in a folder of its own)."""
     from hubflow.demo import run
 
     with reported():

@@ -134,6 +134,30 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return list(result)
 
 
+NARROW = {"width": 360, "height": 740}
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], (page.url, width)  # type: ignore[index]
+
+
+def look_at(browser: Browser, base: str, pages: dict[str, str]) -> tuple[Page, Page]:
+    """Each page on a phone and a laptop (a screenshot, axe-core clean) and at 360 px
+    (nothing scrolls sideways); the phone's and the laptop's tabs, for more."""
+    phone = context(browser, PHONE).new_page()
+    laptop = context(browser, LAPTOP).new_page()
+    narrow = context(browser, NARROW).new_page()
+    for name, path in pages.items():
+        for page in (phone, laptop):
+            page.goto(f"{base}{path}")
+            screenshot(page, name)
+            assert axe_violations(page) == [], (name, page.viewport_size)
+        narrow.goto(f"{base}{path}")
+        no_sideways_scroll(narrow)
+    return phone, laptop
+
+
 def screenshot(page: Page, name: str) -> Path:
     """A full-page screenshot under tests/browser/screenshots/ (ignored by git)."""
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -19,15 +19,12 @@ from models.enums import Stage
 from models.services.staff import add_staff, set_password_hash
 from tests import factories
 from tests.browser.conftest import (
-    LAPTOP,
-    PHONE,
     axe_violations,
-    context,
     log_in,
+    look_at,
     screenshot,
     serving,
 )
-from tests.browser.test_volunteer import NARROW, no_sideways_scroll
 from tests.integration.test_cli import hubflow
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "vermont"
@@ -76,16 +73,7 @@ def test_a_vermont_campaigns_pages_fit_a_phone_and_pass_axe(
         "vt-directory": "/hubs",
         "vt-hub-plan": link,
     }
-    phone = context(browser, PHONE).new_page()
-    laptop = context(browser, LAPTOP).new_page()
-    narrow = context(browser, NARROW).new_page()
-    for name, path in pages.items():
-        for page in (phone, laptop):
-            page.goto(f"{base}{path}")
-            screenshot(page, name)
-            assert axe_violations(page) == [], (name, page.viewport_size)
-        narrow.goto(f"{base}{path}")
-        no_sideways_scroll(narrow)
+    phone, laptop = look_at(browser, base, pages)
 
     phone.goto(f"{base}/join")
     assert phone.title() == "Start a Hub · Green Mountain Care Now"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,14 +19,14 @@ from models.services import hubs
 from models.services.staff import add_staff
 from models.staff import StaffMember
 from tests import factories
-from tests.browser.conftest import LAPTOP, PHONE, axe_violations, context, screenshot
-
-NARROW = {"width": 360, "height": 740}
-
-
-def no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], (page.url, width)  # type: ignore[index]
+from tests.browser.conftest import (
+    PHONE,
+    axe_violations,
+    context,
+    look_at,
+    no_sideways_scroll,
+    screenshot,
+)
 
 
 def reviewer(sessions: sessionmaker[Session]) -> StaffMember:
@@ -117,16 +117,7 @@ def test_every_volunteer_page_fits_a_phone_and_passes_axe(
         "expired-link": "/hub/not-a-valid-token",
         **{f"hub-{name}": url for name, url in link.items()},
     }
-    phone = context(browser, PHONE).new_page()
-    laptop = context(browser, LAPTOP).new_page()
-    narrow = context(browser, NARROW).new_page()
-    for name, path in pages.items():
-        for page in (phone, laptop):
-            page.goto(f"{server}{path}")
-            screenshot(page, name)
-            assert axe_violations(page) == [], (name, page.viewport_size)
-        narrow.goto(f"{server}{path}")
-        no_sideways_scroll(narrow)
+    phone, _ = look_at(browser, server, pages)
 
     # hints are tied to their fields, and the focus can be seen
     phone.goto(f"{server}/join")
