@@ -9,7 +9,6 @@ starts on a file that is not right.
 from __future__ import annotations
 
 import tomllib
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -97,10 +96,6 @@ class Campaign(_Section):
     committee: Committee
     deadlines: Deadlines
     first_actions: FirstActions
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, ignored_types=(cached_property,)
-    )
 
     @field_validator("state")
     @classmethod

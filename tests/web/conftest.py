@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -12,11 +13,14 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
+from hubflow.db import get_engine, reset_engines
 from hubflow.passwords import hash_password
+from hubflow.settings import get_settings
 from hubflow.web import security
 from hubflow.web.app import create_app
 from models.staff import StaffMember
 from tests import factories
+from tests.integration.test_cli import hubflow
 
 PASSWORD = "correct horse battery"
 
@@ -68,3 +72,22 @@ def staff_client(client: TestClient, staff_member: StaffMember) -> TestClient:
     response = log_in(client, staff_member.email)
     assert response.status_code == 303, response.text
     return client
+
+
+VERMONT = Path(__file__).resolve().parents[1] / "fixtures" / "vermont"
+
+
+@pytest.fixture
+def vermont(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
+    """A Vermont campaign on a new database: `init --state VT`, then its people imported."""
+    monkeypatch.setenv("HUBFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'vt.db'}")
+    monkeypatch.setenv("HUBFLOW_CAMPAIGN_FILE", str(VERMONT / "campaign.toml"))
+    monkeypatch.setenv("HUBFLOW_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    reset_engines()
+    code, out = hubflow("init", "--state", "VT")
+    assert code == 0, out
+    code, out = hubflow("districts", "import", str(VERMONT / "data" / "vt"))
+    assert code == 0, out
+    yield sessionmaker(get_engine(), expire_on_commit=False)
+    get_engine().dispose()
