@@ -15,6 +15,7 @@ from hubflow.settings import get_settings
 from hubflow.web.hub_content import plan_rows
 from models.base import utcnow
 from models.enums import Stage
+from models.errors import InvalidInput
 from models.services import hubs
 from models.services.coverage import coverage
 from models.services.staff import add_staff
@@ -109,7 +110,7 @@ def test_a_plan_names_no_more_state_reps_than_the_district_has_seats(
         )
         today = utcnow().date()
         rep = factories.plan_target(today, legislator="Dan Ash")
-        with pytest.raises(Exception, match="names 2 State Reps, but the district elects one"):
+        with pytest.raises(InvalidInput, match="names 2 State Reps, but the district elects one"):
             hubs.submit_stage_work(
                 session, hub.id, Stage.STRATEGIC_PLAN, factories.strategic_plan(today, rep, rep)
             )
