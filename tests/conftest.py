@@ -65,6 +65,8 @@ def settings_env(
     monkeypatch.setenv("HUBFLOW_EMAIL_BACKEND", "outbox")
     monkeypatch.setenv("HUBFLOW_SECRET_KEY", "test-secret")
     monkeypatch.setenv("HUBFLOW_BASE_URL", "http://hubflow.test")
+    # The default campaign, whatever an earlier test (the demo, in-process) left set.
+    monkeypatch.delenv("HUBFLOW_CAMPAIGN_FILE", raising=False)
     if "engine" in request.fixturenames:
         monkeypatch.setenv("HUBFLOW_DATABASE_URL", request.getfixturevalue("database_url"))
     get_settings.cache_clear()

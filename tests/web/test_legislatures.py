@@ -127,6 +127,7 @@ def test_a_unicameral_legislature_is_the_chamber_covered(
         ),
         encoding="utf-8",
     )
+    monkeypatch.delenv("HUBFLOW_CAMPAIGN_FILE", raising=False)
     monkeypatch.setenv("HUBFLOW_DATA_DIR", str(tmp_path))  # found beside the database
     monkeypatch.setenv("HUBFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'ne.db'}")
     get_settings.cache_clear()
