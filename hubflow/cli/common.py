@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -28,11 +29,33 @@ def example(*lines: str) -> str:
 
 @contextmanager
 def database() -> Iterator[Session]:
-    """A session on the configured database (imported only when a command needs one)."""
-    from hubflow.db import session_factory
+    """A session on the configured database (imported only when a command needs one). A
+    database that is missing, not set up or older than this hubflow is said so, with what
+    to run (no SQL traceback, and no empty SQLite file left behind)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    with session_factory()() as session:
-        yield session
+    from hubflow.cli.output import fail
+    from hubflow.db import session_factory
+    from hubflow.settings import get_settings
+
+    url = make_url(get_settings().database_url)
+    where = url.render_as_string(hide_password=True)
+    file = url.database if url.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(str(file)).exists():
+        fail(f"there is no database at {file}: `hubflow init` creates it", code=1)
+    try:
+        with session_factory()() as session:
+            yield session
+    except (OperationalError, ProgrammingError) as exc:
+        text = str(exc.orig).lower()
+        if any(s in text for s in ("no such table", "no such column", "does not exist")):
+            fail(
+                f"the database at {where} is not set up for this version of hubflow: "
+                "`hubflow init` sets it up (or upgrades it)",
+                code=1,
+            )
+        raise
 
 
 def reported(flags: dict[str, str] | None = None) -> Any:

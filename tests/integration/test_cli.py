@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,27 @@ def test_init_in_an_empty_directory_creates_the_database_with_200_districts(
     assert {d["name"] for d in districts if d["vacant"]} == {"1st Franklin", "17th Middlesex"}
     code, out = hubflow("init")
     assert code == 0 and "Already up to date." in out
+    get_engine().dispose()
+
+
+def test_a_command_on_a_missing_or_unset_database_says_to_run_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "nowhere.db"
+    monkeypatch.setenv("HUBFLOW_DATABASE_URL", f"sqlite:///{missing}")
+    get_settings.cache_clear()
+    reset_engines()
+    code, out = hubflow("hubs", "list")
+    assert code == 1 and f"there is no database at {missing}: `hubflow init`" in out, out
+    assert not missing.exists()  # nothing created by asking
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    monkeypatch.setenv("HUBFLOW_DATABASE_URL", f"sqlite:///{empty}")
+    get_settings.cache_clear()
+    reset_engines()
+    code, out = hubflow("districts", "list")
+    assert code == 1 and "is not set up for this version of hubflow" in out, out
+    assert "Traceback" not in out
     get_engine().dispose()
 
 
