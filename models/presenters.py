@@ -105,7 +105,10 @@ def _interest(p: Mapping[str, Any], facts: Facts) -> Document:
             Row(
                 "consent_to_contact",
                 "Agreed to be contacted",
-                yes_no(p.get("consent_to_contact")),
+                # An imported Hub's interest does not say (the file has no such column).
+                NOT_GIVEN
+                if p.get("consent_to_contact") is None
+                else yes_no(p.get("consent_to_contact")),
             ),
         ],
     )

@@ -209,11 +209,14 @@ def publish_if_it_was_listed(r: Reaction) -> None:
 
 
 def imported(r: Reaction) -> None:
-    """An imported Hub: in the directory if listed; its contacts told of its page only
-    when the import said so (`--notify`)."""
+    """An imported Hub: in the directory if listed; its intro call opened if it came in
+    waiting at the interest stage; its contacts told of its page only when the import
+    said so (`--notify`)."""
     hub = r.require_hub()
     if hub.stage is Stage.LISTED:
         r.publish_directory = True
+    if r.payload.get("submission_id"):
+        open_intro_call(r)
     if r.payload.get("notify"):
         r.email_hub(MessageKind.HUB_IMPORTED)
 

@@ -103,6 +103,7 @@ def import_hubs(
                 )
             for done, payload in row.evidence.items():
                 _approved(session, hub, done, payload, actor=actor, at=entered, now=now)
+            waiting = _interest_waiting(session, hub, row, actor=actor, at=entered)
             changes.append(
                 change_row(
                     hub.id,
@@ -113,9 +114,48 @@ def import_hubs(
                     reason=f"imported from {source} (line {row.line})",
                 )
             )
-            emit(session, EventType.HUB_IMPORTED, hub, now, source=source, notify=notify)
+            emit(
+                session,
+                EventType.HUB_IMPORTED,
+                hub,
+                now,
+                source=source,
+                notify=notify,
+                **waiting,
+            )
         append_audit(session, changes=changes, events=[])
     return report
+
+
+def _interest_waiting(
+    session: Session, hub: Hub, row: Row, *, actor: Actor, at: datetime
+) -> dict[str, Any]:
+    """An open Hub imported at the interest stage waits for its intro call like one that
+    joined: its interest, as the file gives it, is a submission waiting for a decision
+    (the reaction opens the intro-call task). What the file does not say (the first-action
+    idea, the consent asked on /join) is left out, not made up."""
+    if row.stage is not Stage.INTEREST or not row.status.is_open():
+        return {}
+    submission = Submission(
+        hub_id=hub.id,
+        stage=Stage.INTEREST,
+        version=1,
+        payload={
+            "group_name": row.name,
+            "kind": row.kind.value,
+            "towns": row.towns,
+            "district": row.district,
+            "contact_name": row.contact_name,
+            "email": row.contact_email,
+            "phone": row.contact_phone,
+        },
+        state=SubmissionState.PENDING,
+        submitted_by=actor.label,
+        submitted_at=at,
+    )
+    session.add(submission)
+    session.flush()
+    return {"submission_id": submission.id, "stage": Stage.INTEREST.value}
 
 
 def _approved(

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.settings import get_settings
 from models.audit import StageChange
-from models.enums import HubKind, Stage, Status
+from models.email import Email
+from models.enums import HubKind, ReviewKind, Stage, Status
 from models.hub import Contact, Hub, Submission
+from models.review import ReviewTask
 from models.services.import_evidence import EVIDENCE_COLUMNS
 from tasks.sweep import run_sweep
 from tests import factories
@@ -128,9 +130,26 @@ def test_fifty_hubs_in_every_stage_and_status_are_imported_with_their_due_dates(
             assert change.reason.startswith("imported from hubs.csv (line ")
             assert (change.to_stage, change.to_status) == (hub.stage, hub.status)
         ids = {hub.id: ext for ext, hub in hubs.items()}
-    assert hubflow("process")[0] == 0  # the import's events: directory republished, no email
+    assert hubflow("process")[0] == 0  # the import's events: directory republished
     counts = row_counts(session)
-    assert counts["emails"] == 0  # nothing sent without --notify
+    waiting = [
+        r["external_id"]
+        for r in rows
+        if Stage(hubs[r["external_id"]].stage) is Stage.INTEREST
+        and hubs[r["external_id"]].status in (Status.ACTIVE, Status.STALLED)
+    ]
+    assert waiting  # an open Hub at the interest stage waits for its intro call, as if it joined
+    with sessions() as s:
+        tasks = s.execute(
+            select(ReviewTask.hub_id, ReviewTask.kind, Submission.state).join(
+                Submission, Submission.id == ReviewTask.submission_id
+            )
+        ).all()
+        emails = list(s.scalars(select(Email)))
+    assert sorted(ids[hub_id] for hub_id, _, _ in tasks) == sorted(waiting)
+    assert {(kind, state) for _, kind, state in tasks} == {(ReviewKind.INTRO_CALL, "pending")}
+    # No Hub's contact is emailed without --notify; the staff member is told of the calls.
+    assert {e.kind for e in emails} == {"review_assigned"} and len(emails) == len(waiting)
     assert counts["domain_events"] == 50
 
     code, again = hubflow("hubs", "import", str(file), "--staff", ann.email)
@@ -295,3 +314,28 @@ def test_what_a_hub_had_done_comes_in_approved_and_is_checked_like_the_forms(
         assert onboarding.consent_to_publish and onboarding.email == "cy@example.org"
     code, out = hubflow("export", "plans", "--json")
     assert json.loads(out)[0]["legislator"] == "Bruce Ayers"  # a current plan, like any other
+
+
+def test_an_imported_hub_at_the_interest_stage_gets_its_intro_call_and_can_move_on(
+    session: Session, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    ann = factories.staff(session)
+    file = tmp_path / "hubs.csv"
+    file.write_text(_csv([_row(1, Stage.INTEREST, Status.ACTIVE, TODAY)]))
+    assert hubflow("hubs", "import", str(file), "--staff", ann.email)[0] == 0
+    assert hubflow("process")[0] == 0
+    with sessions() as s:
+        [task] = s.scalars(select(ReviewTask))
+        assert (task.title, task.kind, task.owner_id) == (
+            "Intro call with Imported Hub 1",
+            ReviewKind.INTRO_CALL,
+            ann.id,
+        )
+        [waiting] = s.scalars(select(Submission).where(Submission.state == "pending"))
+        assert waiting.payload["email"] == "organizer1@example.org"
+        assert "consent_to_contact" not in waiting.payload  # the file does not say
+    code, out = hubflow("reviews", "approve", str(waiting.id), "--staff", ann.email)
+    assert code == 0, out
+    with sessions() as s:
+        hub = s.scalars(select(Hub)).one()
+        assert hub.stage is Stage.FIRST_ACTION
