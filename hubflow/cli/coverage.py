@@ -67,7 +67,9 @@ def coverage(
     house = Chamber.HOUSE.label
     seats = (
         f" ({counts['seats']} seats, {counts['vacancies']} vacant)"
-        if counts["seats"] != counts["house_districts"] or counts["vacancies"]
+        if counts["seats"] != counts["house_districts"]
+        else f" ({counts['vacancies']} vacant)"
+        if counts["vacancies"]
         else ""
     )
     console.print(
