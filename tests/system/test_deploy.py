@@ -163,7 +163,15 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
         killed = time.monotonic()
         midway = _scalar(sessions, processed)
         assert midway < total, "the batch finished before the kill: nothing was tested"
-        wait_for(lambda: _scalar(sessions, processed) == total, 90)
+        try:
+            wait_for(lambda: _scalar(sessions, processed) == total, 90)
+        except AssertionError:  # say what each part was doing
+            said = {name: stop(process) for name, process in reversed(parts.items())}
+            raise AssertionError(
+                f"{_scalar(sessions, processed)}/{total} processed 90 s after the kill "
+                f"({midway} at it); runs: {_run_states(api, before['process-events'][0])}\n"
+                + "\n".join(f"--- {name} said:\n{out[-4000:]}" for name, out in said.items())
+            ) from None
         print(f"{midway}/{total} processed at the kill; all {time.monotonic() - killed:.1f}s after")
         with sessions() as session:
             queued = select(Email.to_email).where(Email.to_email.like("kill%"))
