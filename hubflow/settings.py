@@ -8,7 +8,7 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -85,11 +85,18 @@ class Settings(BaseSettings):
     _key: str = PrivateAttr("")
     _campaign: Campaign | None = PrivateAttr(None)
 
+    def _kept(self, name: str) -> Any:
+        """A private attribute, read from where pydantic keeps it: `self._key` goes through
+        pydantic's `__getattr__` (~2 µs), and each request reads the key and the campaign
+        several times."""
+        assert self.__pydantic_private__ is not None
+        return self.__pydantic_private__[name]
+
     def key(self) -> str:
         """The secret key, or MissingSecret saying how to set one (the key file is read
         once: every signed link and form asks for the key)."""
-        if self._key:
-            return self._key
+        if kept := self._kept("_key"):
+            return str(kept)
         if self.secret_key is not None:
             value = self.secret_key.get_secret_value()
         else:
@@ -107,8 +114,9 @@ class Settings(BaseSettings):
 
     @property
     def campaign(self) -> Campaign:
-        assert self._campaign is not None  # read by the validator below
-        return self._campaign
+        campaign = self._kept("_campaign")
+        assert isinstance(campaign, Campaign)  # read by the validator below
+        return campaign
 
     @property
     def campaign_path(self) -> Path:

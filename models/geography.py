@@ -9,6 +9,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from models.errors import InvalidInput
 
@@ -132,15 +133,17 @@ class Lookup:
     town: str
     precincts: list[Precinct]
 
-    @property
+    # Worked out once per Lookup: a town's whole Lookup is kept (Geography.lookup), and
+    # /join asks for its districts on every post.
+    @cached_property
     def house(self) -> list[str]:
         return [str(v) for v, _ in _by_share(p.house for p in self.precincts)]
 
-    @property
+    @cached_property
     def senate(self) -> list[str]:
         return [str(v) for v, _ in _by_share(p.senate for p in self.precincts)]
 
-    @property
+    @cached_property
     def congress(self) -> list[int]:
         return [int(v) for v, _ in _by_share(p.congress for p in self.precincts)]
 
@@ -158,6 +161,7 @@ class Geography:
             self._senate[p.senate].append(p)
             self._congress[p.congress].append(p)
         self.towns = sorted({p.town for p in self.precincts})
+        self._whole: dict[str, Lookup] = {}  # each town's Lookup, once asked for
 
     def __bool__(self) -> bool:
         return bool(self.precincts)
@@ -199,6 +203,10 @@ class Geography:
         name = self.town(town)
         precincts = self._towns[name.casefold()]
         ward, precinct = _part(ward), _part(precinct)
+        if not ward and not precinct:
+            if name not in self._whole:
+                self._whole[name] = Lookup(town=name, precincts=precincts)
+            return self._whole[name]
         errors = {}
         has_wards = any(p.ward for p in precincts)
         if ward:

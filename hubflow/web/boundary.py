@@ -33,7 +33,7 @@ def unreadable(value: str, *, multiline: bool = True) -> str | None:
     return None
 
 
-def check_query(request: Request) -> None:
+async def check_query(request: Request) -> None:
     """Every query parameter of every route, checked once (an app-wide dependency)."""
     problems = {
         name: problem

@@ -147,12 +147,15 @@ def _with_district_errors(
     return out
 
 
+# Each new row says which it is by a column unique in the batch (a Hub's dedup key, a
+# submission's Hub), not by RETURNING's order: asking SQLite for rows in parameter order
+# makes SQLAlchemy insert one row per statement.
 _INSERT_HUB = insert(Hub.__table__).returning(  # type: ignore[arg-type]
-    Hub.__table__.c.id, sort_by_parameter_order=True
+    Hub.__table__.c.dedup_key, Hub.__table__.c.id
 )
 _INSERT_CONTACT = insert(Contact.__table__)  # type: ignore[arg-type]
 _INSERT_SUBMISSION = insert(Submission.__table__).returning(  # type: ignore[arg-type]
-    Submission.__table__.c.id, sort_by_parameter_order=True
+    Submission.__table__.c.hub_id, Submission.__table__.c.id
 )
 
 
@@ -232,7 +235,7 @@ def _insert_hubs(
     """New Hubs with their first contact, their interest form, audit rows and events."""
     entry = stage_entry(Stage.INTEREST, now=now, policy=policy)
     forms = list(new.values())
-    hub_ids = session.scalars(
+    rows = session.execute(
         _INSERT_HUB,
         [
             {
@@ -249,7 +252,9 @@ def _insert_hubs(
             }
             for key, f in new.items()
         ],
-    ).all()
+    )
+    ids = {row.dedup_key: row.id for row in rows}
+    hub_ids = [ids[key] for key in new]
     actors = [actor or Actor(f"applicant:{str(f.email).lower()}") for f in forms]
     session.execute(
         _INSERT_CONTACT,
@@ -265,7 +270,7 @@ def _insert_hubs(
             for hub_id, f in zip(hub_ids, forms, strict=True)
         ],
     )
-    submission_ids = session.scalars(
+    rows = session.execute(
         _INSERT_SUBMISSION,
         [
             {
@@ -278,7 +283,9 @@ def _insert_hubs(
             }
             for hub_id, f, who in zip(hub_ids, forms, actors, strict=True)
         ],
-    ).all()
+    )
+    by_hub = {row.hub_id: row.id for row in rows}
+    submission_ids = [by_hub[hub_id] for hub_id in hub_ids]
     changes, events = [], []
     for hub_id, submission_id, who in zip(hub_ids, submission_ids, actors, strict=True):
         changes.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -115,6 +116,46 @@ def test_run_awaits_the_outcome_without_blocking_the_event_loop() -> None:
         return list(await asyncio.gather(*waiting))
 
     assert asyncio.run(main()) == [10, 20, 30]
+
+
+def test_a_batch_wakes_the_event_loop_once_for_all_its_coroutines() -> None:
+    """One call into the loop per batch, not one per request: under load each wake-up of
+    the loop was a write to its self-pipe and a pass through its callbacks."""
+    handler = Recorder()
+    handler.release.clear()
+    batcher = Batcher(handler)
+    wakes: list[int] = []
+
+    async def main() -> list[int | str]:
+        loop = asyncio.get_running_loop()
+        real = loop.call_soon_threadsafe
+
+        def counted(callback: Any, *args: Any, **kwargs: Any) -> Any:
+            wakes.append(len(args[0]) if args and isinstance(args[0], list) else 0)
+            return real(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        first = asyncio.ensure_future(batcher.run(1))
+        while not handler.inside.is_set():
+            await asyncio.sleep(0.01)
+        rest = [asyncio.ensure_future(batcher.run(i)) for i in (2, -3, 4, 5)]
+        gone = asyncio.ensure_future(batcher.run(6))
+        await asyncio.sleep(0.01)
+        gone.cancel()  # its client hung up: the others are answered all the same
+        handler.release.set()
+        outcomes: list[int | str] = [await first]
+        for future in rest:
+            try:
+                outcomes.append(await future)
+            except ValueError as exc:
+                outcomes.append(str(exc))
+        return outcomes
+
+    assert asyncio.run(main()) == [10, 20, "negative item in [-3]", 40, 50]
+    # the first batch alone, then the five queued behind it (tried one by one, since one
+    # of them failed): two wake-ups, the second carrying five outcomes
+    assert handler.batches[:2] == [[1], [2, -3, 4, 5, 6]]
+    assert wakes == [1, 5]
 
 
 def test_max_batch_must_be_positive() -> None:
