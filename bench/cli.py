@@ -11,13 +11,13 @@ sqlite3 reading the same rows and printing them. Targets: help < 0.3 s, `hubs li
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench.scratch import scratch
 
 RUNS = 10
 HUBFLOW = str(Path(sys.executable).with_name("hubflow"))
@@ -48,40 +48,38 @@ def median_seconds(args: list[str], *, cwd: Path, env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="hubflow-bench-cli-"))
+    with scratch("hubflow-bench-cli-") as folder:
+        measure(folder)
+
+
+def measure(folder: Path) -> None:
     env = {
         **os.environ,
         "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'hubflow.db'}",
         "HUBFLOW_DATA_DIR": str(folder),
         "HUBFLOW_SECRET_KEY": "bench-only-key-not-for-anything-else",
     }
-    try:
-        subprocess.run([HUBFLOW, "init"], cwd=folder, env=env, check=True, capture_output=True)
-        subprocess.run(  # one Hub, so that the list has a row to print
-            [HUBFLOW, "hubs", "add", "--name", "Bench Hub", "--kind", "single_issue",
-             "--towns", "Quincy", "--district", "1st Norfolk", "--contact-name", "Bo Diaz",
-             "--email", "bo@example.org", "--phone", "617-555-0123", "--consent"],
-            cwd=folder, env=env, check=True, capture_output=True,
-        )  # fmt: skip
-        help_base = median_seconds(
-            [sys.executable, "-c", TYPER_HELP, "--help"], cwd=folder, env=env
+    subprocess.run([HUBFLOW, "init"], cwd=folder, env=env, check=True, capture_output=True)
+    subprocess.run(  # one Hub, so that the list has a row to print
+        [HUBFLOW, "hubs", "add", "--name", "Bench Hub", "--kind", "single_issue",
+         "--towns", "Quincy", "--district", "1st Norfolk", "--contact-name", "Bo Diaz",
+         "--email", "bo@example.org", "--phone", "617-555-0123", "--consent"],
+        cwd=folder, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    help_base = median_seconds([sys.executable, "-c", TYPER_HELP, "--help"], cwd=folder, env=env)
+    list_base = median_seconds([sys.executable, "-c", SQLITE_LIST], cwd=folder, env=env)
+    print(f"{RUNS} runs each, medians (this machine, {os.cpu_count()} cores)")
+    for args, base, target in (
+        (["--help"], help_base, 0.3),
+        (["hubs", "--help"], help_base, 0.3),
+        (["hubs", "list"], list_base, 0.6),
+    ):
+        seconds = median_seconds([HUBFLOW, *args], cwd=folder, env=env)
+        verdict = "ok" if seconds < target else "OVER TARGET"
+        print(
+            f"  hubflow {' '.join(args):<12} {seconds:6.3f} s   baseline {base:6.3f} s   "
+            f"ratio {seconds / base:4.2f}x   target < {target} s: {verdict}"
         )
-        list_base = median_seconds([sys.executable, "-c", SQLITE_LIST], cwd=folder, env=env)
-        print(f"{RUNS} runs each, medians (this machine, {os.cpu_count()} cores)")
-        for args, base, target in (
-            (["--help"], help_base, 0.3),
-            (["hubs", "--help"], help_base, 0.3),
-            (["hubs", "list"], list_base, 0.6),
-        ):
-            seconds = median_seconds([HUBFLOW, *args], cwd=folder, env=env)
-            verdict = "ok" if seconds < target else "OVER TARGET"
-            print(
-                f"  hubflow {' '.join(args):<12} {seconds:6.3f} s   baseline {base:6.3f} s   "
-                f"ratio {seconds / base:4.2f}x   target < {target} s: {verdict}"
-            )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    assert not folder.exists()
 
 
 if __name__ == "__main__":

@@ -20,18 +20,17 @@ from __future__ import annotations
 import argparse
 import email
 import os
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from bench.join import csrf_pair, free_port, post_join
+from bench.scratch import scratch
 
 ROOT = Path(__file__).resolve().parents[1]
 HUBFLOW = [sys.executable, "-m", "hubflow.cli.main"]
@@ -269,12 +268,11 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=2.0)
     parser.add_argument("--skip-worker", action="store_true")
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="hubflow-latency-"))
-    try:
+    with scratch("hubflow-latency-") as folder:
         for part in ("baseline", "serve"):
-            (scratch / part).mkdir()
-        base = figures("baseline (1 proc)", baseline(scratch / "baseline", args.forms))
-        served, runs = through_serve(scratch / "serve", args.forms, args.gap)
+            (folder / part).mkdir()
+        base = figures("baseline (1 proc)", baseline(folder / "baseline", args.forms))
+        served, runs = through_serve(folder / "serve", args.forms, args.gap)
         serve = figures("hubflow serve", served)
         print(
             f"{'':<18} {runs} process-events runs for {2 * args.forms} events; "
@@ -282,16 +280,14 @@ def main() -> None:
         )
         if not args.skip_worker:
             for here, label in ((True, "worker topology"), (False, "  relay --to-worker")):
-                folder = scratch / f"worker-{here}"
-                folder.mkdir()
-                worked, runs = through_worker(folder, args.forms, args.gap, here=here)
+                place = folder / f"worker-{here}"
+                place.mkdir()
+                worked, runs = through_worker(place, args.forms, args.gap, here=here)
                 worker = figures(label, worked)
                 print(
                     f"{'':<18} {runs} process-events runs for {2 * args.forms} events; "
                     f"p50 {worker['p50'] / base['p50']:.1f}x the baseline"
                 )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

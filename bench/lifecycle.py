@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
-import tempfile
 import time
 from pathlib import Path
+
+from bench.scratch import scratch
 
 
 def main() -> None:
@@ -29,7 +29,11 @@ def main() -> None:
     parser.add_argument("--forms", type=int, default=50, help="forms sent one at a time")
     parser.add_argument("--database", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="hubflow-bench-"))
+    with scratch("hubflow-bench-") as tmp:
+        measure(args, tmp)
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> None:
     os.environ["HUBFLOW_DATABASE_URL"] = args.database or f"sqlite:///{tmp / 'bench.db'}"
     os.environ["HUBFLOW_OUTBOX_DIR"] = str(tmp / "outbox")
     os.environ["HUBFLOW_PUBLIC_DIR"] = str(tmp / "public")
@@ -53,7 +57,6 @@ def main() -> None:
 
         flush()  # Prefect's queued logs and events, while its server still answers
         server.stop(grace=5)
-        shutil.rmtree(tmp, ignore_errors=True)  # a bench leaves nothing behind
 
 
 def free_port() -> int:

@@ -8,7 +8,7 @@ import socket
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.email.backends import Outgoing
@@ -33,7 +33,7 @@ def release_stale(sessions: sessionmaker[Session], *, lease: timedelta, now: dat
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+def _due(now: datetime | ColumnElement[datetime]) -> tuple[ColumnElement[bool], ...]:
     """Waiting to be sent, and not waiting for a retry's time."""
     return (
         Email.state == EmailState.PENDING,
@@ -47,81 +47,71 @@ def due_count(sessions: sessionmaker[Session], *, now: datetime | None = None) -
         return session.scalar(select(func.count()).where(*_due(now or utcnow()))) or 0
 
 
+# Built once: a dispatcher claims a few emails at a time, many times a second.
+_SUPPRESSED = and_(
+    Email.to_staff.is_(False),
+    or_(
+        and_(Email.kind.not_in(ASKED_FOR), Email.to_email.in_(select(Suppression.email))),
+        Email.to_email.in_(
+            select(Suppression.email).where(Suppression.reason != SuppressionReason.UNSUBSCRIBE)
+        ),
+    ),
+)
+_NOW: BindParameter[datetime] = bindparam("now", type_=Email.__table__.c.created_at.type)
+# The due emails to take, each with whether its address has unsubscribed or bounced since
+# it was queued.
+_CLAIMABLE = (
+    select(Email.id, _SUPPRESSED.label("suppressed"))
+    .where(*_due(_NOW))
+    .order_by(Email.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_SET_ASIDE = (
+    update(Email)
+    .where(Email.id.in_(_IDS))
+    .values(state=EmailState.SUPPRESSED, last_error="the address unsubscribed or bounced")
+    .execution_options(synchronize_session=False)
+)
+_TAKE = (
+    update(Email)
+    .where(Email.id.in_(_IDS))
+    .values(
+        state=EmailState.SENDING,
+        claimed_by=bindparam("worker"),
+        claimed_at=_NOW,
+        attempts=Email.attempts + 1,
+    )
+    .returning(
+        Email.id,
+        Email.key,
+        Email.kind,
+        Email.hub_id,
+        Email.to_email,
+        Email.to_name,
+        Email.subject,
+        Email.html,
+        Email.text,
+        Email.unsubscribe_url,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def claim(
     sessions: sessionmaker[Session], *, worker: str, limit: int, now: datetime
 ) -> list[Outgoing]:
     """Take up to `limit` due emails for this worker, in one transaction."""
     with sessions() as session, transaction(session):
-        ids = list(
-            session.scalars(
-                select(Email.id)
-                .where(*_due(now))
-                .order_by(Email.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        if not ids:
-            return []
-        # An address may have unsubscribed or bounced since the email was queued.
-        suppressed = set(
-            session.scalars(
-                select(Email.id).where(
-                    Email.id.in_(ids),
-                    Email.to_staff.is_(False),
-                    or_(
-                        and_(
-                            Email.kind.not_in(ASKED_FOR),
-                            Email.to_email.in_(select(Suppression.email)),
-                        ),
-                        Email.to_email.in_(
-                            select(Suppression.email).where(
-                                Suppression.reason != SuppressionReason.UNSUBSCRIBE
-                            )
-                        ),
-                    ),
-                )
-            )
-        )
+        rows = session.execute(_CLAIMABLE, {"now": now, "limit": limit}).all()
+        suppressed = [r.id for r in rows if r.suppressed]
         if suppressed:
-            session.execute(
-                update(Email)
-                .where(Email.id.in_(suppressed))
-                .values(
-                    state=EmailState.SUPPRESSED, last_error="the address unsubscribed or bounced"
-                )
-                .execution_options(synchronize_session=False)
-            )
-        ids = [i for i in ids if i not in suppressed]
+            session.execute(_SET_ASIDE, {"ids": suppressed})
+        ids = [r.id for r in rows if not r.suppressed]
         if not ids:
             return []
-        session.execute(
-            update(Email)
-            .where(Email.id.in_(ids))
-            .values(
-                state=EmailState.SENDING,
-                claimed_by=worker,
-                claimed_at=now,
-                attempts=Email.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        rows = session.execute(
-            select(
-                Email.id,
-                Email.key,
-                Email.kind,
-                Email.hub_id,
-                Email.to_email,
-                Email.to_name,
-                Email.subject,
-                Email.html,
-                Email.text,
-                Email.unsubscribe_url,
-            )
-            .where(Email.id.in_(ids))
-            .order_by(Email.id)
-        ).all()
+        taken = session.execute(_TAKE, {"ids": ids, "worker": worker, "now": now}).all()
     return [
         Outgoing(
             id=r.id,
@@ -135,5 +125,5 @@ def claim(
             text=r.text,
             unsubscribe_url=r.unsubscribe_url,
         )
-        for r in rows
+        for r in sorted(taken, key=lambda r: r.id)
     ]

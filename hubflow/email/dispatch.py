@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,6 +57,22 @@ def backoff(attempt: int, base: float, *, rng: Callable[[], float] = random.rand
     return base * (2 ** (attempt - 1)) * (0.5 + rng())
 
 
+_TABLE = cast(Table, Email.__table__)
+# Only the worker still holding an email's claim may record it.
+_MINE = (_TABLE.c.state == EmailState.SENDING, _TABLE.c.claimed_by == bindparam("worker"))
+# The common case, built once: every email of a batch that went out, one executemany.
+_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("eid"), *_MINE)
+    .values(
+        state=EmailState.SENT,
+        sent_at=bindparam("now"),
+        last_error="",
+        provider_message_id=bindparam("pid"),
+    )
+)
+
+
 def record(
     sessions: sessionmaker[Session],
     results: list[tuple[int, SendResult]],
@@ -68,31 +85,23 @@ def record(
 
     Only the worker still holding an email's claim may record it.
     """
-    table = Email.__table__
-    assert isinstance(table, Table)
-    mine = (table.c.state == EmailState.SENDING, table.c.claimed_by == worker)
     outcomes, sent = [], []
     with sessions() as session, transaction(session):
         for email_id, result in results:
             if isinstance(result, Sent):  # the common case: one executemany below
-                sent.append({"eid": email_id, "pid": result.provider_id})
+                sent.append(
+                    {"eid": email_id, "pid": result.provider_id, "worker": worker, "now": now}
+                )
                 outcomes.append("sent")
                 continue
             values, outcome = _values_for(session, email_id, result, settings=settings, now=now)
-            session.execute(update(table).where(table.c.id == email_id, *mine).values(**values))
+            session.execute(
+                update(_TABLE).where(_TABLE.c.id == email_id, *_MINE).values(**values),
+                {"worker": worker},
+            )
             outcomes.append(outcome)
         if sent:
-            session.execute(
-                update(table)
-                .where(table.c.id == bindparam("eid"), *mine)
-                .values(
-                    state=EmailState.SENT,
-                    sent_at=now,
-                    last_error="",
-                    provider_message_id=bindparam("pid"),
-                ),
-                sent,
-            )
+            session.execute(_SENT, sent)
     return outcomes
 
 

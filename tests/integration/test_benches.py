@@ -5,6 +5,7 @@ happened and cleans up after itself)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,10 +20,13 @@ from tests.system.helpers import ROOT
     [
         ["bench.sweep", "--sizes", "300,600"],
         ["bench.dispatch", "--emails", "200", "--delay", "0.001"],
+        ["bench.join", "--seconds", "1", "--connections", "4"],
     ],
-    ids=["sweep", "dispatch"],
+    ids=["sweep", "dispatch", "join"],
 )
 def test_a_bench_leaves_nothing_behind(tmp_path: Path, argv: list[str]) -> None:
+    if argv[0] == "bench.join" and not shutil.which("wrk"):
+        pytest.skip("bench/join.py drives its load with wrk (apt-get install wrk)")
     here, scratch = tmp_path / "cwd", tmp_path / "tmp"
     here.mkdir()
     scratch.mkdir()
