@@ -134,6 +134,8 @@ def _settle(settled: list[tuple[_Sink, bool, Any]]) -> None:
     by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
     for sink, ok, value in settled:
         if isinstance(sink, Future):
+            if sink.cancelled():
+                continue
             if ok:
                 sink.set_result(value)
             else:
