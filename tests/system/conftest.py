@@ -1,4 +1,7 @@
-"""One Prefect server for the system tests that bring their own hubflow processes to it."""
+"""A Prefect server for the system tests that bring their own hubflow processes to it: one
+per test module, so that what one module leaves on it (a work pool whose worker has gone,
+deployments whose scheduled runs turn late) does not load the server the next one uses
+(its SQLite was seen locked for minutes, stalling a flow run's start)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from hubflow.serve import local_api, prefect_environment, start_prefect_server
 from tests.system.helpers import free_port
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str]]:
     """A `prefect server start` (its port, its API URL), as an operator runs one."""
     folder: Path = tmp_path_factory.mktemp("prefect-server")
