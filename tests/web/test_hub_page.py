@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -229,8 +229,12 @@ def test_a_hub_paused_while_overdue_is_told_how_far_past_its_deadline_it_is(
 ) -> None:
     from models.services.common import Actor
 
-    started = utcnow() - timedelta(days=65)  # first action due 60 days after: 5 days ago
-    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member, now=started)
-    hubs.pause(session, hub.id, actor=Actor.staff(staff_member), reason="summer")
-    page = client.get(page_of(hub)).text
+    # At noon in Boston, both days in summer time: "5 days" does not depend on the hour the
+    # test runs (late evening in Boston is already tomorrow in UTC, and a day 65 days back
+    # may lie on the other side of a clock change).
+    with time_machine.travel(datetime(2026, 7, 15, 16, 0, tzinfo=UTC), tick=False):
+        started = utcnow() - timedelta(days=65)  # first action due 60 days after: 5 days ago
+        hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member, now=started)
+        hubs.pause(session, hub.id, actor=Actor.staff(staff_member), reason="summer")
+        page = client.get(page_of(hub)).text
     assert "The GO! Team has paused your Hub, 5 days past your deadline." in page
