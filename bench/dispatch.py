@@ -21,10 +21,10 @@ from pydantic import SecretStr
 from sqlalchemy.orm import sessionmaker
 
 from bench.scratch import scratch
-from hubflow.db import make_engine, upgrade
-from hubflow.email.backends import SendGridBackend
-from hubflow.email.dispatch import dispatch
-from hubflow.settings import get_settings
+from plumbing.db import make_engine, upgrade
+from plumbing.email.backends import SendGridBackend
+from plumbing.email.dispatch import dispatch
+from plumbing.settings import get_settings
 from tests import factories
 
 
@@ -47,7 +47,7 @@ def main() -> None:
             factories.pending_emails(session, args.emails, prefix=f"bench-{time.time_ns()}")
         # The fake runs in its own process, as SendGrid would: it must not share our GIL.
         fake = subprocess.Popen(
-            [sys.executable, "-m", "hubflow.email.fake_sendgrid", "--delay", str(args.delay)],
+            [sys.executable, "-m", "plumbing.email.fake_sendgrid", "--delay", str(args.delay)],
             stdout=subprocess.PIPE,
             text=True,
         )

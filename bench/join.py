@@ -4,7 +4,7 @@ handler in the same run.
     .venv/bin/python -m bench.join [--seconds S] [--connections C] [--database-url URL]
 
 Each request is a new group, so each creates a Hub with its contact, interest form, audit
-row and two events (posts that arrive together share a transaction: hubflow.batching).
+row and two events (posts that arrive together share a transaction: plumbing.batching).
 The per-address rate limit is lifted for the run (HUBFLOW_JOIN_RATE_LIMIT), since all load
 comes from 127.0.0.1. Prints requests/s and p99 latency for both, the ratio, and checks
 that the database holds one Hub per answered request. SQLite in a temporary folder unless
@@ -159,8 +159,8 @@ def empty(url: str) -> None:
     """A clean schema at `url`: migrated, no Hubs, the bundled districts loaded."""
     from sqlalchemy import text
 
-    from hubflow.db import make_engine, upgrade
     from models import Base
+    from plumbing.db import make_engine, upgrade
 
     upgrade(url)
     engine = make_engine(url)
@@ -173,8 +173,8 @@ def empty(url: str) -> None:
 def count_hubs(url: str) -> int:
     from sqlalchemy.orm import Session
 
-    from hubflow.db import make_engine
     from models.services.queries import count_hubs as count
+    from plumbing.db import make_engine
 
     engine = make_engine(url)
     with Session(engine) as session:

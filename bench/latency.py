@@ -40,7 +40,7 @@ PREFECT = str(Path(sys.executable).parent / "prefect")
 def environment(folder: Path, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'hubflow.db'}",
+        "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'plumbing.db'}",
         "HUBFLOW_OUTBOX_DIR": str(folder / "outbox"),
         "HUBFLOW_PUBLIC_DIR": str(folder / "public"),
         "HUBFLOW_DATA_DIR": str(folder),
@@ -90,7 +90,7 @@ def start(
 
 
 def wait_healthy(url: str, timeout: float = 180) -> None:
-    from hubflow.supervise import healthy
+    from hubflow.runtime.supervise import healthy
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -222,11 +222,11 @@ def baseline(folder: Path, n: int) -> list[float]:
     env = environment(folder)
     prepare(folder, env)
     os.environ.update({k: v for k, v in env.items() if k.startswith("HUBFLOW_")})
-    from hubflow.db import reset_engines, session_factory
-    from hubflow.email.dispatch import dispatch
-    from hubflow.settings import get_settings
     from models.base import utcnow
     from models.services.hubs import submit_interest
+    from plumbing.db import reset_engines, session_factory
+    from plumbing.email.dispatch import dispatch
+    from plumbing.settings import get_settings
     from tasks.events import process_waiting
 
     get_settings.cache_clear()

@@ -41,19 +41,19 @@ def measure(args: argparse.Namespace, tmp: Path) -> None:
 
     # A Prefect server in its own process, as `hubflow serve` runs it; the flows run here,
     # as they would in a worker's flow-run process.
-    from hubflow.serve import local_api, prefect_environment, start_prefect_server
+    from hubflow.runtime.serve import local_api, prefect_environment, start_prefect_server
 
     port = free_port()
     os.environ.update(prefect_environment(home=tmp / ".prefect", api_url=local_api(port)))
     server = start_prefect_server(port, log_file=tmp / "prefect-server.log")
     try:
-        from hubflow.prefect_setup import configure
+        from plumbing.prefect_setup import configure
 
         configure()
         run(args.hubs)
         one_at_a_time(args.forms)
     finally:
-        from hubflow.prefect_setup import flush
+        from plumbing.prefect_setup import flush
 
         flush()  # Prefect's queued logs and events, while its server still answers
         server.stop(grace=5)
@@ -69,8 +69,6 @@ def run(n: int) -> None:
     from sqlalchemy import func, select
 
     from flows.process_events import process_events
-    from hubflow.db import session_factory, upgrade
-    from hubflow.openstates import bundled
     from models.audit import DomainEvent
     from models.base import utcnow
     from models.email import Email
@@ -78,6 +76,8 @@ def run(n: int) -> None:
     from models.review import ReviewTask
     from models.services import hubs, reviews
     from models.services.legislature import import_legislature
+    from plumbing.db import session_factory, upgrade
+    from plumbing.openstates import bundled
     from tests import factories
 
     upgrade()
@@ -144,12 +144,12 @@ def one_at_a_time(n: int) -> None:
 
     from sqlalchemy import func, select
 
-    from hubflow.db import session_factory
-    from hubflow.handover import InProcess
-    from hubflow.relay import Relay
-    from hubflow.settings import get_settings
+    from hubflow.runtime.handover import InProcess
+    from hubflow.runtime.relay import Relay
     from models.audit import DomainEvent
     from models.services import hubs
+    from plumbing.db import session_factory
+    from plumbing.settings import get_settings
     from tests import factories
 
     sessions = session_factory()

@@ -35,10 +35,10 @@ def build(path: Path, n: int) -> None:
     url = f"sqlite:///{path}"
     from sqlalchemy import insert, select
 
-    from hubflow.db import make_engine, upgrade
     from models.enums import Stage, Status, SubmissionState
     from models.hub import Contact, Hub, Submission
     from models.legislature import District
+    from plumbing.db import make_engine, upgrade
 
     upgrade(url)
     engine = make_engine(url)
@@ -124,13 +124,13 @@ def run_baseline_once(path: Path) -> dict[str, float]:
     os.environ["HUBFLOW_DATABASE_URL"] = f"sqlite:///{path}"
     from sqlalchemy import exists, or_, select
 
-    from hubflow.db import session_factory
-    from hubflow.email.outbox import Recipient, email_row, insert_emails
-    from hubflow.settings import get_settings
     from models.email import MessageKind
     from models.hub import Contact, Hub, Submission
     from models.legislature import District
     from models.reminder_rules import hub_windows
+    from plumbing.db import session_factory
+    from plumbing.email.outbox import Recipient, email_row, insert_emails
+    from plumbing.settings import get_settings
     from tasks.contexts import hub_fields
 
     settings = get_settings()

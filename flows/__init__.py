@@ -1,5 +1,5 @@
 """Prefect flows, one outcome each (SPEC §3, §6)."""
 
-from hubflow.prefect_setup import configure
+from plumbing.prefect_setup import configure
 
 configure()

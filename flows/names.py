@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hubflow.settings import get_settings
 from models.base import utcnow
+from plumbing.settings import get_settings
 
 
 def _moment() -> datetime:
@@ -36,8 +36,8 @@ def directory_name() -> str:
 
 
 def dispatch_name() -> str:
-    from hubflow.db import session_factory
-    from hubflow.email.claims import due_count
+    from plumbing.db import session_factory
+    from plumbing.email.claims import due_count
 
     due = due_count(session_factory())
     limit = _param("limit")

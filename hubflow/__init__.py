@@ -1,1 +1,1 @@
-"""hubflow: shared plumbing (settings, database, email, entry points) beside the domain."""
+"""hubflow's top floor: the surfaces people use (web, cli) and the runtime that runs the flows."""

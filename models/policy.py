@@ -43,3 +43,7 @@ class Policy(BaseModel):
     def due_date(self, stage: Stage, now: datetime) -> date | None:
         days = self.stage_days(stage)
         return self.today(now) + timedelta(days=days) if days is not None else None
+
+
+# The SPEC's defaults, for callers that configure nothing (tests, scripts).
+DEFAULT_POLICY = Policy()

@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hubflow.settings import Settings
-from hubflow.tokens import hub_url
 from models.enums import Stage
 from models.hub import Hub, Submission
 from models.presenters import Document
 from models.review import ReviewTask
 from models.services.timeline import facts_for, versions
+from plumbing.settings import Settings
+from plumbing.tokens import hub_url
 
 
 def stage_label(stage: Stage | str) -> str:

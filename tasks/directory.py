@@ -10,9 +10,9 @@ from typing import Any
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
 from models.services.directory import directory
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
 
 
 def write_directory_file() -> list[dict[str, Any]]:

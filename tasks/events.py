@@ -11,14 +11,14 @@ from prefect import task
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.db import session_factory
-from hubflow.settings import Settings, get_settings
 from models.audit import DomainEvent
 from models.base import utcnow
 from models.enums import Stage
 from models.events import EventType
 from models.hub import Hub
 from models.services.common import transaction
+from plumbing.db import session_factory
+from plumbing.settings import Settings, get_settings
 from tasks.reactions import REACTIONS, Reaction
 
 log = logging.getLogger(__name__)

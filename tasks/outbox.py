@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prefect import task
 
-from hubflow.db import session_factory
-from hubflow.email.dispatch import dispatch
+from plumbing.db import session_factory
+from plumbing.email.dispatch import dispatch
 
 
 @task(retries=2, retry_delay_seconds=[5, 30])

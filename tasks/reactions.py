@@ -14,9 +14,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hubflow.email.outbox import Recipient, queue_email
-from hubflow.geography import geography
-from hubflow.settings import Settings
 from models.audit import DomainEvent
 from models.email import MessageKind
 from models.enums import ReviewKind, Stage, SubmissionState
@@ -27,6 +24,9 @@ from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
 from models.services.review_tasks import ensure_review_task, review_due
 from models.staff import StaffMember
+from plumbing.email.outbox import Recipient, queue_email
+from plumbing.geography import geography
+from plumbing.settings import Settings
 from tasks.contexts import hub_context, stage_label, submission_context, task_context
 
 

@@ -10,10 +10,6 @@ from typing import Any
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from hubflow.db import session_factory
-from hubflow.email.outbox import Recipient, queue_email
-from hubflow.geography import geography
-from hubflow.settings import get_settings
 from models.email import MessageKind
 from models.enums import Chamber, Stage, Status
 from models.services import reports
@@ -21,6 +17,10 @@ from models.services.areas import Area, by_area
 from models.services.common import transaction
 from models.services.coverage import coverage
 from models.words import longday
+from plumbing.db import session_factory
+from plumbing.email.outbox import Recipient, queue_email
+from plumbing.geography import geography
+from plumbing.settings import get_settings
 
 COVER_WORDS = {"listed": "Listed", "in_progress": "In progress", "none": "Without a Hub"}
 

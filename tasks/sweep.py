@@ -9,15 +9,6 @@ from typing import Any
 from prefect import task
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.db import session_factory
-from hubflow.email.outbox import (
-    Recipient,
-    email_row,
-    insert_emails,
-    insert_ignoring_duplicates,
-    suppressed_among,
-)
-from hubflow.settings import Settings, get_settings
 from models.base import utcnow
 from models.email import MessageKind
 from models.enums import ReviewKind, Status
@@ -35,6 +26,15 @@ from models.services.sweep import (
     plan,
 )
 from models.staff import StaffMember
+from plumbing.db import session_factory
+from plumbing.email.outbox import (
+    Recipient,
+    email_row,
+    insert_emails,
+    insert_ignoring_duplicates,
+    suppressed_among,
+)
+from plumbing.settings import Settings, get_settings
 from tasks.contexts import hub_fields, staff_url
 
 

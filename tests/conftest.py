@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow import db
-from hubflow.openstates import bundled
-from hubflow.settings import get_settings
 from models import Base
 from models.enums import reword
 from models.services.legislature import import_legislature
+from plumbing import db
+from plumbing.openstates import bundled
+from plumbing.settings import get_settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE = SHARED / "reference"

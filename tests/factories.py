@@ -140,8 +140,8 @@ def pending_emails(session: Session, n: int, *, prefix: str = "bulk") -> list[st
     """`n` rendered, pending emails (one rendering, many rows), as the outbox would hold."""
     from sqlalchemy import insert
 
-    from hubflow.email.outbox import Recipient, email_key, queue_email
     from models.email import Email, MessageKind
+    from plumbing.email.outbox import Recipient, email_key, queue_email
     from tests.email_samples import context
 
     with session.begin():
@@ -200,10 +200,10 @@ def every_kind_of_hub(
     interest form's district and towns (1st Norfolk's by default)."""
     from datetime import UTC
 
-    from hubflow.settings import get_settings
     from models.base import utcnow
     from models.enums import Status
     from models.services.common import Actor
+    from plumbing.settings import get_settings
     from tasks.events import process_waiting
     from tasks.sweep import run_sweep
 

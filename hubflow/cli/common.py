@@ -36,8 +36,8 @@ def database() -> Iterator[Session]:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from hubflow.cli.output import fail
-    from hubflow.db import session_factory
-    from hubflow.settings import get_settings
+    from plumbing.db import session_factory
+    from plumbing.settings import get_settings
 
     url = make_url(get_settings().database_url)
     where = url.render_as_string(hide_password=True)
@@ -70,8 +70,8 @@ def parse_now(value: str | None) -> datetime | None:
     from datetime import UTC
     from zoneinfo import ZoneInfo
 
-    from hubflow.settings import get_settings
     from models.errors import InvalidInput
+    from plumbing.settings import get_settings
 
     if value is None:
         return None

@@ -28,11 +28,11 @@ def coverage(
     county (where hubflow has the state's town data)."""
     from hubflow.cli import views
     from hubflow.cli.output import console, emit_json, table
-    from hubflow.geography import geography
     from models.enums import Chamber
     from models.errors import InvalidInput, choice
     from models.services.areas import Area, by_area
     from models.services.coverage import coverage as coverage_of
+    from plumbing.geography import geography
 
     with reported({"by": "--by"}), database() as session:
         area = choice(Area, by.strip().lower(), "by") if by is not None else None
@@ -110,9 +110,9 @@ def districts_lookup(
     """The State Rep, State Senate and U.S. House districts of a town (or of one ward or
     precinct of it), with who represents each."""
     from hubflow.cli.output import console, emit_json, fail, table
-    from hubflow.geography import geography
-    from hubflow.settings import get_settings
     from models.services.delegation import districts_of
+    from plumbing.geography import geography
+    from plumbing.settings import get_settings
 
     campaign = get_settings().campaign
     if not campaign.has_town_data:
@@ -173,11 +173,11 @@ def districts_import_precincts(
     match, they are listed and nothing is written."""
     from sqlalchemy import select
 
-    from hubflow import geography as shipped
     from hubflow.cli.output import console
     from models.enums import Chamber
     from models.errors import InvalidInput
     from models.legislature import District
+    from plumbing import geography as shipped
 
     with reported({"file": "FILE", "US_House": "FILE"}), database() as session:
         names: dict[str, set[str]] = {key: set() for key in ("house", "senate")}

@@ -22,9 +22,9 @@ def backup(
 ) -> None:
     """A consistent copy of the database, safe while `hubflow serve` runs. SQLite: copied
     with SQLite's online backup and integrity-checked. PostgreSQL: the pg_dump command."""
-    from hubflow.backup import backup_sqlite, pg_dump_command, sqlite_file
     from hubflow.cli.output import console
-    from hubflow.settings import get_settings
+    from plumbing.backup import backup_sqlite, pg_dump_command, sqlite_file
+    from plumbing.settings import get_settings
 
     url = get_settings().database_url
     with reported({"file": "FILE", "database": "HUBFLOW_DATABASE_URL"}):
@@ -46,9 +46,9 @@ def restore(
 ) -> None:
     """Put a backup in place of the database (stop hubflow first). A database that already
     holds Hubs is replaced only with --force."""
-    from hubflow.backup import pg_restore_command, restore_sqlite, sqlite_file
     from hubflow.cli.output import console
-    from hubflow.settings import get_settings
+    from plumbing.backup import pg_restore_command, restore_sqlite, sqlite_file
+    from plumbing.settings import get_settings
 
     url = get_settings().database_url
     with reported({"file": "FILE", "database": "HUBFLOW_DATABASE_URL"}):
@@ -64,9 +64,9 @@ def restore(
 def _refuse_a_database_with_hubs(force: bool) -> None:
     from sqlalchemy import func, inspect, select
 
-    from hubflow.db import get_engine
     from models.errors import InvalidInput
     from models.hub import Hub
+    from plumbing.db import get_engine
 
     engine = get_engine()
     if force or not inspect(engine).has_table("hubs"):

@@ -26,12 +26,12 @@ def export(
 ) -> None:
     """One row per Hub, contact, plan target, review task or email, in words."""
     from hubflow.cli.output import console
-    from hubflow.exports import as_csv as csv_text
-    from hubflow.exports import as_json as json_text
-    from hubflow.exports import rows_for
     from models.errors import InvalidInput
     from models.services.common import Actor, staff_by_email
     from models.services.exports import KINDS
+    from plumbing.exports import as_csv as csv_text
+    from plumbing.exports import as_json as json_text
+    from plumbing.exports import rows_for
 
     flags = {
         "kind": "KIND",

@@ -158,9 +158,9 @@ def _history(changes: list[dict[str, object]]) -> list[dict[str, str]]:
     from zoneinfo import ZoneInfo
 
     from hubflow.cli.output import words
-    from hubflow.settings import get_settings
     from models.base import utcnow
     from models.words import when
+    from plumbing.settings import get_settings
 
     zone = ZoneInfo(get_settings().policy.timezone)
     rows = []

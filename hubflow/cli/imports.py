@@ -41,11 +41,11 @@ def import_hubs(
     checked first: any wrong row (by line and column) and nothing is stored. Hubs already
     here (same external_id, or group name and district) are left as they are."""
     from hubflow.cli.output import console
-    from hubflow.settings import get_settings
     from models.base import utcnow
     from models.errors import InvalidInput
     from models.services.common import Actor, staff_by_email
     from models.services.imports import import_hubs as run_import
+    from plumbing.settings import get_settings
 
     with reported({"file": "FILE", "staff": "--staff"}), database() as session:
         try:

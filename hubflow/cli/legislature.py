@@ -51,8 +51,8 @@ def districts_import(
 ) -> None:
     """Import districts, legislators and committees from Open States CSV or YAML."""
     from hubflow.cli.output import print_import
-    from hubflow.openstates import read_path
     from models.services.legislature import import_legislature
+    from plumbing.openstates import read_path
 
     with reported(), database() as session:
         print_import(import_legislature(session, read_path(path)))
@@ -77,8 +77,8 @@ def legislators_list(
     """Legislators with their stance and their role on the campaign's committee of focus."""
     from hubflow.cli import views
     from hubflow.cli.output import emit_json, table
-    from hubflow.settings import get_settings
     from models.services import legislators
+    from plumbing.settings import get_settings
 
     focus = get_settings().campaign.committee.name
     with reported({"chamber": "--chamber", "stance": "--stance"}), database() as session:
@@ -106,8 +106,8 @@ def legislators_show(legislator_id: int = LEGISLATOR, as_json: bool = JSON) -> N
     """One legislator, with committee roles and the history of their stance."""
     from hubflow.cli import views
     from hubflow.cli.output import console, emit_json, table, words
-    from hubflow.settings import get_settings
     from models.services import legislators, queries
+    from plumbing.settings import get_settings
 
     with reported(), database() as session:
         leg = queries.get_legislator(session, legislator_id)
@@ -178,9 +178,9 @@ def legislators_import_cosponsors(
 ) -> None:
     """Mark the legislators on a bill's co-sponsor list (CSV with a name column) co-sponsors."""
     from hubflow.cli.output import console, emit_json
-    from hubflow.cosponsors import read_cosponsors
     from models.services import legislators, queries
     from models.services.common import Actor, staff_by_email
+    from plumbing.cosponsors import read_cosponsors
 
     with reported({"staff": "--staff", "chamber": "--chamber"}), database() as session:
         names = read_cosponsors(path)

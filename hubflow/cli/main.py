@@ -41,7 +41,7 @@ def _campaign_first(ctx: typer.Context) -> None:
     if ctx.resilient_parsing or {"--help", "-h"} & set(sys.argv[1:] + ctx.args):
         return
     from hubflow.cli.output import fail
-    from hubflow.settings import settings_problem
+    from plumbing.settings import settings_problem
 
     problem = settings_problem()
     if problem:

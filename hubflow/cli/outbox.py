@@ -20,7 +20,7 @@ def list_(
     """Emails, newest first, with why any failed."""
     from hubflow.cli import views
     from hubflow.cli.output import emit_json, table
-    from hubflow.email.queries import list_emails
+    from plumbing.email.queries import list_emails
 
     with reported({"state": "--state"}), database() as session:
         rows = [views.email_row(e) for e in list_emails(session, state=state, limit=limit)]
@@ -45,9 +45,9 @@ def dispatch(
 ) -> None:
     """Send the emails that are due, through the configured backend."""
     from hubflow.cli.output import console, progress
-    from hubflow.db import session_factory
-    from hubflow.email.claims import due_count
-    from hubflow.email.dispatch import dispatch as send
+    from plumbing.db import session_factory
+    from plumbing.email.claims import due_count
+    from plumbing.email.dispatch import dispatch as send
 
     sessions = session_factory()
     with reported():

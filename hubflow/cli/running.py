@@ -22,10 +22,10 @@ def init(
     """Create or upgrade the database, load the state's districts (and the legislators
     that ship with hubflow), and write a secret key if none is configured."""
     from hubflow.cli.output import console, fail, print_import
-    from hubflow.db import session_factory, upgrade
-    from hubflow.openstates import bundled, state_districts
-    from hubflow.settings import get_settings, write_key_file
     from models.services.legislature import import_legislature
+    from plumbing.db import session_factory, upgrade
+    from plumbing.openstates import bundled, state_districts
+    from plumbing.settings import get_settings, write_key_file
 
     settings = get_settings()
     campaign = settings.campaign
@@ -57,7 +57,7 @@ def demo(
 ) -> None:
     """Take a small cohort of example Hubs through the lifecycle on simulated time (the
     default campaign's example, in a folder of its own)."""
-    from hubflow.demo import run
+    from hubflow.cli.demo import run
 
     with reported():
         run(folder)

@@ -40,8 +40,8 @@ def serve(
 ) -> None:
     """Run everything on this machine: a Prefect server, the deployments, the event relay
     and the web app. Ctrl-C or SIGTERM stops it all."""
-    from hubflow.serve import serve as serve_all
-    from hubflow.settings import get_settings
+    from hubflow.runtime.serve import serve as serve_all
+    from plumbing.settings import get_settings
 
     require_secret_key()
     logs = get_settings().data_dir / "logs"
@@ -66,7 +66,7 @@ def web(
 ) -> None:
     """Run the web app alone. The events it records are handed over by `hubflow relay`
     (or `hubflow serve`); nothing reacts to them until one runs."""
-    from hubflow.serve import run_web
+    from hubflow.runtime.serve import run_web
 
     require_secret_key()
     with cannot_start():
@@ -84,7 +84,7 @@ def relay(
     """Hand recorded events to Prefect (the server at PREFECT_API_URL) as they come, as
     flow runs it processes itself or a worker runs; hand over again those of runs that
     crashed. Ctrl-C or SIGTERM stops it."""
-    from hubflow.serve import run_relay
+    from hubflow.runtime.serve import run_relay
 
     with cannot_start():
         run_relay(here=not to_worker)
@@ -95,11 +95,11 @@ def process() -> None:
     """Handle the events waiting now, in this process, without Prefect: queue and send
     their emails, open review tasks, publish the directory. For scripts and tiny set-ups."""
     from hubflow.cli.output import console
-    from hubflow.db import session_factory
-    from hubflow.email.dispatch import dispatch
-    from hubflow.settings import get_settings
     from models.base import utcnow
     from models.words import plural
+    from plumbing.db import session_factory
+    from plumbing.email.dispatch import dispatch
+    from plumbing.settings import get_settings
     from tasks.directory import write_directory_file
     from tasks.events import process_waiting
 
@@ -115,7 +115,7 @@ def process() -> None:
 def require_secret_key() -> None:
     """Refuse to run a server that would sign with no key, or a key anyone knows."""
     from hubflow.cli.output import err_console
-    from hubflow.settings import MissingSecret, get_settings
+    from plumbing.settings import MissingSecret, get_settings
 
     try:
         get_settings().key()
@@ -138,7 +138,7 @@ def exit_now(code: int) -> None:
 @contextmanager
 def cannot_start() -> Iterator[None]:
     """A part that cannot start (a port taken, no Prefect server) says why: exit code 1."""
-    from hubflow.supervise import CannotStart
+    from hubflow.runtime.supervise import CannotStart
 
     try:
         yield

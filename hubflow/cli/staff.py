@@ -22,8 +22,8 @@ def add(
 ) -> None:
     """Add a staff member."""
     from hubflow.cli.output import console
-    from hubflow.settings import get_settings
     from models.services.staff import add_staff
+    from plumbing.settings import get_settings
 
     with reported({"name": "--name", "email": "--email"}), database() as session:
         member = add_staff(session, name=name, email=email)
@@ -44,9 +44,9 @@ def set_password(
 ) -> None:
     """Set the password a staff member logs in to /staff with."""
     from hubflow.cli.output import console
-    from hubflow.passwords import hash_password
     from models.errors import InvalidInput
     from models.services.staff import set_password_hash
+    from plumbing.passwords import hash_password
 
     with reported({"password": "--password", "email": "EMAIL"}):
         if len(password) < 10:
@@ -60,8 +60,8 @@ def set_password(
 def deactivate(email: str = EMAIL) -> None:
     """Someone leaves the staff: their sessions end now, and they can log in no more."""
     from hubflow.cli.output import console
-    from hubflow.settings import get_settings
     from models.services import staff
+    from plumbing.settings import get_settings
 
     with reported({"email": "EMAIL"}), database() as session:
         member = staff.deactivate(session, email)
@@ -74,8 +74,8 @@ def list_(as_json: bool = JSON) -> None:
     """The staff, active or not."""
     from hubflow.cli import views
     from hubflow.cli.output import emit_json, table
-    from hubflow.settings import get_settings
     from models.services.staff import list_staff
+    from plumbing.settings import get_settings
 
     with reported(), database() as session:
         rows = [views.staff_row(m) for m in list_staff(session)]

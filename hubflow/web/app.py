@@ -12,13 +12,13 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from hubflow.db import get_engine, unavailable
-from hubflow.settings import MissingSecret, get_settings
 from hubflow.web.boundary import check_query
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import busy, message
 from hubflow.web.routes import hub, links, places, public, staff, webhooks
 from models.errors import InvalidInput, NotFound
+from plumbing.db import get_engine, unavailable
+from plumbing.settings import MissingSecret, get_settings
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hubflow.geography import geography
 from models.enums import ActionKind, Goal, OnboardingProcess, Stage, Stance, TargetRole
 from models.hub import Hub
 from models.legislature import Legislator
 from models.services.delegation import delegation
+from plumbing.geography import geography
 
 
 def checklist(cause: str) -> list[tuple[Stage, str]]:

@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 
-from hubflow.settings import get_settings
 from hubflow.web import security
 from models import words
 from models.base import utcnow
+from plumbing.settings import get_settings
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.undefined = StrictUndefined

@@ -13,7 +13,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
-from hubflow.settings import Settings, get_settings
+from plumbing.settings import Settings, get_settings
 
 CSRF_COOKIE, STAFF_COOKIE, FLASH_COOKIE = "hubflow_csrf", "hubflow_staff", "hubflow_flash"
 

@@ -11,12 +11,12 @@ import pytest
 from playwright.sync_api import Browser
 from sqlalchemy.orm import sessionmaker
 
-from hubflow.db import get_engine, reset_engines
-from hubflow.passwords import hash_password
-from hubflow.settings import get_settings
-from hubflow.tokens import hub_token
 from models.enums import Stage
 from models.services.staff import add_staff, set_password_hash
+from plumbing.db import get_engine, reset_engines
+from plumbing.passwords import hash_password
+from plumbing.settings import get_settings
+from plumbing.tokens import hub_token
 from tests import factories
 from tests.browser.conftest import (
     axe_violations,

@@ -8,10 +8,10 @@ import time
 from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.passwords import hash_password
 from models.services import hubs
 from models.services.staff import add_staff, set_password_hash
 from models.staff import StaffMember
+from plumbing.passwords import hash_password
 from tests import factories
 from tests.browser.conftest import LAPTOP, PHONE, axe_violations, context, log_in, screenshot
 

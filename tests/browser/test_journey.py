@@ -12,11 +12,11 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.email.dispatch import dispatch
-from hubflow.passwords import hash_password
-from hubflow.settings import get_settings
 from models.base import utcnow
 from models.services.staff import add_staff
+from plumbing.email.dispatch import dispatch
+from plumbing.passwords import hash_password
+from plumbing.settings import get_settings
 from tasks.events import process_waiting
 
 

@@ -9,7 +9,6 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.tokens import hub_token, unsubscribe_token
 from hubflow.web.hub_content import plan_rows
 from models.base import utcnow
 from models.enums import Stage, TargetRole
@@ -18,6 +17,7 @@ from models.plan import PlanTarget
 from models.services import hubs
 from models.services.staff import add_staff
 from models.staff import StaffMember
+from plumbing.tokens import hub_token, unsubscribe_token
 from tests import factories
 from tests.browser.conftest import (
     PHONE,

@@ -14,7 +14,7 @@ def prefect_harness() -> Iterator[None]:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from prefect.testing.utilities import prefect_test_harness
 
-    from hubflow.prefect_setup import configure
+    from plumbing.prefect_setup import configure
 
     configure()
     with prefect_test_harness(server_startup_timeout=None):

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.process_events import process_events
-from hubflow.relay import Relay
-from hubflow.settings import get_settings
+from hubflow.runtime.relay import Relay
 from models.audit import DomainEvent
 from models.email import Email
 from models.hub import Hub
 from models.review import ReviewTask
 from models.services import hubs
+from plumbing.settings import get_settings
 from tests import factories
 
 

@@ -11,13 +11,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from flows.process_events import process_events
-from hubflow.settings import get_settings
 from models.audit import DomainEvent, StageChange
 from models.base import utcnow
 from models.email import Email
 from models.enums import Decision, ReviewKind, ReviewState, Stage, SubmissionState
 from models.hub import Hub, Submission
 from models.services import hubs, reviews
+from plumbing.settings import get_settings
 from tests import factories
 from tests.flows.helpers import Watch, counts
 

@@ -20,13 +20,13 @@ from flows.dispatch_outbox import dispatch_outbox
 from flows.process_events import WrongInstance, process_events
 from flows.publish_directory import publish_directory
 from flows.sweep import sweep
-from hubflow.handover import Batch, InProcess
-from hubflow.relay import Relay
-from hubflow.settings import get_settings
+from hubflow.runtime.handover import Batch, InProcess
+from hubflow.runtime.relay import Relay
 from models.audit import DomainEvent
 from models.base import utcnow
 from models.email import Email
 from models.services import hubs
+from plumbing.settings import get_settings
 from tests import factories
 from tests.flows.test_handover import count
 
@@ -196,7 +196,7 @@ def test_every_flow_run_has_a_readable_name(
 def test_the_relay_wakes_as_soon_as_this_process_records_events(
     sessions: sessionmaker[Session], session: Session
 ) -> None:
-    from hubflow.db import events_recorded
+    from plumbing.db import events_recorded
 
     factories.staff(session)
     events_recorded.clear()

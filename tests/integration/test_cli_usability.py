@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hubflow.cli.main import app
-from hubflow.db import reset_engines, session_factory
-from hubflow.settings import get_settings
 from models.email import Email
 from models.hub import Hub
+from plumbing.db import reset_engines, session_factory
+from plumbing.settings import get_settings
 from tests.integration.helpers import row_counts
 from tests.integration.test_cli import ADD, _arg, hubflow
 

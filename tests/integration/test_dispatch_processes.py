@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.email.fake_sendgrid import FakeSendGrid
 from models.email import Email, EmailState
+from plumbing.email.fake_sendgrid import FakeSendGrid
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]

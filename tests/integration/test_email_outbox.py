@@ -14,13 +14,13 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.email.backends import OutboxBackend, RecordingBackend, Retry, SendGridBackend
-from hubflow.email.claims import due_count
-from hubflow.email.dispatch import backoff, dispatch
-from hubflow.email.fake_sendgrid import FakeSendGrid
-from hubflow.email.outbox import Recipient, queue_email
-from hubflow.settings import Settings, get_settings
 from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
+from plumbing.email.backends import OutboxBackend, RecordingBackend, Retry, SendGridBackend
+from plumbing.email.claims import due_count
+from plumbing.email.dispatch import backoff, dispatch
+from plumbing.email.fake_sendgrid import FakeSendGrid
+from plumbing.email.outbox import Recipient, queue_email
+from plumbing.settings import Settings, get_settings
 from tests.email_samples import EVIL, context
 from tests.integration.test_cli import hubflow
 

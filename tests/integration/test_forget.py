@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, String, Text, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.email.outbox import is_suppressed
 from models.audit import StageChange
 from models.base import Base
 from models.email import Email, Suppression
@@ -16,6 +15,7 @@ from models.enums import Stage
 from models.hub import Contact, Hub, Submission
 from models.services.privacy import address_hash
 from models.services.timeline import timeline
+from plumbing.email.outbox import is_suppressed
 from tests import factories
 from tests.integration.test_cli import hubflow
 

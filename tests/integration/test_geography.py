@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from hubflow.geography import PRECINCTS, geography
 from models.enums import Stage
 from models.hub import Hub
 from models.services import hubs
 from models.services.areas import Area, by_area
 from models.services.coverage import coverage
 from models.services.delegation import delegation, nearby_hubs
+from plumbing.geography import PRECINCTS, geography
 from tests import factories
 from tests.integration.test_cli import hubflow
 

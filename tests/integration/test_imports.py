@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.settings import get_settings
 from models.audit import StageChange
 from models.email import Email
 from models.enums import HubKind, ReviewKind, Stage, Status
 from models.hub import Contact, Hub, Submission
 from models.review import ReviewTask
 from models.services.import_evidence import EVIDENCE_COLUMNS
+from plumbing.settings import get_settings
 from tasks.sweep import run_sweep
 from tests import factories
 from tests.integration.helpers import row_counts
@@ -211,7 +211,7 @@ def test_an_export_imports_into_a_fresh_database_as_the_same_hubs(
     here = facts()
     assert len([f for f in here if len(f) > 4]) == len(made)  # a row per Hub, one per contact
     assert any(f[1] == "Contact for new people" for f in here if len(f) == 4)
-    from hubflow.db import reset_engines
+    from plumbing.db import reset_engines
 
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
     monkeypatch.setenv("HUBFLOW_DATABASE_URL", fresh)

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.cosponsors import parse_cosponsors
-from hubflow.openstates import read_path
-from hubflow.settings import get_settings
 from models.enums import Chamber, Stance
 from models.errors import InvalidInput
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.services.common import Actor
 from models.services.legislators import LegislatorIndex, apply_cosponsors, set_stance
 from models.services.legislature import import_legislature
+from plumbing.cosponsors import parse_cosponsors
+from plumbing.openstates import read_path
+from plumbing.settings import get_settings
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.integration.test_cli import hubflow

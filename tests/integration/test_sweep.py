@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.settings import get_settings
 from models.email import Email
 from models.enums import Decision, ReviewKind, Stage, Status
 from models.hub import Hub
 from models.review import ReviewTask
 from models.services import hubs, reviews
 from models.services.common import Actor
+from plumbing.settings import get_settings
 from tasks.events import process_waiting
 from tasks.sweep import run_sweep
 from tests import factories
@@ -331,8 +331,8 @@ def test_a_hub_paused_while_overdue_is_as_overdue_when_resumed(
 KILL_AFTER_FIRST_CHUNK = """
 import os, signal, sys
 from datetime import datetime
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
 from tasks.sweep import apply, make_plan
 
 now = datetime.fromisoformat(sys.argv[1])

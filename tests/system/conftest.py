@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hubflow.serve import local_api, prefect_environment, start_prefect_server
+from hubflow.runtime.serve import local_api, prefect_environment, start_prefect_server
 from tests.system.helpers import free_port
 
 

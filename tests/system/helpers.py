@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from hubflow.supervise import healthy
+from hubflow.runtime.supervise import healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 HUBFLOW = [sys.executable, "-m", "hubflow.cli.main"]

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.join import csrf_pair, post_join
-from hubflow.supervise import healthy
+from hubflow.runtime.supervise import healthy
 from models.audit import DomainEvent
 from models.email import Email
 from models.services.hubs import submit_interest

@@ -18,12 +18,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.join import csrf_pair, post_join
-from hubflow.db import make_engine
-from hubflow.settings import instance_for
 from models.audit import DomainEvent
 from models.email import Email
 from models.review import ReviewTask
 from models.services.hubs import submit_interest
+from plumbing.db import make_engine
+from plumbing.settings import instance_for
 from tests import factories
 from tests.system.helpers import (
     cli,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hubflow.batching import Batcher
+from plumbing.batching import Batcher
 
 
 class Recorder:

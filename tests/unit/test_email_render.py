@@ -7,8 +7,8 @@ import re
 import pytest
 from jinja2 import UndefinedError
 
-from hubflow.email.render import environment, longdate, render
 from models.email import MessageKind
+from plumbing.email.render import environment, longdate, render
 from tests.email_samples import EVIL, context
 
 

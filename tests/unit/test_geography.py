@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from hubflow import geography as shipped
-from hubflow.openstates import DATA
 from models.errors import InvalidInput
 from models.geography import county_of, natural_key
+from plumbing import geography as shipped
+from plumbing.openstates import DATA
 
 
 def _open_states(chamber: str) -> set[str]:

@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.db import get_engine, reset_engines
-from hubflow.passwords import hash_password
-from hubflow.settings import get_settings
 from hubflow.web import security
 from hubflow.web.app import create_app
 from models.staff import StaffMember
+from plumbing.db import get_engine, reset_engines
+from plumbing.passwords import hash_password
+from plumbing.settings import get_settings
 from tests import factories
 from tests.integration.test_cli import hubflow
 

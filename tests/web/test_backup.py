@@ -12,14 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from hubflow.backup import (
+from models.errors import InvalidInput
+from plumbing.backup import (
     backup_sqlite,
     pg_dump_command,
     pg_restore_command,
     restore_sqlite,
     sqlite_file,
 )
-from models.errors import InvalidInput
 from tests.integration.test_cli import hubflow
 from tests.web.test_join import form
 
@@ -38,7 +38,7 @@ def test_a_backup_under_a_load_of_joins_restores_every_hub_answered_before_it(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hubflow.settings import get_settings
+    from plumbing.settings import get_settings
 
     source = _sqlite(database_url)
     monkeypatch.setenv("HUBFLOW_JOIN_RATE_LIMIT", "100000/minute")  # a load, not one person

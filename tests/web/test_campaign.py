@@ -13,10 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.email.render import render
-from hubflow.passwords import hash_password
-from hubflow.settings import get_settings
-from hubflow.tokens import hub_token, receipt_token
 from hubflow.web import security
 from hubflow.web.app import create_app
 from models.base import utcnow
@@ -24,6 +20,10 @@ from models.email import Email, MessageKind
 from models.enums import Stage
 from models.review import ReviewTask
 from models.services.staff import add_staff, set_password_hash
+from plumbing.email.render import render
+from plumbing.passwords import hash_password
+from plumbing.settings import get_settings
+from plumbing.tokens import hub_token, receipt_token
 from tasks.reports import digest_context, report
 from tests import email_samples, factories
 from tests.integration.test_cli import hubflow

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from hubflow.tokens import hub_token, unsubscribe_token
 from models.enums import Stage
 from models.hub import Hub
 from models.services import hubs
 from models.staff import StaffMember
+from plumbing.tokens import hub_token, unsubscribe_token
 from tests import factories
 from tests.web.conftest import csrf
 from tests.web.visible import raw_codes, visible_text

@@ -10,13 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.tokens import hub_token
 from models.base import utcnow
 from models.email import Email
 from models.enums import Decision, Stage, SubmissionState
 from models.hub import Hub, Submission
 from models.services import hubs, reviews
 from models.staff import StaffMember
+from plumbing.tokens import hub_token
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import csrf

@@ -14,14 +14,14 @@ from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
-from hubflow.tokens import hub_token, unsubscribe_token
 from models.base import utcnow
 from models.enums import Stage
 from models.hub import Hub
 from models.review import ReviewTask
 from models.staff import StaffMember
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
+from plumbing.tokens import hub_token, unsubscribe_token
 from tasks.events import process_waiting
 from tests import factories
 from tests.integration.helpers import row_counts

@@ -128,7 +128,7 @@ def test_a_post_without_a_valid_csrf_token_is_refused(client: TestClient, sessio
 
 @pytest.mark.usefixtures("steady_clock")
 def test_the_form_is_rate_limited(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from hubflow.settings import get_settings
+    from plumbing.settings import get_settings
 
     monkeypatch.setenv("HUBFLOW_JOIN_RATE_LIMIT", "3/minute")
     get_settings.cache_clear()
@@ -172,7 +172,7 @@ def test_posts_at_once_each_get_their_own_answer(client: TestClient, session: Se
 def test_a_failed_batch_is_retried_form_by_form_only_when_the_database_is_there() -> None:
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-    from hubflow.db import unavailable
+    from plumbing.db import unavailable
 
     assert unavailable(OperationalError("INSERT", {}, Exception("database is locked")))
     assert unavailable(TimeoutError("no SQLite write lock within 30 s"))

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.db import get_engine, reset_engines
-from hubflow.settings import get_settings
 from hubflow.web.hub_content import plan_rows
 from models.base import utcnow
 from models.enums import Stage
@@ -19,6 +17,8 @@ from models.errors import InvalidInput
 from models.services import hubs
 from models.services.coverage import coverage
 from models.services.staff import add_staff
+from plumbing.db import get_engine, reset_engines
+from plumbing.settings import get_settings
 from tests import factories
 from tests.integration.test_cli import hubflow
 from tests.web.conftest import VERMONT

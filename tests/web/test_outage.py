@@ -20,14 +20,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow import db
-from hubflow.email.dispatch import dispatch
-from hubflow.settings import get_settings
 from hubflow.web import security
 from hubflow.web.app import create_app
 from models.base import utcnow
 from models.email import Email
 from models.hub import Contact
+from plumbing import db
+from plumbing.email.dispatch import dispatch
+from plumbing.settings import get_settings
 from tasks.events import process_waiting
 from tests import factories
 from tests.web.conftest import csrf

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from hubflow.tokens import hub_token
 from models.enums import Stage
 from models.services import hubs
 from models.staff import StaffMember
+from plumbing.tokens import hub_token
 from tests import factories
 from tests.web.test_public import listed
 from tests.web.visible import visible_text

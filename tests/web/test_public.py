@@ -6,9 +6,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
-from hubflow.tokens import hub_token, unsubscribe_token
 from models.audit import DomainEvent
 from models.base import utcnow
 from models.email import Email, Suppression
@@ -16,6 +13,9 @@ from models.enums import Decision, Stage
 from models.hub import Contact
 from models.services import hubs, reviews
 from models.staff import StaffMember
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
+from plumbing.tokens import hub_token, unsubscribe_token
 from tasks.events import process_event
 from tests import factories
 from tests.web.conftest import csrf, log_in

@@ -7,8 +7,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
 from models.base import utcnow
 from models.email import Email
 from models.enums import Stage, Status, SubmissionState
@@ -17,6 +15,8 @@ from models.legislature import Legislator, StanceChange
 from models.review import ReviewTask
 from models.services import hubs
 from models.staff import StaffMember
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
 from tasks.events import process_waiting
 from tests import factories
 from tests.integration.helpers import row_counts

@@ -21,9 +21,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.passwords import hash_password
-from hubflow.settings import get_settings
-from hubflow.tokens import hub_token
 from hubflow.web import security
 from hubflow.web.app import create_app
 from models.email import Suppression
@@ -31,6 +28,9 @@ from models.enums import Stage
 from models.services import hubs
 from models.services.staff import deactivate, set_password_hash
 from models.staff import StaffMember
+from plumbing.passwords import hash_password
+from plumbing.settings import get_settings
+from plumbing.tokens import hub_token
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.integration.test_cli import hubflow
@@ -292,7 +292,7 @@ def served(*, trusted_proxies: str = "") -> Iterator[str]:
 
     import uvicorn
 
-    from hubflow.serve import web_config
+    from hubflow.runtime.serve import web_config
 
     os.environ["HUBFLOW_TRUSTED_PROXIES"] = trusted_proxies
     get_settings.cache_clear()

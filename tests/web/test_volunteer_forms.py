@@ -13,7 +13,6 @@ from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.tokens import hub_token
 from hubflow.web.hub_content import plan_rows
 from models.base import utcnow
 from models.enums import Chamber, Decision, Stage
@@ -21,6 +20,7 @@ from models.hub import Hub, Submission
 from models.legislature import District
 from models.services import hubs, reviews
 from models.staff import StaffMember
+from plumbing.tokens import hub_token
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import csrf

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.settings import get_settings
 from models.email import Suppression
+from plumbing.settings import get_settings
 from tests.integration.helpers import row_counts
 
 

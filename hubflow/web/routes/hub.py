@@ -11,10 +11,6 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from hubflow.db import session_factory
-from hubflow.geography import geography
-from hubflow.settings import get_settings
-from hubflow.tokens import LinkRefused, read_hub_link
 from hubflow.web import forms
 from hubflow.web.boundary import MAX_ID, ascii_int
 from hubflow.web.hub_content import (
@@ -37,6 +33,10 @@ from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
 from models.services.hubs import submit_stage_work
 from models.services.timeline import Version, hub_versions, timeline
+from plumbing.db import session_factory
+from plumbing.geography import geography
+from plumbing.settings import get_settings
+from plumbing.tokens import LinkRefused, read_hub_link
 
 router = APIRouter()
 

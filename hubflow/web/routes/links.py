@@ -6,9 +6,6 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from hubflow.db import session_factory
-from hubflow.email.outbox import Recipient, queue_email
-from hubflow.settings import get_settings
 from hubflow.web import forms
 from hubflow.web.pages import page, redirect
 from models.base import utcnow
@@ -18,6 +15,9 @@ from models.errors import InvalidInput
 from models.forms import FreshLinkRequest, parse
 from models.hub import Contact, Hub
 from models.services.common import transaction
+from plumbing.db import session_factory
+from plumbing.email.outbox import Recipient, queue_email
+from plumbing.settings import get_settings
 from tasks.contexts import hub_context
 
 router = APIRouter()

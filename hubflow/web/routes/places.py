@@ -9,8 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from hubflow.db import session_factory
-from hubflow.geography import geography
 from hubflow.web.pages import page
 from models.errors import InvalidInput
 from models.geography import natural_key
@@ -18,6 +16,8 @@ from models.services.areas import Area, AreaCoverage, Part, by_area
 from models.services.coverage import coverage
 from models.services.directory import directory
 from models.services.queries import covered_districts
+from plumbing.db import session_factory
+from plumbing.geography import geography
 
 router = APIRouter()
 

@@ -8,18 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from hubflow.batching import Batcher
-from hubflow.db import session_factory, unavailable
-from hubflow.email.outbox import is_suppressed
-from hubflow.geography import geography
-from hubflow.settings import get_settings
-from hubflow.tokens import (
-    LinkRefused,
-    hub_url,
-    read_receipt_token,
-    read_unsubscribe_token,
-    receipt_token,
-)
 from hubflow.web import security
 from hubflow.web.boundary import MAX_ID
 from hubflow.web.forms import checked, field_errors, read_form, sentence
@@ -34,6 +22,18 @@ from models.services.hubs import Interest, record_interests
 from models.services.queries import covered_districts
 from models.services.suppressions import resubscribe, suppress
 from models.services.timeline import facts_for, versions
+from plumbing.batching import Batcher
+from plumbing.db import session_factory, unavailable
+from plumbing.email.outbox import is_suppressed
+from plumbing.geography import geography
+from plumbing.settings import get_settings
+from plumbing.tokens import (
+    LinkRefused,
+    hub_url,
+    read_receipt_token,
+    read_unsubscribe_token,
+    receipt_token,
+)
 
 router = APIRouter()
 JOIN_FIELDS = (
@@ -220,7 +220,7 @@ def join_thanks(request: Request, token: str) -> Response:
 
 def _record_interests(forms: list[dict[str, Any]]) -> list[Interest | InvalidInput]:
     """The database part of /join posts, off the event loop: the posts that arrived while
-    the previous transaction ran share the next one (see hubflow.batching)."""
+    the previous transaction ran share the next one (see plumbing.batching)."""
     with session_factory()() as session:
         return record_interests(session, forms)
 

@@ -13,11 +13,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sendgrid.helpers.eventwebhook import EventWebhook
 
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
 from hubflow.web.boundary import unreadable
 from models.email import SuppressionReason
 from models.services.suppressions import suppress
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
 
 router = APIRouter()
 

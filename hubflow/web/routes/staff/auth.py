@@ -9,15 +9,15 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubflow.db import session_factory
-from hubflow.passwords import check_password
-from hubflow.settings import get_settings
 from hubflow.web import security
 from hubflow.web.boundary import MAX_ID
 from hubflow.web.forms import read_form
 from hubflow.web.pages import page, redirect
 from models.services.staff import end_sessions
 from models.staff import StaffMember
+from plumbing.db import session_factory
+from plumbing.passwords import check_password
+from plumbing.settings import get_settings
 
 router = APIRouter(prefix="/staff")
 

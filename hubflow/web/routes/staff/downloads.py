@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from hubflow.db import session_factory
-from hubflow.exports import as_csv, rows_for
 from hubflow.web.pages import campaign_today, message
 from hubflow.web.routes.staff.auth import staff_for
 from models.services.common import Actor
 from models.services.exports import KINDS
+from plumbing.db import session_factory
+from plumbing.exports import as_csv, rows_for
 
 router = APIRouter(prefix="/staff")
 

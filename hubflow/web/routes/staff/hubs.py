@@ -6,9 +6,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
-from hubflow.tokens import hub_url
 from hubflow.web.boundary import MAX_ID, Id, ascii_int
 from hubflow.web.forms import read_form
 from hubflow.web.pages import Paging, campaign_today, page, redirect
@@ -22,6 +19,9 @@ from models.services.common import Actor
 from models.services.review_tasks import reassign
 from models.services.timeline import hub_versions, timeline
 from models.staff import StaffMember
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
+from plumbing.tokens import hub_url
 
 router = APIRouter(prefix="/staff")
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from hubflow.db import session_factory
-from hubflow.settings import get_settings
 from hubflow.web.boundary import MAX_ID, Id
 from hubflow.web.forms import read_form
 from hubflow.web.pages import Paging, page, redirect
@@ -15,6 +13,8 @@ from models.enums import Chamber, Stance
 from models.errors import HubflowError
 from models.services import legislators
 from models.services.common import Actor
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
 
 router = APIRouter(prefix="/staff")
 

@@ -10,7 +10,6 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hubflow.db import session_factory
 from hubflow.web.boundary import Id
 from hubflow.web.forms import read_form
 from hubflow.web.pages import campaign_today, page, redirect, when_text
@@ -25,6 +24,7 @@ from models.services.queue import QUEUE_SORTS, review_queue
 from models.services.reviews import decide
 from models.services.timeline import Version, hub_versions
 from models.staff import StaffMember
+from plumbing.db import session_factory
 
 router = APIRouter(prefix="/staff")
 

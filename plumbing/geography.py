@@ -1,4 +1,4 @@
-"""The Massachusetts precinct table shipped in hubflow/data (see its README), and the import
+"""The Massachusetts precinct table shipped in plumbing/data (see its README), and the import
 that makes it from the Secretary of the Commonwealth's table, with district names matched
 to Open States' ("Seventh Plymouth" is "7th Plymouth", "&" is "and")."""
 
@@ -106,7 +106,7 @@ def read(path: Path) -> Geography:
 def geography() -> Geography:
     """The shipped table for a Massachusetts campaign; for another state an empty one (its
     join form lists the districts, and a town lookup says there is no town data)."""
-    from hubflow.settings import get_settings
+    from plumbing.settings import get_settings
 
     return _shipped() if get_settings().campaign.has_town_data else NO_TOWNS
 

@@ -11,11 +11,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from hubflow.email.render import render
-from hubflow.tokens import unsubscribe_url
 from models.base import utcnow
 from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
 from models.services.privacy import address_hash
+from plumbing.email.render import render
+from plumbing.tokens import unsubscribe_url
 
 
 @dataclass(frozen=True, slots=True)

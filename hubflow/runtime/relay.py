@@ -9,7 +9,7 @@ tries again. It then keeps an eye on the runs holding events: those of a run tha
 was cancelled or failed are handed over again, and a run "running" for too long, or left
 behind by a process that died, is closed as crashed.
 
-Two ways to hand over (hubflow.handover): to the instance's `process-events` deployment
+Two ways to hand over (hubflow.runtime.handover): to the instance's `process-events` deployment
 (a worker or runner runs it, `ToDeployment`), or in this process (`InProcess`, what
 `hubflow serve` and `hubflow relay` do: no new process per run, so an email leaves within
 a second of the form). Each event is also emitted as a Prefect event for Automations.
@@ -29,11 +29,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.db import events_recorded
-from hubflow.handover import Batch, HandOver, PrefectRunStates, ToDeployment
+from hubflow.runtime.handover import Batch, HandOver, PrefectRunStates, ToDeployment
 from models.audit import DomainEvent
 from models.base import utcnow
 from models.services.common import transaction
+from plumbing.db import events_recorded
 from tasks.events import headline, holding_runs, unhanded
 
 log = logging.getLogger(__name__)

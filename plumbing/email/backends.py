@@ -17,8 +17,8 @@ from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
 from sendgrid.helpers.mail import Category, CustomArg, From, Header, Mail, ReplyTo, To
 
-from hubflow.settings import Settings, get_settings
 from models.base import utcnow
+from plumbing.settings import Settings, get_settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Handing a batch of events to Prefect, two ways (see hubflow.relay): to the instance's
+"""Handing a batch of events to Prefect, two ways (see hubflow.runtime.relay): to the instance's
 `process-events` deployment for a worker, or as a flow run executed in this process; and
 what became of the runs, read back from Prefect."""
 

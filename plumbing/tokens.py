@@ -8,7 +8,7 @@ from functools import lru_cache
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import want_bytes
 
-from hubflow.settings import Settings, get_settings
+from plumbing.settings import Settings, get_settings
 
 
 class LinkRefused(Exception):

@@ -65,14 +65,10 @@ def run(folder: Path) -> None:
     os.environ["HUBFLOW_OUTBOX_DIR"] = str((folder / "outbox").resolve())
     os.environ["HUBFLOW_PUBLIC_DIR"] = str((folder / "public").resolve())
     os.environ["HUBFLOW_DATA_DIR"] = str(folder.resolve())  # its own key, in its folder
-    from hubflow.campaign import DEFAULT_FILE
+    from plumbing.campaign import DEFAULT_FILE
 
     # Its Hubs, districts and legislators are the default campaign's, whatever the file.
     os.environ["HUBFLOW_CAMPAIGN_FILE"] = str(DEFAULT_FILE)
-    from hubflow.db import reset_engines, session_factory, upgrade
-    from hubflow.email.dispatch import dispatch
-    from hubflow.openstates import bundled
-    from hubflow.settings import get_settings, write_key_file
     from models.audit import DomainEvent
     from models.email import Email
     from models.enums import Decision, Stage
@@ -81,6 +77,10 @@ def run(folder: Path) -> None:
     from models.services.common import Actor
     from models.services.legislature import import_legislature
     from models.services.staff import add_staff
+    from plumbing.db import reset_engines, session_factory, upgrade
+    from plumbing.email.dispatch import dispatch
+    from plumbing.openstates import bundled
+    from plumbing.settings import get_settings, write_key_file
     from tasks.events import process_waiting
 
     get_settings.cache_clear()

@@ -1,5 +1,5 @@
 """Claiming due emails for one dispatcher: a few at a time, leased, suppressed addresses
-set aside (see hubflow.email.dispatch)."""
+set aside (see plumbing.email.dispatch)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.email.backends import Outgoing
 from models.base import utcnow
 from models.email import ASKED_FOR, Email, EmailState, Suppression, SuppressionReason
 from models.services.common import transaction
+from plumbing.email.backends import Outgoing
 
 
 def worker_name() -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-log = logging.getLogger("hubflow.serve")
+log = logging.getLogger("hubflow.runtime.serve")
 
 _PR_SET_PDEATHSIG = 1
 

@@ -13,8 +13,8 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hubflow.campaign import DEFAULT_FILE, Campaign, read_campaign, use
 from models.policy import Policy
+from plumbing.campaign import DEFAULT_FILE, Campaign, read_campaign, use
 
 
 class Settings(BaseSettings):
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    database_url: str = "sqlite:///hubflow.db"
+    database_url: str = "sqlite:///plumbing.db"
     email_backend: Literal["outbox", "sendgrid"] = "outbox"
     sendgrid_api_key: SecretStr | None = Field(default=None, validation_alias="SENDGRID_API_KEY")
     sendgrid_host: str = "https://api.sendgrid.com"
@@ -207,7 +207,7 @@ def settings_problem() -> str:
     nothing): each wrong key with its reason."""
     from pydantic import ValidationError
 
-    from hubflow.campaign import CampaignError
+    from plumbing.campaign import CampaignError
 
     try:
         get_settings()

@@ -6,15 +6,15 @@ import contextlib
 import os
 import signal
 
-from hubflow.prefect_setup import configure
+from plumbing.prefect_setup import configure
 
 
 def main() -> None:
     configure()
     from prefect import serve
 
-    from hubflow.deployments import runner_deployments
-    from hubflow.settings import get_settings
+    from hubflow.runtime.deployments import runner_deployments
+    from plumbing.settings import get_settings
 
     try:
         serve(*runner_deployments(get_settings().instance_name), print_starting_message=True)

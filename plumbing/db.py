@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.settings import get_settings
+from plumbing.settings import get_settings
 
 if TYPE_CHECKING:
     from alembic.config import Config

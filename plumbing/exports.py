@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from hubflow.settings import get_settings
 from models.services.common import Actor
 from models.services.exports import columns, export
+from plumbing.settings import get_settings
 
 
 def rows_for(

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from hubflow.supervise import (
+from hubflow.runtime.supervise import (
     CannotStart,
     Child,
     ChildDied,
@@ -21,7 +21,7 @@ from hubflow.supervise import (
     wait_until_healthy,
 )
 
-log = logging.getLogger("hubflow.serve")
+log = logging.getLogger("hubflow.runtime.serve")
 
 
 def prefect_environment(*, home: Path, api_url: str) -> dict[str, str]:
@@ -60,7 +60,7 @@ def start_prefect_server(port: int, *, log_file: Path, timeout: float = 120) -> 
 
 def follow_port(host: str, port: int) -> None:
     """Links in emails point at this web app, unless HUBFLOW_BASE_URL says otherwise."""
-    from hubflow.settings import get_settings
+    from plumbing.settings import get_settings
 
     if "base_url" in get_settings().model_fields_set:
         return
@@ -90,8 +90,8 @@ def serve(
     logs: Path,
 ) -> int:
     """Run everything until Ctrl-C or SIGTERM (0), or until a part stops by itself (1)."""
-    from hubflow.db import upgrade
-    from hubflow.settings import get_settings
+    from plumbing.db import upgrade
+    from plumbing.settings import get_settings
 
     check_port_free(host, port, "the web app's --port")
     if prefect_api_url is None:
@@ -113,7 +113,7 @@ def serve(
             children.append(start_prefect_server(prefect_port, log_file=server_log))
         else:
             wait_until_healthy(f"{api_url}/health", None, timeout=15)
-        from hubflow.deployments import foreign_deployments
+        from hubflow.runtime.deployments import foreign_deployments
 
         if taken := foreign_deployments(instance):
             raise CannotStart(
@@ -125,7 +125,7 @@ def serve(
         children.append(
             spawn(
                 "deployments runner",
-                [sys.executable, "-m", "hubflow.runner"],
+                [sys.executable, "-m", "hubflow.runtime.runner"],
                 env=dict(os.environ),
                 log_file=logs / "runner.log",
                 stop_signal=signal.SIGINT,  # it shuts down cleanly on Ctrl-C
@@ -151,7 +151,7 @@ def serve(
         stop.set()
         if relay_thread is not None:
             relay_thread.join(timeout=10)
-        from hubflow.prefect_setup import flush
+        from plumbing.prefect_setup import flush
 
         flush()  # while the Prefect server still runs
         for child in reversed(children):
@@ -166,11 +166,11 @@ def serve(
 def _start_relay(*, here: bool, stop: threading.Event, interval: float) -> threading.Thread:
     """The relay in a thread of this process until `stop`: processing the events itself
     (`here`) or handing them to the instance's process-events deployment."""
-    from hubflow.db import session_factory
-    from hubflow.handover import InProcess, ToDeployment
-    from hubflow.prefect_setup import configure
-    from hubflow.relay import Relay
-    from hubflow.settings import get_settings
+    from hubflow.runtime.handover import InProcess, ToDeployment
+    from hubflow.runtime.relay import Relay
+    from plumbing.db import session_factory
+    from plumbing.prefect_setup import configure
+    from plumbing.settings import get_settings
 
     configure()
     settings = get_settings()
@@ -234,7 +234,7 @@ def run_web(*, host: str, port: int, workers: int) -> None:
 def web_options() -> dict[str, Any]:
     """How uvicorn serves the app: forwarded headers believed only from trusted proxies
     (uvicorn's own default trusts 127.0.0.1, so any local process could pose as anyone)."""
-    from hubflow.settings import get_settings
+    from plumbing.settings import get_settings
 
     trusted = get_settings().trusted_proxies.strip()
     return {
@@ -254,8 +254,8 @@ def web_config(app: Any, *, host: str, port: int) -> Any:
 def run_relay(*, here: bool) -> None:
     """`hubflow relay`: hand events to the instance's `process-events` deployment (or, with
     `here`, process them in this process) until Ctrl-C or SIGTERM."""
-    from hubflow.prefect_setup import flush
-    from hubflow.settings import get_settings
+    from plumbing.prefect_setup import flush
+    from plumbing.settings import get_settings
 
     if not os.environ.get("PREFECT_API_URL"):
         raise CannotStart(
@@ -266,7 +266,7 @@ def run_relay(*, here: bool) -> None:
     instance = get_settings().instance_name
     wait_until_healthy(f"{os.environ['PREFECT_API_URL'].rstrip('/')}/health", None, timeout=15)
     if not here:
-        from hubflow.deployments import require_deployment
+        from hubflow.runtime.deployments import require_deployment
 
         require_deployment(instance)
     stop = threading.Event()

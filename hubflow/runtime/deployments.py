@@ -52,7 +52,7 @@ def load_flow(entrypoint: str) -> Any:
 def runner_deployments(instance: str) -> list[Any]:
     from prefect.client.schemas.schedules import construct_schedule
 
-    from hubflow.handover import instance_tags
+    from hubflow.runtime.handover import instance_tags
 
     deployments = []
     for spec in specs():
@@ -97,8 +97,8 @@ def require_deployment(instance: str) -> None:
     """CannotStart saying how to create `process-events/<instance>` if the server lacks it."""
     from prefect import get_client
 
-    from hubflow.handover import FLOW
-    from hubflow.supervise import CannotStart
+    from hubflow.runtime.handover import FLOW
+    from hubflow.runtime.supervise import CannotStart
 
     name = f"{FLOW}/{instance}"
     with get_client(sync_client=True) as client:

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import pool
 
 import models
-from hubflow.db import make_engine
+from plumbing.db import make_engine
 
 config = context.config
 target_metadata = models.Base.metadata

@@ -22,9 +22,12 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.batching import Batcher
-from hubflow.db import unavailable
-from hubflow.email.backends import (
+from models.base import utcnow
+from models.email import Email, EmailState
+from models.services.common import transaction
+from plumbing.batching import Batcher
+from plumbing.db import unavailable
+from plumbing.email.backends import (
     EmailBackend,
     Failed,
     Outgoing,
@@ -33,11 +36,8 @@ from hubflow.email.backends import (
     Sent,
     get_backend,
 )
-from hubflow.email.claims import claim, release_stale, worker_name
-from hubflow.settings import Settings, get_settings
-from models.base import utcnow
-from models.email import Email, EmailState
-from models.services.common import transaction
+from plumbing.email.claims import claim, release_stale, worker_name
+from plumbing.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 

@@ -45,7 +45,7 @@ def _inliner() -> css_inline.CSSInliner:
 
 def render(kind: MessageKind, context: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, html, text) for `kind`; a variable the template needs but lacks is an error."""
-    from hubflow.settings import get_settings
+    from plumbing.settings import get_settings
 
     env = environment()
     context = {"campaign": get_settings().campaign, **context}

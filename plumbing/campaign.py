@@ -1,4 +1,4 @@
-"""The campaign hubflow runs, from one TOML file (`hubflow/data/campaign.toml` is
+"""The campaign hubflow runs, from one TOML file (`plumbing/data/campaign.toml` is
 Mass-Care's, the default): its name and team, its state and the chamber it covers, the
 bill and committee it works on, its zone, addresses, deadlines and first-action words.
 
