@@ -124,24 +124,18 @@ def run_baseline_once(path: Path) -> dict[str, float]:
     os.environ["HUBFLOW_DATABASE_URL"] = f"sqlite:///{path}"
     from sqlalchemy import exists, or_, select
 
-    from models.email import MessageKind
     from models.hub import Contact, Hub, Submission
     from models.legislature import District
-    from models.reminder_rules import hub_windows
+    from models.reminders import hub_windows
     from plumbing.db import session_factory
     from plumbing.email.outbox import Recipient, email_row, insert_emails
     from plumbing.settings import get_settings
-    from tasks.contexts import hub_fields
+    from tasks.reactions.contexts import hub_fields
 
     settings = get_settings()
     started = time.perf_counter()
     today = settings.policy.today(NOW)
     windows = hub_windows(today, settings.policy)
-    kinds = {
-        "due_soon": MessageKind.DUE_SOON,
-        "due_today": MessageKind.DUE_TODAY,
-        "overdue_nudge": MessageKind.OVERDUE_NUDGE,
-    }
     with session_factory()() as session, session.begin():
         rows = session.execute(
             select(
@@ -177,7 +171,7 @@ def run_baseline_once(path: Path) -> dict[str, float]:
             emails.append(
                 email_row(
                     key=f"baseline/{r.id}/{window.kind}/{window.n}",
-                    kind=kinds[window.kind],
+                    kind=window.kind,
                     to=Recipient(r.email, r.c),
                     hub_id=r.id,
                     now=NOW,

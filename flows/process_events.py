@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
+from flows.names import by_hub_action, headline
+from models.services.backlog import waiting_events
 from plumbing.db import session_factory
 from plumbing.settings import get_settings
 from tasks.directory import write_directory
-from tasks.events import by_hub_action, headline, react_to_events, waiting_events
+from tasks.events import react_to_events
 from tasks.outbox import send_due_emails
 
 

@@ -47,10 +47,6 @@ class AlreadyDecided(HubflowError):
         super().__init__(f"submission {submission_id} was already {verb} by {who} at {when}")
 
 
-class ConcurrentUpdate(HubflowError):
-    """Someone else changed the same record first; reload and try again."""
-
-
 E = TypeVar("E", bound=StrEnum)
 
 

@@ -23,3 +23,4 @@ class EventType(StrEnum):
     CONTACT_FORGOTTEN = "hub.contact.forgotten"
     CONTACTS_EXPORTED = "contacts.exported"
     HUB_IMPORTED = "hub.imported"
+    LINK_REQUESTED = "hub.link.requested"

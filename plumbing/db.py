@@ -143,3 +143,11 @@ def upgrade(url: str | None = None) -> None:
 
     url = url or get_settings().database_url
     command.upgrade(alembic_config(url), "head")
+
+
+def ping() -> None:
+    """Raise unless the configured database answers a trivial query."""
+    from sqlalchemy import text
+
+    with get_engine().connect() as conn:
+        conn.execute(text("SELECT 1"))

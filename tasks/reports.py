@@ -10,7 +10,6 @@ from typing import Any
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from models.email import MessageKind
 from models.enums import Chamber, Stage, Status
 from models.services import reports
 from models.services.areas import Area, by_area
@@ -18,65 +17,18 @@ from models.services.common import transaction
 from models.services.coverage import coverage
 from models.words import longday
 from plumbing.db import session_factory
-from plumbing.email.outbox import Recipient, queue_email
 from plumbing.geography import geography
 from plumbing.settings import get_settings
+from tasks.reactions import clock
 
 COVER_WORDS = {"listed": "Listed", "in_progress": "In progress", "none": "Without a Hub"}
-
-
-def digest_context(now: datetime) -> dict[str, Any]:
-    """Everything in the daily digest, as the template reads it."""
-    settings = get_settings()
-    today = settings.policy.today(now)
-    with session_factory()() as session:
-        cover = coverage(session).counts()
-        return {
-            "date": today.isoformat(),
-            "coverage": {
-                "covered": cover["listed"] + cover["in_progress"],
-                "listed": cover["listed"],
-                "total": cover["house_districts"],
-            },
-            "new_interest": [
-                {"name": h.name, "district": h.district.name}
-                for h in reports.new_interest(session, since=reports.day_before(now))
-            ],
-            "waiting": [
-                {
-                    "title": w.title,
-                    "owner": w.owner,
-                    "due_date": w.due_date.isoformat(),
-                    "overdue": w.overdue,
-                }
-                for w in reports.waiting_reviews(session, today)
-            ],
-            "stalled": [
-                {
-                    "name": h.name,
-                    "district": h.district.name,
-                    "stage_label": h.stage.label,
-                    "due_date": h.stage_due_date.isoformat() if h.stage_due_date else "",
-                }
-                for h in reports.stalled_hubs(session)
-            ],
-        }
 
 
 @task(retries=2, retry_delay_seconds=[5, 30])
 def queue_digest(now: datetime) -> bool:
     """Queue today's digest to the GO! Team address; once a day, whatever the retries."""
-    settings = get_settings()
-    context = digest_context(now)
     with session_factory()() as session, transaction(session):
-        return queue_email(
-            session,
-            key=f"digest/{context['date']}",
-            kind=MessageKind.DAILY_DIGEST,
-            to=Recipient(settings.go_team_email, settings.campaign.team, staff=True),
-            context={"digest": context},
-            now=now,
-        )
+        return clock.queue_digest(session, settings=get_settings(), now=now)
 
 
 @dataclass(frozen=True, slots=True)

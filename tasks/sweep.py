@@ -1,4 +1,5 @@
-"""Applying the sweep's plan: reminders queued, stalled Hubs escalated, owners nudged."""
+"""Applying the sweep's plan: reminders queued, stalls recorded, owners nudged (the
+emails themselves are built by tasks/reactions/clock.py)."""
 
 from __future__ import annotations
 
@@ -11,31 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.base import utcnow
 from models.email import MessageKind
-from models.enums import ReviewKind, Status
-from models.events import EventType
 from models.hub import Hub
-from models.reminders import HubReminder, ReviewReminder
-from models.services.common import Actor, emit, move, transaction
-from models.services.review_tasks import ensure_review_task, review_due
-from models.services.sweep import (
-    HubFacts,
-    HubReminderPlan,
-    ReviewReminderPlan,
-    StallPlan,
-    SweepPlan,
-    plan,
-)
-from models.staff import StaffMember
+from models.services.common import transaction
+from models.services.status import record_stall
+from models.services.sweep import StallPlan, SweepPlan, plan
 from plumbing.db import session_factory
-from plumbing.email.outbox import (
-    Recipient,
-    email_row,
-    insert_emails,
-    insert_ignoring_duplicates,
-    suppressed_among,
-)
 from plumbing.settings import Settings, get_settings
-from tasks.contexts import hub_fields, staff_url
+from tasks.reactions import clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,22 +39,10 @@ class SweepReport:
     emails_queued: int = 0
 
 
-def _hub(facts: HubFacts, settings: Settings) -> dict[str, Any]:
-    return hub_fields(
-        id=facts.id,
-        name=facts.name,
-        district=facts.district,
-        stage=facts.stage,
-        due=facts.due_date,
-        token_version=facts.token_version,
-        settings=settings,
-    )
-
-
 def planned_emails(p: SweepPlan) -> list[Planned]:
     """Every email the plan sends, in a stable order."""
     out = [
-        Planned(r.kind, email, r.hub.id, f"{r.hub.stage.value} {r.kind} {r.n}")
+        Planned(r.kind.value, email, r.hub.id, f"{r.hub.stage.value} {r.kind} {r.n}")
         for r in p.hub_reminders
         for email, _ in r.recipients
     ]
@@ -116,166 +87,49 @@ def apply(
     chunk: int = CHUNK,  # at least 1
     phase: Callable[[str], None] = lambda what: None,
 ) -> SweepReport:
-    """Queue every planned email and record every reminder and stall, a chunk at a time,
-    each chunk one transaction."""
+    """Queue every reminder and record every stall, a chunk at a time, each chunk one
+    transaction. A stall's escalation email is its event's reaction, not queued here."""
     report = SweepReport(emails=planned_emails(p), held_back=p.held_back)
-    total = len(report.emails)
-    parts: list[tuple[Callable[[Session, Any], list[dict[str, Any]]], list[Any], int]] = [
-        (lambda s, items: _hub_reminders(s, items, p, settings), p.hub_reminders, chunk),
-        # A stall is heavier (status, event, task): fewer to a transaction.
-        (lambda s, items: _escalations(s, items, p, settings, report), p.stall, chunk // 4 or 1),
-        (lambda s, items: _review_reminders(s, items, p, settings), p.review_reminders, chunk),
+    total = sum(e.kind != MessageKind.STALLED_ESCALATION for e in report.emails)
+
+    def queued() -> str:
+        return f"queued {report.emails_queued:,} of {total:,} emails"
+
+    def stalled() -> str:
+        return f"recorded {len(report.stalled):,} of {len(p.stall):,} stalled Hubs"
+
+    parts: list[tuple[Callable[[Session, Any], int], list[Any], int, Callable[[], str]]] = [
+        (lambda s, i: clock.hub_reminders(s, i, p, settings), p.hub_reminders, chunk, queued),
+        # A stall is heavier (status, audit row, event): fewer to a transaction.
+        (lambda s, i: _stalls(s, i, p, settings, report), p.stall, chunk // 4 or 1, stalled),
+        (lambda s, i: clock.review_reminders(s, i, p, settings), p.review_reminders, chunk, queued),
     ]
-    for write, items, size in parts:
+    for write, items, size, says in parts:
         for start in range(0, len(items), size):
             with sessions() as session, transaction(session):
-                rows = write(session, items[start : start + size])
-                report.emails_queued += insert_emails(session, rows)
-            phase(f"queued {report.emails_queued:,} of {total:,} emails")
+                report.emails_queued += write(session, items[start : start + size])
+            phase(says())
     return report
 
 
-def _hub_reminders(
-    session: Session, reminders: list[HubReminderPlan], p: SweepPlan, settings: Settings
-) -> list[dict[str, Any]]:
-    kinds = {
-        "due_soon": MessageKind.DUE_SOON,
-        "due_today": MessageKind.DUE_TODAY,
-        "overdue_nudge": MessageKind.OVERDUE_NUDGE,
-    }
-    suppressed = suppressed_among(session, {e for r in reminders for e, _ in r.recipients})
-    rows, marks = [], []
-    for r in reminders:
-        kind = kinds[r.kind]
-        context = {
-            "hub": _hub(r.hub, settings),
-            "days_left": r.days,
-            "days_overdue": r.days,
-            "nudge_number": r.n,
-        }
-        key = f"hub-{r.hub.id}/{kind}/{r.hub.stage}/{r.hub.due_date}/{r.n}"
-        rows += [
-            email_row(
-                key=key,
-                kind=kind,
-                to=Recipient(email, name),
-                context=context,
-                hub_id=r.hub.id,
-                now=p.now,
-                suppressed=email.lower() in suppressed,
-            )
-            for email, name in r.recipients
-        ]
-        marks.append(
-            {
-                "hub_id": r.hub.id,
-                "stage": r.hub.stage,
-                "due_date": r.hub.due_date,
-                "kind": r.kind,
-                "n": r.n,
-                "sent_on": p.today,
-                "created_at": p.now,
-            }
-        )
-    insert_ignoring_duplicates(session, HubReminder.__table__, marks)
-    return rows
-
-
-def _escalations(
-    session: Session,
-    stalls: list[StallPlan],
-    p: SweepPlan,
-    settings: Settings,
-    report: SweepReport,
-) -> list[dict[str, Any]]:
-    """Stalled: the status changes, the owner gets a check-in task and an email."""
-    rows = []
-    actor = Actor.system("sweep")
+def _stalls(
+    session: Session, stalls: list[StallPlan], p: SweepPlan, settings: Settings, report: SweepReport
+) -> int:
+    """Each stall recorded (`hub.stalled`: its check-in task and the owner's email are that
+    event's reactions); no email is queued here."""
     for s in stalls:
         hub = session.get(Hub, s.hub.id, with_for_update=True)
-        if hub is None or hub.status is not Status.ACTIVE:
-            continue
-        if s.assign_owner and s.owner_id is not None:
-            hub.owner_id = s.owner_id
-            owner = session.get(StaffMember, s.owner_id)
-            if owner is not None:
-                owner.last_assigned_at = p.now
-        move(
+        if hub is not None and record_stall(
             session,
             hub,
-            stage=hub.stage,
-            status=Status.STALLED,
-            actor=actor,
-            reason=f"{s.days_overdue} days past the {hub.stage.label.lower()} due date",
+            days_overdue=s.days_overdue,
+            due_date=s.hub.due_date,
+            owner_id=s.owner_id if s.assign_owner else None,
             now=p.now,
             policy=settings.policy,
-        )
-        emit(
-            session,
-            EventType.STALLED,
-            hub,
-            p.now,
-            stage=hub.stage.value,
-            days_overdue=s.days_overdue,
-        )
-        task, _ = ensure_review_task(
-            session,
-            key=f"check-in:{hub.id}:{hub.stage}:{s.hub.due_date}",
-            hub=hub,
-            kind=ReviewKind.CHECK_IN,
-            stage=hub.stage,
-            title=f"Check in with {hub.name}",
-            due=review_due(p.today, settings.policy.review_due_days),
-            now=p.now,
-        )
-        report.stalled.append(hub.id)
-        if s.owner_email:
-            rows.append(
-                email_row(
-                    key=f"hub-{hub.id}/stalled_escalation/{hub.stage}/{s.hub.due_date}",
-                    kind=MessageKind.STALLED_ESCALATION,
-                    to=Recipient(s.owner_email, s.owner_name or "", staff=True),
-                    context={
-                        "hub": _hub(s.hub, settings),
-                        "days_overdue": s.days_overdue,
-                        "task": {
-                            "title": task.title,
-                            "url": staff_url(settings, f"reviews/{task.id}"),
-                        },
-                    },
-                    hub_id=hub.id,
-                    now=p.now,
-                    suppressed=False,
-                )
-            )
-    return rows
-
-
-def _review_reminders(
-    session: Session, reminders: list[ReviewReminderPlan], p: SweepPlan, settings: Settings
-) -> list[dict[str, Any]]:
-    rows, marks = [], []
-    for r in reminders:
-        task_ctx = {
-            "title": r.title,
-            "due_date": r.task_due.isoformat(),
-            "url": staff_url(settings, f"reviews/{r.task_id}"),
-            "days_overdue": r.days_overdue,
-        }
-        rows.append(
-            email_row(
-                key=f"review-{r.task_id}/review_overdue/{r.n}",
-                kind=MessageKind.REVIEW_OVERDUE,
-                to=Recipient(r.owner_email, r.owner_name, staff=True),
-                context={"hub": _hub(r.hub, settings), "task": task_ctx},
-                hub_id=r.hub.id,
-                now=p.now,
-                suppressed=False,
-            )
-        )
-        marks.append({"task_id": r.task_id, "n": r.n, "sent_on": p.today, "created_at": p.now})
-    insert_ignoring_duplicates(session, ReviewReminder.__table__, marks)
-    return rows
+        ):
+            report.stalled.append(hub.id)
+    return 0
 
 
 def run_sweep(

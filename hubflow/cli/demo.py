@@ -137,11 +137,11 @@ def run(folder: Path) -> None:
     for name, form in cohort.items():
         since = last_event()
         with sessions() as session:
-            ids[name] = hubs.submit_interest(session, form, now=now).id
+            ids[name] = hubs.submit_interest(session, form, now=now, policy=settings.policy).id
         console.print(f"[bold]{now:%b %d}[/] {name}: interest form received")
         react(now, ids[name], since)
 
-    def decide(name: str, decision: Decision, comment: str = "") -> None:
+    def decide_on(name: str, decision: Decision, comment: str = "") -> None:
         since = last_event()
         with sessions() as session:
             sub = session.scalar(
@@ -150,7 +150,15 @@ def run(folder: Path) -> None:
                 )
             )
             assert sub is not None
-            reviews.decide(session, sub.id, decision, staff_id=ann.id, comment=comment, now=now)
+            reviews.decide(
+                session,
+                sub.id,
+                decision,
+                staff_id=ann.id,
+                comment=comment,
+                now=now,
+                policy=settings.policy,
+            )
         verb = {
             "approve": "approved",
             "request_changes": "changes requested",
@@ -166,29 +174,34 @@ def run(folder: Path) -> None:
         since = last_event()
         with sessions() as session:
             hubs.submit_stage_work(
-                session, ids[name], stage, _evidence(stage, settings.policy.today(now)), now=now
+                session,
+                ids[name],
+                stage,
+                _evidence(stage, settings.policy.today(now)),
+                now=now,
+                policy=settings.policy,
             )
         console.print(f"[bold]{now:%b %d}[/] {name}: submitted its {Stage(stage).label.lower()}")
         react(now, ids[name], since)
 
     now += timedelta(days=3)
     for name in cohort:
-        decide(name, Decision.APPROVE)
+        decide_on(name, Decision.APPROVE)
     now += timedelta(days=20)
     submit("Quincy M4A", "first_action")
     submit("Fall River for All", "first_action")
     now += timedelta(days=2)
-    decide("Quincy M4A", Decision.APPROVE)
-    decide("Fall River for All", Decision.REQUEST_CHANGES, "How many people took part?")
+    decide_on("Quincy M4A", Decision.APPROVE)
+    decide_on("Fall River for All", Decision.REQUEST_CHANGES, "How many people took part?")
     now += timedelta(days=4)
     submit("Fall River for All", "first_action")
     now += timedelta(days=1)
-    decide("Fall River for All", Decision.APPROVE)
+    decide_on("Fall River for All", Decision.APPROVE)
     for stage in ("onboarding", "strategic_plan"):
         now += timedelta(days=10)
         submit("Quincy M4A", stage)
         now += timedelta(days=2)
-        decide("Quincy M4A", Decision.APPROVE)
+        decide_on("Quincy M4A", Decision.APPROVE)
     now += timedelta(days=1)
     since = last_event()
     with sessions() as session:
@@ -198,6 +211,7 @@ def run(folder: Path) -> None:
             actor=Actor.hub(ids["Lowell Health Now"]),
             reason="the group merged with another",
             now=now,
+            policy=settings.policy,
         )
     console.print(f"[bold]{now:%b %d}[/] Lowell Health Now: withdrew")
     react(now, ids["Lowell Health Now"], since)

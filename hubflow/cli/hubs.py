@@ -62,6 +62,7 @@ def add(
     from hubflow.cli.output import console, emit_json
     from models.services import hubs, queries
     from models.services.common import Actor
+    from plumbing.settings import get_settings
 
     form = {
         "group_name": name,
@@ -75,7 +76,9 @@ def add(
         "consent_to_contact": consent,
     }
     with reported(ADD_FLAGS), database() as session:
-        hub = hubs.submit_interest(session, form, actor=Actor.system("cli"))
+        hub = hubs.submit_interest(
+            session, form, actor=Actor.system("cli"), policy=get_settings().policy
+        )
         row = views.hub_detail(queries.hub_detail(session, hub.id))
     if as_json:
         emit_json(row)
@@ -100,20 +103,18 @@ def list_(
 ) -> None:
     """List Hubs, optionally by stage and status."""
     from hubflow.cli import views
-    from hubflow.cli.output import emit_json, table
+    from hubflow.cli.output import listing
     from models.services import queries
 
     with reported({"stage": "--stage", "status": "--status"}), database() as session:
         rows = [views.hub_row(h) for h in queries.list_hubs(session, stage=stage, status=status)]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            ["id", "name", "district", "stage", "status", "due"],
-            title="Hubs",
-            empty="No Hubs yet." if not (stage or status) else "No Hubs match.",
-        )
+    listing(
+        rows,
+        ["id", "name", "district", "stage", "status", "due"],
+        title="Hubs",
+        empty="No Hubs yet." if not (stage or status) else "No Hubs match.",
+        as_json=as_json,
+    )
 
 
 @app.command("show", epilog=example("hubflow hubs show 1", "hubflow hubs show 1 --json"))
@@ -186,10 +187,13 @@ def _status_command(action: str, done: str) -> None:
         from hubflow.cli.output import console
         from models.services import hubs
         from models.services.common import Actor, staff_by_email
+        from plumbing.settings import get_settings
 
         with reported({"staff": "--staff", "reason": "--reason"}), database() as session:
             actor = Actor.staff(staff_by_email(session, staff_email))
-            hub = getattr(hubs, action)(session, hub_id, actor=actor, reason=reason)
+            hub = getattr(hubs, action)(
+                session, hub_id, actor=actor, reason=reason, policy=get_settings().policy
+            )
             console.print(f"Hub {hub.id}, {hub.name}, {done} ({hub.stage.label.lower()}).")
 
     command.__doc__ = f"{action.capitalize()} a Hub."
@@ -217,8 +221,11 @@ def move_back(
     from hubflow.cli.output import console
     from models.services import hubs
     from models.services.common import Actor, staff_by_email
+    from plumbing.settings import get_settings
 
     with reported({"staff": "--staff", "reason": "--reason"}), database() as session:
         actor = Actor.staff(staff_by_email(session, staff_email))
-        hub = hubs.move_back(session, hub_id, actor=actor, reason=reason)
+        hub = hubs.move_back(
+            session, hub_id, actor=actor, reason=reason, policy=get_settings().policy
+        )
         console.print(f"Hub {hub.id}, {hub.name}, is back at {hub.stage.label.lower()}.")

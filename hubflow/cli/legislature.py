@@ -76,7 +76,7 @@ def legislators_list(
 ) -> None:
     """Legislators with their stance and their role on the campaign's committee of focus."""
     from hubflow.cli import views
-    from hubflow.cli.output import emit_json, table
+    from hubflow.cli.output import listing
     from models.services import legislators
     from plumbing.settings import get_settings
 
@@ -90,15 +90,13 @@ def legislators_list(
             include_inactive=include_inactive,
         )
         rows = [views.legislator_row(leg, focus) for leg in found]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            ["id", "chamber", "district", "name", "party", "stance", "committee_role"],
-            title="Legislators",
-            empty="No legislators match.",
-        )
+    listing(
+        rows,
+        ["id", "chamber", "district", "name", "party", "stance", "committee_role"],
+        as_json=as_json,
+        title="Legislators",
+        empty="No legislators match.",
+    )
 
 
 @legislators_app.command("show", epilog=example("hubflow legislators show 12"))

@@ -19,20 +19,18 @@ def list_(
 ) -> None:
     """Emails, newest first, with why any failed."""
     from hubflow.cli import views
-    from hubflow.cli.output import emit_json, table
+    from hubflow.cli.output import listing
     from plumbing.email.queries import list_emails
 
     with reported({"state": "--state"}), database() as session:
         rows = [views.email_row(e) for e in list_emails(session, state=state, limit=limit)]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            ["id", "kind", "to", "state", "attempts", "subject", "last_error"],
-            title="Emails",
-            empty="No emails.",
-        )
+    listing(
+        rows,
+        ["id", "kind", "to", "state", "attempts", "subject", "last_error"],
+        title="Emails",
+        empty="No emails.",
+        as_json=as_json,
+    )
 
 
 @app.command(

@@ -71,6 +71,22 @@ def table(
     console.print(t)
 
 
+def listing(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    as_json: bool,
+    title: str = "",
+    empty: str = "",
+) -> None:
+    """What every list command prints: the rows as JSON (`--json`, every key, codes kept)
+    or as a table of `columns` in words."""
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, columns, title=title, empty=empty)
+
+
 def words(column: str, value: str) -> str:
     """A code in a table's column (`first_action` under Stage) as words."""
     from models import enums

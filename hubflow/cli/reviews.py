@@ -19,40 +19,36 @@ FLAGS = {"staff": "--staff", "comment": "--comment", "decision": "the decision"}
 def list_(as_json: bool = JSON) -> None:
     """Submissions waiting for a decision, oldest first."""
     from hubflow.cli import views
-    from hubflow.cli.output import emit_json, table
+    from hubflow.cli.output import listing
     from models.services.reviews import pending_submissions
 
     with reported(), database() as session:
         rows = [views.submission_row(s) for s in pending_submissions(session)]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            ["id", "hub_id", "hub", "stage", "version", "submitted_at"],
-            title="Waiting for a decision",
-            empty="Nothing is waiting for a decision.",
-        )
+    listing(
+        rows,
+        ["id", "hub_id", "hub", "stage", "version", "submitted_at"],
+        title="Waiting for a decision",
+        empty="Nothing is waiting for a decision.",
+        as_json=as_json,
+    )
 
 
 @app.command("tasks", epilog=example("hubflow reviews tasks"))
 def tasks(as_json: bool = JSON) -> None:
     """Open review tasks (intro calls, submission reviews, check-ins), most overdue first."""
     from hubflow.cli import views
-    from hubflow.cli.output import emit_json, table
+    from hubflow.cli.output import listing
     from models.services.review_tasks import open_tasks
 
     with reported(), database() as session:
         rows = [views.review_row(t) for t in open_tasks(session)]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            ["id", "kind", "title", "owner_id", "due"],
-            title="Open review tasks",
-            empty="No review task is open.",
-        )
+    listing(
+        rows,
+        ["id", "kind", "title", "owner_id", "due"],
+        title="Open review tasks",
+        empty="No review task is open.",
+        as_json=as_json,
+    )
 
 
 @app.command("close", epilog=example("hubflow reviews close 7 --staff ann@masscare.org"))
@@ -77,10 +73,18 @@ def _decide(submission_id: int, decision: str, staff_email: str, comment: str) -
     from models.services import queries
     from models.services.common import staff_by_email
     from models.services.reviews import decide
+    from plumbing.settings import get_settings
 
     with reported(FLAGS), database() as session:
         member = staff_by_email(session, staff_email)
-        sub = decide(session, submission_id, decision, staff_id=member.id, comment=comment)
+        sub = decide(
+            session,
+            submission_id,
+            decision,
+            staff_id=member.id,
+            comment=comment,
+            policy=get_settings().policy,
+        )
         hub = queries.hub_detail(session, sub.hub_id).hub
         console.print(
             f"Submission {sub.id} ({sub.stage.label.lower()}) is {sub.state.label.lower()}: "

@@ -98,9 +98,9 @@ def process() -> None:
     from models.base import utcnow
     from models.words import plural
     from plumbing.db import session_factory
+    from plumbing.directory import write_directory_file
     from plumbing.email.dispatch import dispatch
     from plumbing.settings import get_settings
-    from tasks.directory import write_directory_file
     from tasks.events import process_waiting
 
     sessions = session_factory()

@@ -73,14 +73,13 @@ def deactivate(email: str = EMAIL) -> None:
 def list_(as_json: bool = JSON) -> None:
     """The staff, active or not."""
     from hubflow.cli import views
-    from hubflow.cli.output import emit_json, table
+    from hubflow.cli.output import listing
     from models.services.staff import list_staff
     from plumbing.settings import get_settings
 
     with reported(), database() as session:
         rows = [views.staff_row(m) for m in list_staff(session)]
-    if as_json:
-        emit_json(rows)
-    else:
-        team = get_settings().campaign.team
-        table(rows, ["id", "name", "email", "active"], title=team, empty="No one yet.")
+    team = get_settings().campaign.team
+    listing(
+        rows, ["id", "name", "email", "active"], as_json=as_json, title=team, empty="No one yet."
+    )

@@ -29,12 +29,13 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from flows.names import headline
 from hubflow.runtime.handover import Batch, HandOver, PrefectRunStates, ToDeployment
 from models.audit import DomainEvent
 from models.base import utcnow
+from models.services.backlog import holding_runs, unhanded
 from models.services.common import transaction
 from plumbing.db import events_recorded
-from tasks.events import headline, holding_runs, unhanded
 
 log = logging.getLogger(__name__)
 

@@ -9,15 +9,15 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from hubflow.web.boundary import check_query
+from hubflow.web.deps import LoginRequired, NotLoggedIn
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import busy, message
 from hubflow.web.routes import hub, links, places, public, staff, webhooks
 from models.errors import InvalidInput, NotFound
-from plumbing.db import get_engine, unavailable
+from plumbing.db import ping, unavailable
 from plumbing.settings import MissingSecret, get_settings
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ def create_app() -> FastAPI:
     def healthz() -> JSONResponse:
         """Up, and the database answers. Nothing about where it is: the log has that."""
         try:
-            with get_engine().connect() as conn:
-                conn.execute(text("SELECT 1"))
+            ping()
         except Exception:
             log.exception("health check: the database does not answer")
             return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
@@ -100,12 +99,12 @@ def create_app() -> FastAPI:
             status=403,
         )
 
-    @app.exception_handler(staff.LoginRequired)
-    def login_required(request: Request, exc: staff.LoginRequired) -> Response:
+    @app.exception_handler(LoginRequired)
+    def login_required(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(staff.login_url(exc.next_url), status_code=303)
 
-    @app.exception_handler(staff.NotLoggedIn)
-    def not_logged_in(request: Request, exc: staff.NotLoggedIn) -> Response:
+    @app.exception_handler(NotLoggedIn)
+    def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
         return PlainTextResponse("Log in as staff first.", status_code=401)
 
     return SecurityHeaders(app)  # type: ignore[return-value]

@@ -118,7 +118,3 @@ def allowed(request: Request, *, scope: str, rate: str, key: str = "") -> bool:
     headers count only from HUBFLOW_TRUSTED_PROXIES), or for `key` when given."""
     client = key or (request.client.host if request.client else "unknown")
     return _limiter.hit(_rate(rate), scope, client)
-
-
-def reset_rate_limits() -> None:
-    _storage.reset()

@@ -184,12 +184,3 @@ def plan_targets(session: Session, plan: StrategicPlan, *, seats: int = 1) -> li
             )
         )
     return rows
-
-
-def revoke_links(session: Session, hub_id: int) -> Hub:
-    """Every private link sent to the Hub so far stops working; its contacts ask for a
-    fresh one (a lost phone, a contact who left)."""
-    with transaction(session):
-        hub = load_hub(session, hub_id)
-        hub.token_version += 1
-        return hub

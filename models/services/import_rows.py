@@ -18,23 +18,10 @@ from models.enums import Chamber, HubKind, Stage, Status, Worded
 from models.errors import InvalidInput
 from models.forms import Email, check_phone
 from models.legislature import District
-from models.services.import_evidence import EVIDENCE_COLUMNS, evidence
+from models.services.import_evidence import evidence
 
 REQUIRED = ("group_name", "kind", "towns", "district", "stage", "contact_name", "contact_email")
-OPTIONAL = (
-    "external_id",
-    "status",
-    "stage_entered",
-    "due_date",
-    "listed_on",
-    "contact_phone",
-    "created",
-    "onboarding_name",
-    "onboarding_email",
-    "onboarding_phone",
-    "onboarding_published",
-    *EVIDENCE_COLUMNS,
-)
+
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 W = TypeVar("W", bound=Worded)
 

@@ -184,3 +184,15 @@ def stance_history(session: Session, legislator_id: int) -> list[StanceChange]:
             .order_by(StanceChange.id)
         )
     )
+
+
+def sitting_senators(session: Session) -> list[Legislator]:
+    """The state's sitting Senators by name, with their districts."""
+    return list(
+        session.scalars(
+            select(Legislator)
+            .where(Legislator.chamber == Chamber.SENATE, Legislator.active)
+            .options(selectinload(Legislator.district))
+            .order_by(Legislator.name)
+        )
+    )

@@ -14,6 +14,7 @@ from models.errors import InvalidInput, NotFound, choice
 from models.hub import Hub, Submission
 from models.legislature import CommitteeMembership, District, Legislator
 from models.review import ReviewTask
+from models.staff import StaffMember
 
 
 def _optional(enum: Any, value: str | None, field: str) -> Any:
@@ -174,3 +175,37 @@ def get_legislator(session: Session, legislator_id: int) -> Legislator:
     if leg is None:
         raise NotFound("legislator", legislator_id)
     return leg
+
+
+def review_task(session: Session, task_id: int) -> ReviewTask | None:
+    return session.get(ReviewTask, task_id)
+
+
+def staff_member(session: Session, staff_id: int | None) -> StaffMember | None:
+    return session.get(StaffMember, staff_id) if staff_id is not None else None
+
+
+def find_hub(session: Session, hub_id: int) -> Hub | None:
+    return session.get(Hub, hub_id)
+
+
+def interest_form_of(session: Session, hub_id: int) -> Submission | None:
+    """The Hub's latest interest form."""
+    return session.scalars(
+        select(Submission)
+        .where(Submission.hub_id == hub_id, Submission.stage == Stage.INTEREST)
+        .order_by(Submission.id.desc())
+    ).first()
+
+
+def hub_with_contacts(session: Session, hub_id: int) -> Hub | None:
+    """The Hub with its district and contacts loaded (its own page shows them)."""
+    return session.scalar(
+        select(Hub)
+        .where(Hub.id == hub_id)
+        .options(selectinload(Hub.district), selectinload(Hub.contacts))
+    )
+
+
+def find_legislator(session: Session, legislator_id: int) -> Legislator | None:
+    return session.get(Legislator, legislator_id)

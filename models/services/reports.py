@@ -81,3 +81,7 @@ def new_interest(session: Session, *, since: datetime) -> list[Hub]:
 
 def day_before(now: datetime) -> datetime:
     return now - timedelta(days=1)
+
+
+def hub_count(session: Session) -> int:
+    return session.scalar(select(func.count(Hub.id))) or 0

@@ -82,3 +82,33 @@ def _end_sessions(session: Session, member: StaffMember) -> None:
         .execution_options(synchronize_session=False)
     )
     session.expire(member, ["session_version"])
+
+
+def active_team(session: Session) -> list[StaffMember]:
+    """Everyone who can be given work, by name."""
+    return list(
+        session.scalars(select(StaffMember).where(StaffMember.active).order_by(StaffMember.name))
+    )
+
+
+def active_member(session: Session, email: str) -> StaffMember | None:
+    """The active staff member with this address (any case), or None."""
+    return session.scalar(
+        select(StaffMember).where(StaffMember.email == email.strip().lower(), StaffMember.active)
+    )
+
+
+def member_by_email(session: Session, email: str) -> StaffMember | None:
+    """The staff member with this address, active or not."""
+    return session.scalar(select(StaffMember).where(StaffMember.email == email.strip().lower()))
+
+
+def logged_in_member(
+    session: Session, *, staff_id: int, session_version: int
+) -> StaffMember | None:
+    """The member a session cookie names, if that session has not been ended and the member
+    is still active."""
+    member = session.get(StaffMember, staff_id)
+    if member is None or not member.active or member.session_version != session_version:
+        return None
+    return member

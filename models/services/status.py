@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from models.services.common import (
     move,
     transaction,
 )
+from models.staff import StaffMember
 
 
 def _close_open_work(session: Session, hub: Hub, *, now: datetime, why: str) -> None:
@@ -206,3 +207,49 @@ def withdraw(
         policy=policy,
         clock_change=_end_clock,
     )
+
+
+def record_stall(
+    session: Session,
+    hub: Hub,
+    *,
+    days_overdue: int,
+    due_date: date,
+    owner_id: int | None,
+    now: datetime,
+    policy: Policy,
+) -> bool:
+    """The Hub is past its escalation point: stalled, with its audit row and `hub.stalled`
+    (whose reactions open the owner's check-in task and email them). `owner_id` is the
+    staff member to own a Hub that has none. In the caller's transaction (the sweep
+    records many at once); False if the Hub is no longer active."""
+    if hub.status is not Status.ACTIVE:
+        return False
+    if owner_id is not None:
+        hub.owner_id = owner_id
+        session.execute(
+            update(StaffMember)
+            .where(StaffMember.id == owner_id)
+            .values(last_assigned_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    move(
+        session,
+        hub,
+        stage=hub.stage,
+        status=Status.STALLED,
+        actor=Actor.system("sweep"),
+        reason=f"{days_overdue} days past the {hub.stage.label.lower()} due date",
+        now=now,
+        policy=policy,
+    )
+    emit(
+        session,
+        EventType.STALLED,
+        hub,
+        now,
+        stage=hub.stage.value,
+        days_overdue=days_overdue,
+        due_date=due_date.isoformat(),
+    )
+    return True

@@ -21,14 +21,20 @@ from models.enums import ReviewState, Stage, Status, SubmissionState
 from models.hub import Contact, Hub, Submission
 from models.legislature import District
 from models.policy import Policy
-from models.reminder_rules import Window, hub_windows, review_windows, stall_due_before
-from models.reminders import HubReminder, ReviewReminder
+from models.reminders import (
+    HUB_REMINDER_KINDS,
+    HubReminder,
+    ReviewReminder,
+    Window,
+    hub_windows,
+    review_windows,
+    stall_due_before,
+)
 from models.review import ReviewTask
 from models.staff import StaffMember
 
 WORKING = (Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN)
 OPEN = (Status.ACTIVE, Status.STALLED)
-HUB_REMINDER_KINDS = (MessageKind.DUE_SOON, MessageKind.DUE_TODAY, MessageKind.OVERDUE_NUDGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +50,7 @@ class HubFacts:
 @dataclass(frozen=True, slots=True)
 class HubReminderPlan:
     hub: HubFacts
-    kind: str
+    kind: MessageKind
     n: int
     days: int  # days left (due soon) or days overdue (nudges)
     recipients: tuple[tuple[str, str], ...]  # (email, name)

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.web import security
 from hubflow.web.app import create_app
+from models.base import utcnow
 from models.staff import StaffMember
-from plumbing.db import get_engine, reset_engines
+from plumbing.db import get_engine, reset_engines, session_factory
 from plumbing.passwords import hash_password
 from plumbing.settings import get_settings
 from tests import factories
@@ -25,9 +26,21 @@ from tests.integration.test_cli import hubflow
 PASSWORD = "correct horse battery"
 
 
+def react() -> None:
+    """Process the events waiting, as the relay would a moment later."""
+    from tasks.events import process_waiting
+
+    process_waiting(session_factory(), settings=get_settings(), now=utcnow())
+
+
+def reset_rate_limits() -> None:
+    """Every client's tries forgotten (the limits live in this process's memory)."""
+    security._storage.reset()
+
+
 @pytest.fixture
 def client(sessions: sessionmaker[Session]) -> Iterator[TestClient]:
-    security.reset_rate_limits()
+    reset_rate_limits()
     with TestClient(create_app(), base_url="http://hubflow.test") as client:
         yield client
 

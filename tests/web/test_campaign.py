@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.web import security
 from hubflow.web.app import create_app
 from models.base import utcnow
 from models.email import Email, MessageKind
@@ -24,10 +23,11 @@ from plumbing.email.render import render
 from plumbing.passwords import hash_password
 from plumbing.settings import get_settings
 from plumbing.tokens import hub_token, receipt_token
-from tasks.reports import digest_context, report
+from tasks.reactions.clock import digest_context
+from tasks.reports import report
 from tests import email_samples, factories
 from tests.integration.test_cli import hubflow
-from tests.web.conftest import PASSWORD, VERMONT, csrf, log_in
+from tests.web.conftest import PASSWORD, VERMONT, csrf, log_in, reset_rate_limits
 from tests.web.test_console import public_pages, staff_pages
 from tests.web.visible import visible_text
 
@@ -78,7 +78,7 @@ def test_nothing_anyone_sees_names_the_default_campaign(
         session.commit()
 
     # Every page: the public ones, a Hub's page at every stage, the whole console.
-    security.reset_rate_limits()
+    reset_rate_limits()
     with TestClient(create_app(), base_url="http://hubflow.test") as client:
         token = receipt_token(made["interest"].id, new=True)
         pages = ["/hub/link", "/hub/link/sent", "/staff/login", f"/join/thanks/{token}"]
@@ -124,7 +124,9 @@ def test_nothing_anyone_sees_names_the_default_campaign(
     artifacts, _ = report(utcnow())
     seen["report"] = found(json.dumps([a.table or a.markdown for a in artifacts]))
     context = email_samples.context(MessageKind.DAILY_DIGEST)
-    digest = render(MessageKind.DAILY_DIGEST, {**context, "digest": digest_context(utcnow())})
+    with vermont() as session:
+        digest_now = digest_context(session, settings=get_settings(), now=utcnow())
+    digest = render(MessageKind.DAILY_DIGEST, {**context, "digest": digest_now})
     seen["digest"] = found("\n".join(digest))
 
     # Every CLI command: its help, and the output of those that show or change something.

@@ -190,7 +190,7 @@ def test_a_database_out_of_reach_answers_503_keeping_what_was_typed(
     async def down(form: dict[str, object]) -> object:
         raise OperationalError("INSERT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(public._interests, "run", down)
+    monkeypatch.setattr(public.interests, "run", down)
     before = row_counts(session)
     response = client.post("/join", data=form(client, group_name="Kept While Down"))
     assert response.status_code == 503 and response.headers["retry-after"] == "60"

@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubflow.web import security
 from hubflow.web.app import create_app
 from models.base import utcnow
 from models.email import Email
@@ -30,7 +29,7 @@ from plumbing.email.dispatch import dispatch
 from plumbing.settings import get_settings
 from tasks.events import process_waiting
 from tests import factories
-from tests.web.conftest import csrf
+from tests.web.conftest import csrf, reset_rate_limits
 
 OUTAGE = 10.0
 
@@ -135,7 +134,7 @@ def test_a_ten_second_outage_under_100_forms_answers_only_303_or_a_503_keeping_t
         monkeypatch.setenv("HUBFLOW_JOIN_RATE_LIMIT", "1000/minute")
         get_settings.cache_clear()
         db.reset_engines()
-        security.reset_rate_limits()
+        reset_rate_limits()
         answers: dict[str, tuple[int, str]] = {}
         with TestClient(create_app(), base_url="http://hubflow.test") as client:
             token = csrf(client)

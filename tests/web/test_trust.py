@@ -34,7 +34,7 @@ from plumbing.tokens import hub_token
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.integration.test_cli import hubflow
-from tests.web.conftest import PASSWORD, csrf, log_in
+from tests.web.conftest import PASSWORD, csrf, log_in, reset_rate_limits
 
 
 def without_key(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -271,11 +271,10 @@ def test_healthz_says_ok_or_not_without_internals(
 
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
 
-    class Down:
-        def connect(self) -> None:
-            raise OSError("connection to 10.1.2.3 port 5432 refused")
+    def down_database() -> None:
+        raise OSError("connection to 10.1.2.3 port 5432 refused")
 
-    monkeypatch.setattr(app_module, "get_engine", lambda: Down())
+    monkeypatch.setattr(app_module, "ping", down_database)
     down = client.get("/healthz")
     assert down.status_code == 503
     assert down.json() == {"status": "error", "database": "unavailable"}
@@ -296,7 +295,7 @@ def served(*, trusted_proxies: str = "") -> Iterator[str]:
 
     os.environ["HUBFLOW_TRUSTED_PROXIES"] = trusted_proxies
     get_settings.cache_clear()
-    security.reset_rate_limits()
+    reset_rate_limits()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -339,5 +338,5 @@ def test_rotating_x_forwarded_for_buys_no_extra_logins() -> None:
 def test_one_account_is_throttled_across_addresses() -> None:
     with served(trusted_proxies="127.0.0.1") as base:  # as behind a real proxy
         assert login_codes(base, [f"other{i}@masscare.org" for i in range(12)]) == [401] * 12
-        security.reset_rate_limits()
+        reset_rate_limits()
         assert login_codes(base, ["ann@masscare.org"] * 12) == [401] * 10 + [429] * 2

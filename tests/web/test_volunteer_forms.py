@@ -23,7 +23,7 @@ from models.staff import StaffMember
 from plumbing.tokens import hub_token
 from tests import factories
 from tests.integration.helpers import row_counts
-from tests.web.conftest import csrf
+from tests.web.conftest import csrf, react
 from tests.web.visible import visible_text
 
 
@@ -336,5 +336,6 @@ def test_a_contact_who_unsubscribed_gets_the_fresh_link_they_ask_for(
     response = client.post("/hub/link", data={"csrf_token": csrf(client), "email": contact.email})
     assert response.url.path == "/hub/link/sent"
     assert "It comes even if you unsubscribed from our reminders" in response.text
+    react()  # hub.link.requested: its reaction queues the email
     [link] = session.scalars(select(Email).where(Email.kind == MessageKind.HUB_LINK)).all()
     assert (link.to_email, link.state) == (contact.email, EmailState.PENDING)

@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from hubflow.web import forms
 from hubflow.web.boundary import MAX_ID, ascii_int
+from hubflow.web.deps import Config, Db
 from hubflow.web.hub_content import (
     ACTION_EXAMPLES,
     DUE_WORDS,
@@ -23,19 +23,19 @@ from hubflow.web.hub_content import (
     plan_rows,
 )
 from hubflow.web.pages import campaign_today, campaign_zone, message, page, redirect
-from models.enums import Chamber, Stage, SubmissionState
+from models.enums import Stage, SubmissionState
 from models.errors import HubflowError, InvalidInput
 from models.forms import parse_evidence
 from models.hub import Hub
-from models.legislature import Legislator
 from models.services.common import Actor
 from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
 from models.services.hubs import submit_stage_work
+from models.services.legislators import sitting_senators
+from models.services.queries import find_legislator, hub_with_contacts
 from models.services.timeline import Version, hub_versions, timeline
-from plumbing.db import session_factory
 from plumbing.geography import geography
-from plumbing.settings import get_settings
+from plumbing.settings import Settings
 from plumbing.tokens import LinkRefused, read_hub_link
 
 router = APIRouter()
@@ -46,11 +46,7 @@ def hub_for(session: Session, token: str) -> tuple[Hub, datetime]:
     hub_id, version, expires = read_hub_link(token)
     if hub_id > MAX_ID:
         raise LinkRefused("this link is not valid")
-    hub = session.scalar(
-        select(Hub)
-        .where(Hub.id == hub_id)
-        .options(selectinload(Hub.district), selectinload(Hub.contacts))
-    )
+    hub = hub_with_contacts(session, hub_id)
     if hub is None or hub.token_version != version:
         raise LinkRefused("this link is no longer valid")
     return hub, expires
@@ -76,6 +72,8 @@ def _stage_context(mine: list[Version], hub: Hub) -> dict[str, Any]:
 
 def show(
     request: Request,
+    session: Session,
+    settings: Settings,
     token: str,
     *,
     errors: dict[str, str] | None = None,
@@ -83,46 +81,44 @@ def show(
     status: int = 200,
 ) -> Response:
     try:
-        with session_factory()() as session:
-            hub, link_expires = hub_for(session, token)
-            today = campaign_today()
-            mine = hub_versions(session, hub, today=today)
-            stage = _stage_context(mine, hub)
-            rows = plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else []
-            working_with = neighbours(session, hub.id)
-            if values is None and stage["changes"] is not None:
-                # Sent back for changes: the version they sent, ready to edit.
-                values = forms.values_from(stage["changes"].submission.payload, rows)
-            settings = get_settings()
-            context = {
-                "hub": hub,
-                "token": token,
-                "checklist": checklist(settings.campaign.cause),
-                **stage,
-                "can_submit": (
-                    hub.stage in FORM_TITLES and stage["waiting"] is None and hub.status.is_open()
-                ),
-                "form_title": FORM_TITLES.get(hub.stage, ""),
-                "due_words": DUE_WORDS.get(hub.stage, ""),
-                "action_examples": ACTION_EXAMPLES,
-                "errors": errors or {},
-                "labels": field_labels(hub.stage, rows),
-                "values": values or {},
-                "plan_rows": rows,
-                "senators": _senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
-                "neighbours": working_with,
-                "nearby": [
-                    n
-                    for n in nearby_hubs(session, geography(), hub)
-                    if n.hub_id not in {w.hub_id for w in working_with}
-                ],
-                "history": timeline(session, hub, today=today, for_staff=False, known=mine),
-                "go_team_email": settings.go_team_email,
-                "link_expires": link_expires.astimezone(campaign_zone()).date(),
-                "review_days": settings.policy.review_due_days,
-                **LABELS,
-            }
-            return page(request, "hub.html", context, status=status)
+        hub, link_expires = hub_for(session, token)
+        today = campaign_today()
+        mine = hub_versions(session, hub, today=today)
+        stage = _stage_context(mine, hub)
+        rows = plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else []
+        working_with = neighbours(session, hub.id)
+        if values is None and stage["changes"] is not None:
+            # Sent back for changes: the version they sent, ready to edit.
+            values = forms.values_from(stage["changes"].submission.payload, rows)
+        context = {
+            "hub": hub,
+            "token": token,
+            "checklist": checklist(settings.campaign.cause),
+            **stage,
+            "can_submit": (
+                hub.stage in FORM_TITLES and stage["waiting"] is None and hub.status.is_open()
+            ),
+            "form_title": FORM_TITLES.get(hub.stage, ""),
+            "due_words": DUE_WORDS.get(hub.stage, ""),
+            "action_examples": ACTION_EXAMPLES,
+            "errors": errors or {},
+            "labels": field_labels(hub.stage, rows),
+            "values": values or {},
+            "plan_rows": rows,
+            "senators": sitting_senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
+            "neighbours": working_with,
+            "nearby": [
+                n
+                for n in nearby_hubs(session, geography(), hub)
+                if n.hub_id not in {w.hub_id for w in working_with}
+            ],
+            "history": timeline(session, hub, today=today, for_staff=False, known=mine),
+            "go_team_email": settings.go_team_email,
+            "link_expires": link_expires.astimezone(campaign_zone()).date(),
+            "review_days": settings.policy.review_due_days,
+            **LABELS,
+        }
+        return page(request, "hub.html", context, status=status)
     except LinkRefused as exc:
         expired = "expired" in str(exc)
         return message(
@@ -135,56 +131,54 @@ def show(
         )
 
 
-def _senators(session: Session) -> list[Legislator]:
-    return list(
-        session.scalars(
-            select(Legislator)
-            .where(Legislator.chamber == Chamber.SENATE, Legislator.active)
-            .options(selectinload(Legislator.district))
-            .order_by(Legislator.name)
-        )
-    )
-
-
 @router.get("/hub/{token}")
-def hub_page(request: Request, token: str) -> Response:
-    return show(request, token)
+def hub_page(request: Request, session: Db, settings: Config, token: str) -> Response:
+    return show(request, session, settings, token)
 
 
 @router.post("/hub/{token}/submit")
-async def hub_submit(request: Request, token: str) -> Response:
+async def hub_submit(request: Request, session: Db, settings: Config, token: str) -> Response:
     values = await forms.read_form(request)
     try:
-        with session_factory()() as session:
-            hub, _ = hub_for(session, token)
-            stage, hub_id = hub.stage, hub.id
-            rows: list[int] = []
-            row_errors: dict[str, str] = forms.field_errors(values.problems)
-            if stage is Stage.FIRST_ACTION:
-                payload = forms.first_action(values)
-            elif stage is Stage.ONBOARDING:
-                payload = forms.onboarding(values)
-            else:
-                payload, rows, plan_row_errors = forms.strategic_plan(values)
-                row_errors.update(plan_row_errors)
-                row_errors.update(_name_legislators(session, payload, rows))
-            session.commit()
-            if row_errors:  # reported with every other error of the form, at once
-                parse_evidence(stage, payload, today=campaign_today())
-                raise InvalidInput({})
-            submit_stage_work(session, hub_id, stage, payload, actor=Actor.hub(hub_id))
+        hub, _ = hub_for(session, token)
+        stage, hub_id = hub.stage, hub.id
+        rows: list[int] = []
+        row_errors: dict[str, str] = forms.field_errors(values.problems)
+        if stage is Stage.FIRST_ACTION:
+            payload = forms.first_action(values)
+        elif stage is Stage.ONBOARDING:
+            payload = forms.onboarding(values)
+        else:
+            payload, rows, plan_row_errors = forms.strategic_plan(values)
+            row_errors.update(plan_row_errors)
+            row_errors.update(_name_legislators(session, payload, rows))
+        session.commit()
+        if row_errors:  # reported with every other error of the form, at once
+            parse_evidence(stage, payload, today=campaign_today())
+            raise InvalidInput({})
+        submit_stage_work(
+            session, hub_id, stage, payload, actor=Actor.hub(hub_id), policy=settings.policy
+        )
     except LinkRefused:
-        return show(request, token)
+        return show(request, session, settings, token)
     except InvalidInput as exc:
         errors = (
             forms.plan_errors(exc.errors, rows)
             if stage is Stage.STRATEGIC_PLAN
             else forms.field_errors(exc.errors)
         )
-        return show(request, token, errors={**row_errors, **errors}, values=values, status=422)
+        return show(
+            request,
+            session,
+            settings,
+            token,
+            errors={**row_errors, **errors},
+            values=values,
+            status=422,
+        )
     except HubflowError as exc:
         return redirect(f"/hub/{token}", flash=forms.sentence(str(exc)), bad=True)
-    team = get_settings().campaign.team
+    team = settings.campaign.team
     return redirect(f"/hub/{token}#sent", flash=f"Sent! The {team} will review it and email you.")
 
 
@@ -195,7 +189,7 @@ def _name_legislators(session: Session, payload: dict[str, Any], rows: list[int]
         raw = str(target.get("legislator_id") or "")
         if raw and not target.get("legislator"):
             number = ascii_int(raw)
-            leg = session.get(Legislator, number) if number else None
+            leg = find_legislator(session, number) if number else None
             if leg is None:
                 errors[f"targets-{row}-legislator_id"] = "Choose one from the list."
                 target.pop("legislator_id")

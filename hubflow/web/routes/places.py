@@ -8,7 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
+from hubflow.web.deps import Db
 from hubflow.web.pages import page
 from models.errors import InvalidInput
 from models.geography import natural_key
@@ -16,7 +18,6 @@ from models.services.areas import Area, AreaCoverage, Part, by_area
 from models.services.coverage import coverage
 from models.services.directory import directory
 from models.services.queries import covered_districts
-from plumbing.db import session_factory
 from plumbing.geography import geography
 
 router = APIRouter()
@@ -29,18 +30,19 @@ VIEWS = {
 
 
 @router.get("/coverage")
-def coverage_page(request: Request, view: str = "county", without: str = "") -> Response:
+def coverage_page(
+    request: Request, session: Db, view: str = "county", without: str = ""
+) -> Response:
     # Without town data (a state other than Massachusetts): the districts in one list.
     views = VIEWS if geography() else {}
     view = view if view in views else "county"
     only_without = without in ("1", "yes", "on")
-    with session_factory()() as session:
-        result = coverage(session)
-        if views:
-            areas = by_area(session, geography(), result, views[view][1])
-        else:
-            ordered = sorted(result.house, key=lambda d: natural_key(d.district))
-            areas = [AreaCoverage("Every district", [], [Part(d, 1.0) for d in ordered])]
+    result = coverage(session)
+    if views:
+        areas = by_area(session, geography(), result, views[view][1])
+    else:
+        ordered = sorted(result.house, key=lambda d: natural_key(d.district))
+        areas = [AreaCoverage("Every district", [], [Part(d, 1.0) for d in ordered])]
     return page(
         request,
         "coverage.html",
@@ -65,22 +67,20 @@ def _area(area: AreaCoverage, *, only_without: bool) -> dict[str, Any]:
     }
 
 
-def _search(town: str, district: str) -> list[dict[str, Any]]:
+def _search(session: Session, town: str, district: str) -> list[dict[str, Any]]:
     """Listed Hubs in a district, or of a town: naming it, or in a district it lies in."""
     covering = None
     if town.strip():
         # Not a town we know: its name is still searched among the Hubs' towns.
         with suppress(InvalidInput):
             covering = set(geography().lookup(town).house)
-    with session_factory()() as session:
-        return directory(session, town=town or None, district=district or None, covering=covering)
+    return directory(session, town=town or None, district=district or None, covering=covering)
 
 
 @router.get("/hubs")
-def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
-    entries = _search(town, district)
-    with session_factory()() as session:
-        districts = covered_districts(session)
+def hubs_page(request: Request, session: Db, town: str = "", district: str = "") -> Response:
+    entries = _search(session, town, district)
+    districts = covered_districts(session)
     return page(
         request,
         "directory.html",
@@ -95,5 +95,5 @@ def hubs_page(request: Request, town: str = "", district: str = "") -> Response:
 
 
 @router.get("/hubs.json")
-def hubs_json(town: str = "", district: str = "") -> JSONResponse:
-    return JSONResponse({"hubs": _search(town, district)})
+def hubs_json(session: Db, town: str = "", district: str = "") -> JSONResponse:
+    return JSONResponse({"hubs": _search(session, town, district)})

@@ -6,27 +6,24 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hubflow.web import security
 from hubflow.web.boundary import MAX_ID
+from hubflow.web.deps import Config, Db, interests
 from hubflow.web.forms import checked, field_errors, read_form, sentence
 from hubflow.web.pages import BUSY, RETRY_AFTER, campaign_today, message, page, redirect
 from models.email import SuppressionReason
-from models.enums import HubKind, Stage, Term
+from models.enums import HubKind, Term
 from models.errors import InvalidInput
 from models.forms import InterestForm, parse
 from models.geography import house_district_for, natural_key
-from models.hub import Hub, Submission
-from models.services.hubs import Interest, record_interests
-from models.services.queries import covered_districts
+from models.services.queries import covered_districts, find_hub, interest_form_of
 from models.services.suppressions import resubscribe, suppress
 from models.services.timeline import facts_for, versions
-from plumbing.batching import Batcher
-from plumbing.db import session_factory, unavailable
+from plumbing.db import unavailable
 from plumbing.email.outbox import is_suppressed
 from plumbing.geography import geography
-from plumbing.settings import get_settings
 from plumbing.tokens import (
     LinkRefused,
     hub_url,
@@ -66,6 +63,7 @@ JOIN_LABELS = {
 
 def join_page(
     request: Request,
+    session: Session,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
@@ -81,7 +79,7 @@ def join_page(
             "labels": {**JOIN_LABELS, "district": f"Your {Term.DISTRICT.label}"},
             "kinds": [(k, k.label) for k in HubKind],
             "towns": geography().towns,
-            "place": _district_choices(values),
+            "place": _district_choices(session, values),
             "busy": BUSY if busy else "",
         },
         status=503 if busy else 422 if errors else 200,
@@ -91,15 +89,14 @@ def join_page(
     return response
 
 
-def _district_choices(values: dict[str, str]) -> tuple[str, list[str]]:
+def _district_choices(session: Session, values: dict[str, str]) -> tuple[str, list[str]]:
     """The districts the form offers: the town's (narrowed by ward and precinct where they
     are right) with the town's name, or every district when the town is not known (or
     hubflow has no town data for the state)."""
     geo = geography()
     if not geo:
         try:
-            with session_factory()() as session:
-                return "", covered_districts(session)
+            return "", covered_districts(session)
         except Exception as exc:  # the busy page still shows the district chosen
             if not unavailable(exc):
                 raise
@@ -149,13 +146,13 @@ def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 @router.get("/join")
-def join_form(request: Request) -> Response:
-    return join_page(request)
+def join_form(request: Request, session: Db) -> Response:
+    return join_page(request, session)
 
 
 @router.post("/join")
-async def join(request: Request) -> Response:
-    if not security.allowed(request, scope="join", rate=get_settings().join_rate_limit):
+async def join(request: Request, session: Db, settings: Config) -> Response:
+    if not security.allowed(request, scope="join", rate=settings.join_rate_limit):
         return message(
             request, "Too many requests", "Please wait a minute and try again.", status=429
         )
@@ -170,21 +167,21 @@ async def join(request: Request) -> Response:
         if "town" in place or values.problems.get("town"):
             others = {k: v for k, v in others.items() if not k.startswith("towns")}
         errors = field_errors({**others, **place, **values.problems})
-        return join_page(request, errors=errors, values=values)
+        return join_page(request, session, errors=errors, values=values)
     try:
-        outcome = await _interests.run(form)
+        outcome = await interests.run(form)
     except Exception as exc:
         if not unavailable(exc):
             raise
-        return join_page(request, values=values, busy=True)  # what was typed, kept
+        return join_page(request, session, values=values, busy=True)  # what was typed, kept
     if isinstance(outcome, InvalidInput):
-        return join_page(request, errors=field_errors(outcome.errors), values=values)
+        return join_page(request, session, errors=field_errors(outcome.errors), values=values)
     # See other: a reload of the answer shows it again and sends nothing.
     return redirect(f"/join/thanks/{receipt_token(outcome.hub_id, new=outcome.new)}")
 
 
 @router.get("/join/thanks/{token}")
-def join_thanks(request: Request, token: str) -> Response:
+def join_thanks(request: Request, session: Db, settings: Config, token: str) -> Response:
     """The answer to a sent interest form: what happens next, what was sent and the Hub's
     own page. For a form repeating one already received (the same group and email), none
     of what is stored is shown: knowing a group's name and email gives nobody its details."""
@@ -192,78 +189,55 @@ def join_thanks(request: Request, token: str) -> Response:
         hub_id, new = read_receipt_token(token)
     except LinkRefused as exc:
         return message(request, "Thank you", sentence(str(exc)), status=410)
-    with session_factory()() as session:
-        hub = session.get(Hub, hub_id) if hub_id <= MAX_ID else None
-        sent = session.scalars(
-            select(Submission)
-            .where(Submission.hub_id == hub_id, Submission.stage == Stage.INTEREST)
-            .order_by(Submission.id.desc())
-        ).first()
-        if hub is None or sent is None:
-            return message(request, "Not found", "There is no such form.", status=404)
-        facts = facts_for(session, hub, today=campaign_today())
-        [version] = versions([sent], facts)
-        return page(
-            request,
-            "join_done.html",
-            {
-                "hub_name": hub.name,
-                "district": hub.district.name,
-                "new": new,
-                "email": sent.payload.get("email", "") if new else "",
-                "intro_days": get_settings().policy.review_due_days,
-                "sent": version.document if new else None,
-                "hub_link": hub_url(hub.id, hub.token_version) if new else "",
-            },
-        )
-
-
-def _record_interests(forms: list[dict[str, Any]]) -> list[Interest | InvalidInput]:
-    """The database part of /join posts, off the event loop: the posts that arrived while
-    the previous transaction ran share the next one (see plumbing.batching)."""
-    with session_factory()() as session:
-        return record_interests(session, forms)
-
-
-_interests: Batcher[dict[str, Any], Interest | InvalidInput] = Batcher(
-    # A failed batch is tried form by form, but not when the database is out of reach.
-    _record_interests,
-    name="join",
-    retry_alone=lambda exc: not unavailable(exc),
-)
+    hub = find_hub(session, hub_id) if hub_id <= MAX_ID else None
+    sent = interest_form_of(session, hub_id)
+    if hub is None or sent is None:
+        return message(request, "Not found", "There is no such form.", status=404)
+    facts = facts_for(session, hub, today=campaign_today())
+    [version] = versions([sent], facts)
+    return page(
+        request,
+        "join_done.html",
+        {
+            "hub_name": hub.name,
+            "district": hub.district.name,
+            "new": new,
+            "email": sent.payload.get("email", "") if new else "",
+            "intro_days": settings.policy.review_due_days,
+            "sent": version.document if new else None,
+            "hub_link": hub_url(hub.id, hub.token_version) if new else "",
+        },
+    )
 
 
 @router.get("/unsubscribe/{token}")
-def unsubscribe_page(request: Request, token: str) -> Response:
+def unsubscribe_page(request: Request, session: Db, token: str) -> Response:
     try:
         email = read_unsubscribe_token(token)
     except LinkRefused as exc:
         return message(request, "Link not valid", str(exc), status=404)
-    with session_factory()() as session:
-        done = is_suppressed(session, email)
+    done = is_suppressed(session, email)
     return page(request, "unsubscribe.html", {"email": email, "token": token, "done": done})
 
 
 @router.post("/unsubscribe/{token}")
-def unsubscribe(request: Request, token: str) -> Response:
+def unsubscribe(request: Request, session: Db, token: str) -> Response:
     """No CSRF token here on purpose: the signed token is the proof, and mail clients'
     one-click unsubscribe (List-Unsubscribe-Post) posts without one."""
     try:
         email = read_unsubscribe_token(token)
     except LinkRefused as exc:
         return message(request, "Link not valid", str(exc), status=404)
-    with session_factory()() as session:
-        suppress(session, email, SuppressionReason.UNSUBSCRIBE, detail="unsubscribe link")
+    suppress(session, email, SuppressionReason.UNSUBSCRIBE, detail="unsubscribe link")
     return page(request, "unsubscribe.html", {"email": email, "token": token, "done": True})
 
 
 @router.post("/unsubscribe/{token}/resubscribe")
-async def resubscribe_page(request: Request, token: str) -> Response:
+async def resubscribe_page(request: Request, session: Db, token: str) -> Response:
     await read_form(request)
     try:
         email = read_unsubscribe_token(token)
     except LinkRefused as exc:
         return message(request, "Link not valid", sentence(str(exc)), status=404)
-    with session_factory()() as session:
-        resubscribe(session, email)
+    resubscribe(session, email)
     return redirect(f"/unsubscribe/{token}", flash=f"{email} will get hubflow emails again.")

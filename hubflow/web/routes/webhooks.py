@@ -12,12 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sendgrid.helpers.eventwebhook import EventWebhook
+from sqlalchemy.orm import Session
 
 from hubflow.web.boundary import unreadable
+from hubflow.web.deps import Config, Db
 from models.email import SuppressionReason
 from models.services.suppressions import suppress
-from plumbing.db import session_factory
-from plumbing.settings import get_settings
 
 router = APIRouter()
 
@@ -33,8 +33,7 @@ TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
 
 
 @router.post("/webhooks/sendgrid")
-async def sendgrid_events(request: Request) -> JSONResponse:
-    settings = get_settings()
+async def sendgrid_events(request: Request, session: Db, settings: Config) -> JSONResponse:
     key = settings.sendgrid_webhook_public_key
     if key is None:
         return JSONResponse({"error": "the SendGrid webhook is not configured"}, status_code=404)
@@ -70,7 +69,7 @@ async def sendgrid_events(request: Request) -> JSONResponse:
         for e in events
         if e.get("event") in REASONS and e.get("email")
     ]
-    suppressed = await run_in_threadpool(_suppress_all, wanted)
+    suppressed = await run_in_threadpool(_suppress_all, session, wanted)
     return JSONResponse({"events": len(events), "suppressed": suppressed})
 
 
@@ -91,9 +90,8 @@ def _wrong_shape(events: Any) -> str:
     return ""
 
 
-def _suppress_all(wanted: list[tuple[str, SuppressionReason, str]]) -> int:
-    with session_factory()() as session:
-        return sum(
-            suppress(session, email, reason, detail=f"SendGrid: {detail}")
-            for email, reason, detail in wanted
-        )
+def _suppress_all(session: Session, wanted: list[tuple[str, SuppressionReason, str]]) -> int:
+    return sum(
+        suppress(session, email, reason, detail=f"SendGrid: {detail}")
+        for email, reason, detail in wanted
+    )

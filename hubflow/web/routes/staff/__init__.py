@@ -1,14 +1,21 @@
-"""The GO! Team console (SPEC §6): login, dashboard, review queue, Hubs, legislators."""
+"""The GO! Team console (SPEC §6): login, dashboard, review queue, Hubs, legislators.
+
+Every route but login and logout is behind `staff_member` (hubflow/web/deps.py), declared
+here once for the whole console."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from hubflow.web.deps import staff_member
 from hubflow.web.routes.staff import auth, downloads, hubs, legislators, queue
-from hubflow.web.routes.staff.auth import LoginRequired, NotLoggedIn, login_url, staff_for
+from hubflow.web.routes.staff.auth import login_url
 
 router = APIRouter()
-for part in (auth, queue, hubs, legislators, downloads):
-    router.include_router(part.router)
+router.include_router(auth.router)
+console = APIRouter(dependencies=[Depends(staff_member)])
+for part in (queue, hubs, legislators, downloads):
+    console.include_router(part.router)
+router.include_router(console)
 
-__all__ = ["LoginRequired", "NotLoggedIn", "login_url", "router", "staff_for"]
+__all__ = ["login_url", "router"]

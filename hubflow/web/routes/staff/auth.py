@@ -1,4 +1,4 @@
-"""Staff login and logout, and who is logged in."""
+"""Staff login and logout (who is logged in: hubflow/web/deps.py)."""
 
 from __future__ import annotations
 
@@ -6,44 +6,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from hubflow.web import security
 from hubflow.web.boundary import MAX_ID
+from hubflow.web.deps import Config, Db
 from hubflow.web.forms import read_form
 from hubflow.web.pages import page, redirect
-from models.services.staff import end_sessions
-from models.staff import StaffMember
-from plumbing.db import session_factory
+from models.services.staff import active_member, end_sessions
 from plumbing.passwords import check_password
-from plumbing.settings import get_settings
 
 router = APIRouter(prefix="/staff")
-
-
-class LoginRequired(Exception):
-    """A staff page without a session: go and log in."""
-
-    def __init__(self, next_url: str) -> None:
-        self.next_url = next_url
-
-
-class NotLoggedIn(Exception):
-    """A staff action without a session."""
-
-
-def staff_for(request: Request, session: Session, *, action: bool = False) -> StaffMember:
-    claims = security.session_claims(request)
-    member = session.get(StaffMember, claims[0]) if claims and claims[0] <= MAX_ID else None
-    ended = member is not None and claims is not None and member.session_version != claims[1]
-    if member is None or not member.active or ended:
-        if action:
-            raise NotLoggedIn
-        raise LoginRequired(
-            request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        )
-    return member
 
 
 def login_url(next_url: str) -> str:
@@ -64,11 +36,11 @@ def login_form(request: Request, next: str = "/staff") -> Response:
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
+async def login(request: Request, session: Db, settings: Config) -> Response:
     values = await read_form(request)
     values.refuse()
     target = back(request, values.get("next") or "/staff")
-    rate, account = get_settings().login_rate_limit, values.get("email", "").lower()[:254]
+    rate, account = settings.login_rate_limit, values.get("email", "").lower()[:254]
     # Per address and per account: rotating addresses does not buy more tries at one.
     by_address = security.allowed(request, scope="login", rate=rate)
     by_account = security.allowed(request, scope="login-account", rate=rate, key=account)
@@ -83,13 +55,8 @@ async def login(request: Request) -> Response:
             },
             status=429,
         )
-    with session_factory()() as session:
-        member = session.scalar(
-            select(StaffMember).where(
-                StaffMember.email == values.get("email", "").lower(), StaffMember.active
-            )
-        )
-        ok = check_password(member.password_hash if member else None, values.get("password", ""))
+    member = active_member(session, values.get("email", ""))
+    ok = check_password(member.password_hash if member else None, values.get("password", ""))
     if not ok or member is None:
         return page(
             request,
@@ -107,12 +74,11 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
+async def logout(request: Request, session: Db) -> Response:
     await read_form(request)
     claims = security.session_claims(request)
     if claims and claims[0] <= MAX_ID:
-        with session_factory()() as session:
-            end_sessions(session, claims[0])  # the cookie, even if kept, no longer works
+        end_sessions(session, claims[0])  # the cookie, even if kept, no longer works
     response = redirect("/staff/login", flash="You are logged out.")
     security.logout(response)
     return response

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from hubflow.web.boundary import MAX_ID, Id, ascii_int
+from hubflow.web.deps import Config, Db, Staff
 from hubflow.web.forms import read_form
 from hubflow.web.pages import Paging, campaign_today, page, redirect
-from hubflow.web.routes.staff.auth import back, staff_for
+from hubflow.web.routes.staff.auth import back
 from models.enums import ReviewState, Stage, Status, SubmissionState
 from models.errors import HubflowError
 from models.lifecycle import Action, available
 from models.services import hubs as hub_services
 from models.services import queries
 from models.services.common import Actor
+from models.services.links import revoke_links
 from models.services.review_tasks import reassign
+from models.services.staff import active_team
 from models.services.timeline import hub_versions, timeline
-from models.staff import StaffMember
-from plumbing.db import session_factory
-from plumbing.settings import get_settings
 from plumbing.tokens import hub_url
 
 router = APIRouter(prefix="/staff")
@@ -31,33 +30,33 @@ HUBS_PER_PAGE = 50
 @router.get("/hubs")
 def hubs_list(
     request: Request,
+    session: Db,
+    me: Staff,
     stage: str = "",
     status: str = "",
     q: str = "",
     sort: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
-    with session_factory()() as session:
-        me = staff_for(request, session)
-        filters = {"stage": stage, "status": status, "q": q, "sort": sort}
-        total = queries.count_hubs(session, stage=stage, status=status, q=q)
-        paging = Paging.of(
-            total=total, asked=page_no, per_page=HUBS_PER_PAGE, path="/staff/hubs", filters=filters
-        )
-        found = queries.list_hubs(session, **filters, limit=HUBS_PER_PAGE, offset=paging.offset)
-        return page(
-            request,
-            "staff_hubs.html",
-            {
-                "hubs": found,
-                "paging": paging,
-                "filters": filters,
-                "stages": list(Stage),
-                "statuses": list(Status),
-                "sorts": queries.HUB_SORTS,
-            },
-            staff=me,
-        )
+    filters = {"stage": stage, "status": status, "q": q, "sort": sort}
+    total = queries.count_hubs(session, stage=stage, status=status, q=q)
+    paging = Paging.of(
+        total=total, asked=page_no, per_page=HUBS_PER_PAGE, path="/staff/hubs", filters=filters
+    )
+    found = queries.list_hubs(session, **filters, limit=HUBS_PER_PAGE, offset=paging.offset)
+    return page(
+        request,
+        "staff_hubs.html",
+        {
+            "hubs": found,
+            "paging": paging,
+            "filters": filters,
+            "stages": list(Stage),
+            "statuses": list(Status),
+            "sorts": queries.HUB_SORTS,
+        },
+        staff=me,
+    )
 
 
 # What each action is called on the page, and the words that ask for its reason.
@@ -70,43 +69,35 @@ ACTION_WORDS = {
 
 
 @router.get("/hubs/{hub_id}")
-def hub_page(request: Request, hub_id: Id) -> Response:
-    with session_factory()() as session:
-        me = staff_for(request, session)
-        hub = queries.get_hub(session, hub_id)
-        mine = hub_versions(session, hub, today=campaign_today())
-        tasks = queries.hub_tasks(session, hub_id)
-        pending = next((v for v in mine if v.submission.state is SubmissionState.PENDING), None)
-        state = hub.state(waiting_for_staff=pending is not None)
-        actions = [ACTION_WORDS[a] for a in available(state)]
-        return page(
-            request,
-            "staff_hub.html",
-            {
-                "hub": hub,
-                "timeline": timeline(session, hub, today=campaign_today(), known=mine, tasks=tasks),
-                "pending": pending,
-                "tasks": tasks,
-                "team": session.scalars(
-                    select(StaffMember).where(StaffMember.active).order_by(StaffMember.name)
-                ).all(),
-                "owner": session.get(StaffMember, hub.owner_id) if hub.owner_id else None,
-                "actions": actions,
-                "open": ReviewState.OPEN,
-            },
-            staff=me,
-        )
+def hub_page(request: Request, session: Db, me: Staff, hub_id: Id) -> Response:
+    hub = queries.get_hub(session, hub_id)
+    mine = hub_versions(session, hub, today=campaign_today())
+    tasks = queries.hub_tasks(session, hub_id)
+    pending = next((v for v in mine if v.submission.state is SubmissionState.PENDING), None)
+    state = hub.state(waiting_for_staff=pending is not None)
+    actions = [ACTION_WORDS[a] for a in available(state)]
+    return page(
+        request,
+        "staff_hub.html",
+        {
+            "hub": hub,
+            "timeline": timeline(session, hub, today=campaign_today(), known=mine, tasks=tasks),
+            "pending": pending,
+            "tasks": tasks,
+            "team": active_team(session),
+            "owner": queries.staff_member(session, hub.owner_id),
+            "actions": actions,
+            "open": ReviewState.OPEN,
+        },
+        staff=me,
+    )
 
 
 @router.get("/hubs/{hub_id}/as-hub")
-def as_hub(request: Request, hub_id: Id) -> Response:
+def as_hub(session: Db, settings: Config, hub_id: Id) -> Response:
     """The Hub's own page, as its contacts see it (through its current private link)."""
-    with session_factory()() as session:
-        staff_for(request, session)
-        hub = queries.get_hub(session, hub_id)
-        return RedirectResponse(
-            hub_url(hub.id, hub.token_version, settings=get_settings()), status_code=303
-        )
+    hub = queries.get_hub(session, hub_id)
+    return RedirectResponse(hub_url(hub.id, hub.token_version, settings=settings), status_code=303)
 
 
 STATUS_ACTIONS = {
@@ -124,45 +115,47 @@ DONE = {
 
 
 @router.post("/hubs/{hub_id}/revoke-links")
-async def revoke_hub_links(request: Request, hub_id: Id) -> Response:
+async def revoke_hub_links(request: Request, session: Db, hub_id: Id) -> Response:
     await read_form(request)
-    with session_factory()() as session:
-        staff_for(request, session, action=True)
-        hub = hub_services.revoke_links(session, hub_id)
-        text = f"Every link to {hub.name}'s page sent so far no longer works."
+    hub = revoke_links(session, hub_id)
+    text = f"Every link to {hub.name}'s page sent so far no longer works."
     return redirect(f"/staff/hubs/{hub_id}", flash=text)
 
 
 @router.post("/hubs/{hub_id}/{action}")
-async def hub_action(request: Request, hub_id: Id, action: str) -> Response:
+async def hub_action(
+    request: Request, session: Db, settings: Config, me: Staff, hub_id: Id, action: str
+) -> Response:
     values = await read_form(request)
     here = f"/staff/hubs/{hub_id}"
-    with session_factory()() as session:
-        me = staff_for(request, session, action=True)
-        service = STATUS_ACTIONS.get(action)
-        if service is None:
-            return redirect(here, flash="That is not something a Hub can do.", bad=True)
-        try:
-            values.refuse()
-            hub = service(session, hub_id, actor=Actor.staff(me), reason=values.get("reason", ""))
-        except HubflowError as exc:
-            text = str(exc).replace("reason: ", "Reason: ")
-            return redirect(here, flash=text[:1].upper() + text[1:] + ".", bad=True)
-        text = DONE[action].format(name=hub.name, stage=hub.stage.label.lower())
+    service = STATUS_ACTIONS.get(action)
+    if service is None:
+        return redirect(here, flash="That is not something a Hub can do.", bad=True)
+    try:
+        values.refuse()
+        hub = service(
+            session,
+            hub_id,
+            actor=Actor.staff(me),
+            reason=values.get("reason", ""),
+            policy=settings.policy,
+        )
+    except HubflowError as exc:
+        text = str(exc).replace("reason: ", "Reason: ")
+        return redirect(here, flash=text[:1].upper() + text[1:] + ".", bad=True)
+    text = DONE[action].format(name=hub.name, stage=hub.stage.label.lower())
     return redirect(here, flash=text)
 
 
 @router.post("/tasks/{task_id}/reassign")
-async def reassign_task(request: Request, task_id: Id) -> Response:
+async def reassign_task(request: Request, session: Db, me: Staff, task_id: Id) -> Response:
     values = await read_form(request)
-    with session_factory()() as session:
-        me = staff_for(request, session, action=True)
-        staff_id = ascii_int(values.get("staff_id", ""))
-        if staff_id is None:
-            return redirect(back(request), flash="Choose who should take the task.", bad=True)
-        try:
-            task = reassign(session, task_id, staff_id=staff_id, actor=Actor.staff(me))
-        except HubflowError as exc:
-            return redirect(back(request), flash=str(exc), bad=True)
-        owner = task.owner.name if task.owner else "nobody"
-        return redirect(f"/staff/hubs/{task.hub_id}", flash=f"Task given to {owner}.")
+    staff_id = ascii_int(values.get("staff_id", ""))
+    if staff_id is None:
+        return redirect(back(request), flash="Choose who should take the task.", bad=True)
+    try:
+        task = reassign(session, task_id, staff_id=staff_id, actor=Actor.staff(me))
+    except HubflowError as exc:
+        return redirect(back(request), flash=str(exc), bad=True)
+    owner = task.owner.name if task.owner else "nobody"
+    return redirect(f"/staff/hubs/{task.hub_id}", flash=f"Task given to {owner}.")

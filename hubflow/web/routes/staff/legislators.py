@@ -6,15 +6,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from hubflow.web.boundary import MAX_ID, Id
+from hubflow.web.deps import Config, Db, Staff
 from hubflow.web.forms import read_form
 from hubflow.web.pages import Paging, page, redirect
-from hubflow.web.routes.staff.auth import back, staff_for
+from hubflow.web.routes.staff.auth import back
 from models.enums import Chamber, Stance
 from models.errors import HubflowError
 from models.services import legislators
 from models.services.common import Actor
-from plumbing.db import session_factory
-from plumbing.settings import get_settings
 
 router = APIRouter(prefix="/staff")
 
@@ -24,67 +23,66 @@ PER_PAGE = 40
 @router.get("/legislators")
 def legislators_page(
     request: Request,
+    session: Db,
+    settings: Config,
+    me: Staff,
     chamber: str = "",
     stance: str = "",
     hcf: str = "",
     q: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
-    focus = get_settings().campaign.committee.name
-    with session_factory()() as session:
-        me = staff_for(request, session)
-        found = legislators.list_legislators(
-            session,
-            chamber=chamber or None,
-            stance=stance or None,
-            committee=focus if hcf else None,
-        )
-        term = q.strip().casefold()
-        if term:
-            found = [
-                leg
-                for leg in found
-                if term in leg.name.casefold() or term in leg.district.name.casefold()
-            ]
-        filters = {"chamber": chamber, "stance": stance, "hcf": hcf, "q": q}
-        paging = Paging.of(
-            total=len(found),
-            asked=page_no,
-            per_page=PER_PAGE,
-            path="/staff/legislators",
-            filters=filters,
-        )
-        shown = found[paging.offset : paging.offset + PER_PAGE]
-        return page(
-            request,
-            "staff_legislators.html",
-            {
-                "legislators": shown,
-                "paging": paging,
-                "filters": filters,
-                "roles": {leg.id: legislators.committee_role(leg, focus) for leg in shown},
-                "chambers": list(Chamber),
-                "stances": list(Stance),
-            },
-            staff=me,
-        )
+    focus = settings.campaign.committee.name
+    found = legislators.list_legislators(
+        session,
+        chamber=chamber or None,
+        stance=stance or None,
+        committee=focus if hcf else None,
+    )
+    term = q.strip().casefold()
+    if term:
+        found = [
+            leg
+            for leg in found
+            if term in leg.name.casefold() or term in leg.district.name.casefold()
+        ]
+    filters = {"chamber": chamber, "stance": stance, "hcf": hcf, "q": q}
+    paging = Paging.of(
+        total=len(found),
+        asked=page_no,
+        per_page=PER_PAGE,
+        path="/staff/legislators",
+        filters=filters,
+    )
+    shown = found[paging.offset : paging.offset + PER_PAGE]
+    return page(
+        request,
+        "staff_legislators.html",
+        {
+            "legislators": shown,
+            "paging": paging,
+            "filters": filters,
+            "roles": {leg.id: legislators.committee_role(leg, focus) for leg in shown},
+            "chambers": list(Chamber),
+            "stances": list(Stance),
+        },
+        staff=me,
+    )
 
 
 @router.post("/legislators/{legislator_id}/stance")
-async def set_stance(request: Request, legislator_id: Id) -> Response:
+async def set_stance(request: Request, session: Db, me: Staff, legislator_id: Id) -> Response:
     values = await read_form(request)
     target = back(request, values.get("next", "/staff/legislators"))
-    with session_factory()() as session:
-        me = staff_for(request, session, action=True)
-        try:
-            values.refuse()
-            leg = legislators.set_stance(
-                session,
-                legislator_id,
-                values.get("stance", ""),
-                actor=Actor.staff(me),
-                reason=values.get("reason", ""),
-            )
-        except HubflowError as exc:
-            return redirect(target, flash=str(exc), bad=True)
-        return redirect(target, flash=f"{leg.name}: {leg.stance.label.lower()}.")
+    try:
+        values.refuse()
+        leg = legislators.set_stance(
+            session,
+            legislator_id,
+            values.get("stance", ""),
+            actor=Actor.staff(me),
+            reason=values.get("reason", ""),
+        )
+    except HubflowError as exc:
+        return redirect(target, flash=str(exc), bad=True)
+    return redirect(target, flash=f"{leg.name}: {leg.stance.label.lower()}.")

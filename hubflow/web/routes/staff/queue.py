@@ -7,87 +7,88 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hubflow.web.boundary import Id
+from hubflow.web.deps import Config, Db, Staff
 from hubflow.web.forms import read_form
 from hubflow.web.pages import campaign_today, page, redirect, when_text
-from hubflow.web.routes.staff.auth import back, staff_for
+from hubflow.web.routes.staff.auth import back
 from models.enums import Decision, Stage, Status
 from models.errors import AlreadyDecided, HubflowError
 from models.hub import Hub
-from models.review import ReviewTask
 from models.services import reports
 from models.services.coverage import coverage
+from models.services.queries import review_task
 from models.services.queue import QUEUE_SORTS, review_queue
 from models.services.reviews import decide
+from models.services.staff import member_by_email
 from models.services.timeline import Version, hub_versions
-from models.staff import StaffMember
-from plumbing.db import session_factory
 
 router = APIRouter(prefix="/staff")
 
 
 @router.get("")
-def dashboard(request: Request) -> Response:
-    with session_factory()() as session:
-        me = staff_for(request, session)
-        today = campaign_today()
-        everyone = review_queue(session, today=today, limit=0)
-        counts = coverage(session).counts()
-        return page(
-            request,
-            "staff_dashboard.html",
-            {
-                "funnel": reports.funnel(session),
-                "stages": list(Stage),
-                "statuses": list(Status),
-                "waiting": everyone.total,
-                "overdue": everyone.overdue,
-                "mine": review_queue(session, today=today, owner_id=me.id, limit=0).total,
-                "stalled": reports.stalled_hubs(session),
-                "coverage": counts,
-                "hubs_total": session.scalar(select(func.count(Hub.id))) or 0,
-            },
-            staff=me,
-        )
+def dashboard(request: Request, session: Db, me: Staff) -> Response:
+    today = campaign_today()
+    everyone = review_queue(session, today=today, limit=0)
+    counts = coverage(session).counts()
+    return page(
+        request,
+        "staff_dashboard.html",
+        {
+            "funnel": reports.funnel(session),
+            "stages": list(Stage),
+            "statuses": list(Status),
+            "waiting": everyone.total,
+            "overdue": everyone.overdue,
+            "mine": review_queue(session, today=today, owner_id=me.id, limit=0).total,
+            "stalled": reports.stalled_hubs(session),
+            "coverage": counts,
+            "hubs_total": reports.hub_count(session),
+        },
+        staff=me,
+    )
 
 
 @router.get("/queue")
 def queue_page(
-    request: Request, who: str = "all", stage: str = "", q: str = "", sort: str = ""
+    request: Request,
+    session: Db,
+    me: Staff,
+    who: str = "all",
+    stage: str = "",
+    q: str = "",
+    sort: str = "",
 ) -> Response:
-    with session_factory()() as session:
-        me = staff_for(request, session)
-        today = campaign_today()
-        found = review_queue(
-            session,
-            today=today,
-            owner_id=me.id if who == "mine" else None,
-            stage=stage,
-            search=q,
-            sort=sort,
-        )
-        current = found.items[0] if found.items else None
-        filters = {"who": who, "stage": stage, "q": q, "sort": sort}
-        here = "/staff/queue?" + urlencode({k: v for k, v in filters.items() if v})
-        return page(
-            request,
-            "staff_queue.html",
-            {
-                "queue": found,
-                "current": current,
-                "version": version_of(session, current.submission.hub, current.submission.id)
-                if current
-                else None,
-                "here": here,
-                "filters": filters,
-                "stages": [s for s in Stage if s.takes_submission()],
-                "sorts": QUEUE_SORTS,
-            },
-            staff=me,
-        )
+    today = campaign_today()
+    found = review_queue(
+        session,
+        today=today,
+        owner_id=me.id if who == "mine" else None,
+        stage=stage,
+        search=q,
+        sort=sort,
+    )
+    current = found.items[0] if found.items else None
+    filters = {"who": who, "stage": stage, "q": q, "sort": sort}
+    here = "/staff/queue?" + urlencode({k: v for k, v in filters.items() if v})
+    return page(
+        request,
+        "staff_queue.html",
+        {
+            "queue": found,
+            "current": current,
+            "version": version_of(session, current.submission.hub, current.submission.id)
+            if current
+            else None,
+            "here": here,
+            "filters": filters,
+            "stages": [s for s in Stage if s.takes_submission()],
+            "sorts": QUEUE_SORTS,
+        },
+        staff=me,
+    )
 
 
 def version_of(session: Session, hub: Hub, submission_id: int) -> Version:
@@ -97,14 +98,12 @@ def version_of(session: Session, hub: Hub, submission_id: int) -> Version:
 
 
 @router.get("/reviews/{task_id}")
-def review_link(request: Request, task_id: Id) -> Response:
+def review_link(session: Db, task_id: Id) -> Response:
     """Where review emails link to: the task, on its Hub's page."""
-    with session_factory()() as session:
-        staff_for(request, session)
-        task = session.get(ReviewTask, task_id)
-        if task is None:
-            return redirect("/staff/queue", flash=f"There is no review task {task_id}.", bad=True)
-        return redirect(f"/staff/hubs/{task.hub_id}#task-{task_id}")
+    task = review_task(session, task_id)
+    if task is None:
+        return redirect("/staff/queue", flash=f"There is no review task {task_id}.", bad=True)
+    return redirect(f"/staff/hubs/{task.hub_id}#task-{task_id}")
 
 
 VERBS = {
@@ -115,35 +114,34 @@ VERBS = {
 
 
 @router.post("/submissions/{submission_id}/decide")
-async def decide_submission(request: Request, submission_id: Id) -> Response:
+async def decide_submission(
+    request: Request, session: Db, settings: Config, me: Staff, submission_id: Id
+) -> Response:
     values = await read_form(request)
     target = back(request, values.get("next", ""))
-    with session_factory()() as session:
-        me = staff_for(request, session, action=True)
-        try:
-            values.refuse()
-            sub = decide(
-                session,
-                submission_id,
-                values.get("decision", ""),
-                staff_id=me.id,
-                comment=values.get("comment", ""),
-            )
-        except AlreadyDecided as exc:
-            return redirect(target, flash=_already(session, exc), bad=True)
-        except HubflowError as exc:
-            return redirect(target, flash=_sentence(exc), bad=True)
-        hub = session.get(Hub, sub.hub_id)
-        name = hub.name if hub else f"Hub {sub.hub_id}"
+    try:
+        values.refuse()
+        sub = decide(
+            session,
+            submission_id,
+            values.get("decision", ""),
+            staff_id=me.id,
+            comment=values.get("comment", ""),
+            policy=settings.policy,
+        )
+    except AlreadyDecided as exc:
+        return redirect(target, flash=_already(session, exc), bad=True)
+    except HubflowError as exc:
+        return redirect(target, flash=_sentence(exc), bad=True)
+    hub = session.get(Hub, sub.hub_id)
+    name = hub.name if hub else f"Hub {sub.hub_id}"
     verb = VERBS[Decision(values["decision"])]
     return redirect(target, flash=f"{name}: {sub.stage.label.lower()} {verb}.")
 
 
 def _already(session: Session, exc: AlreadyDecided) -> str:
     """'Bea Ruiz already approved this at Nov 26, 2:05 PM EST.'"""
-    member = session.scalar(
-        select(StaffMember).where(StaffMember.email == exc.by.removeprefix("staff:"))
-    )
+    member = member_by_email(session, exc.by.removeprefix("staff:"))
     who = member.name if member else exc.by.removeprefix("staff:")
     verb = {"approved": "approved", "changes_requested": "asked for changes to"}.get(
         exc.state, "declined"

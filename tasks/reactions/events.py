@@ -1,93 +1,29 @@
-"""What happens when: every consequence of every domain event, in one table (SPEC §3).
-
-Each reaction runs inside the transaction that marks its event processed, and every
-side effect it has carries a deterministic identity derived from the event, so running
-the same event twice changes nothing.
-"""
+"""What follows each domain event (the table is tasks/reactions/__init__.py): emails to a
+Hub's contacts and to staff, review tasks, the directory to publish."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from models.audit import DomainEvent
 from models.email import MessageKind
-from models.enums import ReviewKind, Stage, SubmissionState
-from models.events import EventType
-from models.hub import Hub, Submission
+from models.enums import ReviewKind, Stage, Status, SubmissionState
+from models.hub import Contact, Submission
 from models.review import ReviewTask
 from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
 from models.services.review_tasks import ensure_review_task, review_due
-from models.staff import StaffMember
 from plumbing.email.outbox import Recipient, queue_email
 from plumbing.geography import geography
-from plumbing.settings import Settings
-from tasks.contexts import hub_context, stage_label, submission_context, task_context
-
-
-@dataclass
-class Reaction:
-    """One event being reacted to, and what the reactions asked for afterwards."""
-
-    session: Session
-    event: DomainEvent
-    hub: Hub | None
-    settings: Settings
-    now: datetime
-    publish_directory: bool = False
-    emails_queued: int = 0
-    tasks_opened: list[int] = field(default_factory=list)
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        return self.event.payload
-
-    def key(self, kind: MessageKind | str) -> str:
-        """Hub, message, stage, event: the identity of what this event sends."""
-        stage = self.payload.get("stage") or (self.hub.stage.value if self.hub else "-")
-        return f"hub-{self.event.hub_id}/{kind}/{stage}/{self.event.uid}"
-
-    def email_hub(self, kind: MessageKind, **extra: Any) -> None:
-        hub = self.require_hub()
-        context = {"hub": hub_context(hub, self.settings), **extra}
-        seen = set()
-        for contact in hub.contacts:
-            if contact.email in seen:
-                continue
-            seen.add(contact.email)
-            self.emails_queued += queue_email(
-                self.session,
-                key=self.key(kind),
-                kind=kind,
-                to=Recipient(contact.email, contact.name),
-                context=context,
-                hub_id=hub.id,
-                now=self.now,
-            )
-
-    def email_staff(
-        self, kind: MessageKind, member: StaffMember, *, key: str, **extra: Any
-    ) -> None:
-        hub = self.require_hub()
-        self.emails_queued += queue_email(
-            self.session,
-            key=key,
-            kind=kind,
-            to=Recipient(member.email, member.name, staff=True),
-            context={"hub": hub_context(hub, self.settings), **extra},
-            hub_id=hub.id,
-            now=self.now,
-        )
-
-    def require_hub(self) -> Hub:
-        if self.hub is None:
-            raise ValueError(f"event {self.event.uid} ({self.event.type}) names no Hub")
-        return self.hub
+from tasks.reactions.contexts import (
+    hub_context,
+    staff_url,
+    stage_label,
+    submission_context,
+    task_context,
+)
+from tasks.reactions.reaction import Reaction
 
 
 def email_interest_received(r: Reaction) -> None:
@@ -168,15 +104,23 @@ def _open_review(r: Reaction, *, kind: ReviewKind, title: str) -> None:
 
 
 def _email_owner(r: Reaction, task: ReviewTask) -> None:
-    if task.owner is None and task.owner_id is not None:
-        r.session.refresh(task, ["owner"])
-    if task.owner is not None:
-        r.email_staff(
-            MessageKind.REVIEW_ASSIGNED,
-            task.owner,
-            key=f"review-{task.id}/assigned/{task.owner_id}/{r.event.uid}",
-            task=task_context(task, r.settings),
-        )
+    _tell_owner(
+        r,
+        task,
+        MessageKind.REVIEW_ASSIGNED,
+        key=f"review-{task.id}/assigned/{task.owner_id}/{r.event.uid}",
+        task=task_context(task, r.settings),
+    )
+
+
+def _tell_owner(
+    r: Reaction, review: ReviewTask, kind: MessageKind, /, *, key: str, **extra: Any
+) -> None:
+    """Email the review task's owner, if it has one."""
+    if review.owner is None and review.owner_id is not None:
+        r.session.refresh(review, ["owner"])
+    if review.owner is not None:
+        r.email_staff(kind, review.owner, key=key, **extra)
 
 
 def open_intro_call(r: Reaction) -> None:
@@ -221,28 +165,53 @@ def imported(r: Reaction) -> None:
         r.email_hub(MessageKind.HUB_IMPORTED)
 
 
-ReactionFn = Callable[[Reaction], None]
+def escalate_stall(r: Reaction) -> None:
+    """A Hub stalled: its owner on staff gets a check-in task and an email saying so. Not
+    if it moved on, or was paused or withdrawn, before this event was processed."""
+    hub = r.require_hub()
+    stage = Stage(r.payload["stage"])
+    if hub.status is not Status.STALLED or hub.stage is not stage:
+        return
+    due_date = r.payload["due_date"]
+    task, opened = ensure_review_task(
+        r.session,
+        key=f"check-in:{hub.id}:{stage}:{due_date}",
+        hub=hub,
+        kind=ReviewKind.CHECK_IN,
+        stage=stage,
+        title=f"Check in with {hub.name}",
+        due=review_due(r.settings.policy.today(r.now), r.settings.policy.review_due_days),
+        now=r.now,
+    )
+    if not opened:
+        return
+    r.tasks_opened.append(task.id)
+    _tell_owner(
+        r,
+        task,
+        MessageKind.STALLED_ESCALATION,
+        key=f"hub-{hub.id}/stalled_escalation/{stage}/{date.fromisoformat(due_date)}",
+        days_overdue=r.payload["days_overdue"],
+        task={"title": task.title, "url": staff_url(r.settings, f"reviews/{task.id}")},
+    )
 
-# The stage's due date is not here: the domain sets it in the same transaction as the
-# stage change itself (models/services/common.py: move), so it is never stale.
-REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
-    EventType.INTEREST_SUBMITTED: (email_interest_received, open_intro_call),
-    EventType.SUBMISSION_RECEIVED: (email_submission_received, open_submission_review),
-    EventType.SUBMISSION_APPROVED: (email_stage_approved,),
-    EventType.CHANGES_REQUESTED: (email_changes_requested,),
-    EventType.SUBMISSION_DECLINED: (email_declined, publish_if_it_was_listed),
-    EventType.STAGE_ENTERED: (),
-    EventType.LISTED: (publish_directory,),
-    EventType.MOVED_BACK: (publish_if_it_was_listed,),
-    EventType.WITHDRAWN: (publish_if_it_was_listed,),
-    EventType.PAUSED: (),
-    EventType.RESUMED: (),
-    # The sweep that decides a Hub is stalled also opens its check-in task and emails
-    # the owner, in the same transaction (tasks/sweep.py), so a dry run can list it.
-    EventType.STALLED: (),
-    EventType.REVIEW_REASSIGNED: (email_new_owner,),
-    EventType.STANCE_CHANGED: (),
-    EventType.HUB_IMPORTED: (imported,),
-    EventType.CONTACT_FORGOTTEN: (),
-    EventType.CONTACTS_EXPORTED: (),
-}
+
+ENDED = (Status.WITHDRAWN, Status.DECLINED)
+
+
+def email_fresh_link(r: Reaction) -> None:
+    """A contact asked for a fresh link to their Hub's page: one email an hour at most (it
+    goes even to an address that unsubscribed from reminders: they asked for it)."""
+    hub = r.require_hub()
+    contact = r.session.get(Contact, r.payload["contact_id"])
+    if contact is None or contact.hub_id != hub.id or hub.status in ENDED:
+        return
+    r.emails_queued += queue_email(
+        r.session,
+        key=f"hub-{hub.id}/hub_link/{r.payload['hour']}",
+        kind=MessageKind.HUB_LINK,
+        to=Recipient(contact.email, contact.name),
+        context={"hub": hub_context(hub, r.settings)},
+        hub_id=hub.id,
+        now=r.now,
+    )

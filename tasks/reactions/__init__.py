@@ -1,0 +1,57 @@
+"""What happens when: every consequence of every domain event, in one table (SPEC §3).
+
+Each reaction runs inside the transaction that marks its event processed, and every
+side effect it has carries a deterministic identity derived from the event, so running
+the same event twice changes nothing. The emails that follow the clock rather than an
+event (reminders, the daily digest) are queued by tasks/reactions/clock.py; no email is
+queued anywhere else (tests/unit/test_floors.py checks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from models.events import EventType
+from tasks.reactions.events import (
+    email_changes_requested,
+    email_declined,
+    email_fresh_link,
+    email_interest_received,
+    email_new_owner,
+    email_stage_approved,
+    email_submission_received,
+    escalate_stall,
+    imported,
+    open_intro_call,
+    open_submission_review,
+    publish_directory,
+    publish_if_it_was_listed,
+)
+from tasks.reactions.reaction import Reaction
+
+ReactionFn = Callable[[Reaction], None]
+
+# The stage's due date is not here: the domain sets it in the same transaction as the
+# stage change itself (models/services/common.py: move), so it is never stale.
+REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
+    EventType.INTEREST_SUBMITTED: (email_interest_received, open_intro_call),
+    EventType.SUBMISSION_RECEIVED: (email_submission_received, open_submission_review),
+    EventType.SUBMISSION_APPROVED: (email_stage_approved,),
+    EventType.CHANGES_REQUESTED: (email_changes_requested,),
+    EventType.SUBMISSION_DECLINED: (email_declined, publish_if_it_was_listed),
+    EventType.STAGE_ENTERED: (),
+    EventType.LISTED: (publish_directory,),
+    EventType.MOVED_BACK: (publish_if_it_was_listed,),
+    EventType.WITHDRAWN: (publish_if_it_was_listed,),
+    EventType.PAUSED: (),
+    EventType.RESUMED: (),
+    EventType.STALLED: (escalate_stall,),
+    EventType.REVIEW_REASSIGNED: (email_new_owner,),
+    EventType.STANCE_CHANGED: (),
+    EventType.HUB_IMPORTED: (imported,),
+    EventType.LINK_REQUESTED: (email_fresh_link,),
+    EventType.CONTACT_FORGOTTEN: (),
+    EventType.CONTACTS_EXPORTED: (),
+}
+
+__all__ = ["REACTIONS", "Reaction", "ReactionFn"]

@@ -1,0 +1,77 @@
+"""One event being reacted to: what a reaction is given, and how it queues email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models.audit import DomainEvent
+from models.email import MessageKind
+from models.hub import Hub
+from models.staff import StaffMember
+from plumbing.email.outbox import Recipient, queue_email
+from plumbing.settings import Settings
+from tasks.reactions.contexts import hub_context
+
+
+@dataclass
+class Reaction:
+    """One event being reacted to, and what the reactions asked for afterwards."""
+
+    session: Session
+    event: DomainEvent
+    hub: Hub | None
+    settings: Settings
+    now: datetime
+    publish_directory: bool = False
+    emails_queued: int = 0
+    tasks_opened: list[int] = field(default_factory=list)
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.event.payload
+
+    def key(self, kind: MessageKind | str) -> str:
+        """Hub, message, stage, event: the identity of what this event sends."""
+        stage = self.payload.get("stage") or (self.hub.stage.value if self.hub else "-")
+        return f"hub-{self.event.hub_id}/{kind}/{stage}/{self.event.uid}"
+
+    def email_hub(self, kind: MessageKind, **extra: Any) -> None:
+        hub = self.require_hub()
+        context = {"hub": hub_context(hub, self.settings), **extra}
+        seen = set()
+        for contact in hub.contacts:
+            if contact.email in seen:
+                continue
+            seen.add(contact.email)
+            self.emails_queued += queue_email(
+                self.session,
+                key=self.key(kind),
+                kind=kind,
+                to=Recipient(contact.email, contact.name),
+                context=context,
+                hub_id=hub.id,
+                now=self.now,
+            )
+
+    def email_staff(
+        self, kind: MessageKind, member: StaffMember, *, key: str, **extra: Any
+    ) -> None:
+        hub = self.require_hub()
+        self.emails_queued += queue_email(
+            self.session,
+            key=key,
+            kind=kind,
+            to=Recipient(member.email, member.name, staff=True),
+            context={"hub": hub_context(hub, self.settings), **extra},
+            hub_id=hub.id,
+            now=self.now,
+        )
+
+    def require_hub(self) -> Hub:
+        if self.hub is None:
+            raise ValueError(f"event {self.event.uid} ({self.event.type}) names no Hub")
+        return self.hub
