@@ -36,9 +36,20 @@ class Policy(BaseModel):
         value = getattr(self, f"{stage.value}_days", None)
         return int(value) if value is not None else None
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The campaign's time zone: its days are the deadlines' days."""
+        return ZoneInfo(self.timezone)
+
     def today(self, now: datetime) -> date:
         """The campaign's date at `now`: deadlines are days in Massachusetts."""
         return now.astimezone(ZoneInfo(self.timezone)).date()
+
+    def changes_due(self, due: date | None, *, submitted: datetime, now: datetime) -> date:
+        """Sent back for changes: the days the Hub had left when it handed its work in (its
+        clock stood still while staff reviewed), never fewer than `changes_requested_days`."""
+        left = (due - self.today(submitted)).days if due is not None else 0
+        return self.today(now) + timedelta(days=max(left, self.changes_requested_days))
 
     def due_date(self, stage: Stage, now: datetime) -> date | None:
         days = self.stage_days(stage)

@@ -56,7 +56,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def days_from(due: date | None, today: date) -> str:
-    """'due today', 'due in 3 days', '5 days overdue' for a due date."""
+    """'due today', 'due in 3 days', '5 days past the deadline' for a due date."""
     if due is None:
         return ""
     delta = (due - today).days
@@ -64,4 +64,4 @@ def days_from(due: date | None, today: date) -> str:
         return "due today"
     if delta > 0:
         return f"due in {plural(delta, 'day')}"
-    return f"{plural(-delta, 'day')} overdue"
+    return f"{plural(-delta, 'day')} past the deadline"

@@ -15,6 +15,7 @@ from models.services import reports
 from models.services.areas import Area, by_area
 from models.services.common import transaction
 from models.services.coverage import coverage
+from models.services.figures import Figures, figures
 from models.words import longday
 from plumbing.db import session_factory
 from plumbing.geography import geography
@@ -58,6 +59,8 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
         stalled = reports.stalled_hubs(session)
         cover = coverage(session)
         counts = cover.counts()
+        moves = reports.move_counts(session, today)
+        found = figures(session, today=today, zone=settings.policy.zone)
         senate = [
             {
                 "senate district": a.name,
@@ -96,13 +99,13 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
         ),
         Artifact(
             "hubflow-waiting-reviews",
-            f"{len(waiting)} reviews waiting, {sum(w.overdue for w in waiting)} overdue",
+            f"{len(waiting)} reviews waiting, {sum(w.overdue for w in waiting)} late",
             [
                 {
                     "review": w.title,
                     "owner": w.owner,
                     "due": longday(w.due_date, today=today),
-                    "overdue": "yes" if w.overdue else "",
+                    "late": "yes" if w.overdue else "",
                 }
                 for w in waiting
             ]
@@ -125,6 +128,7 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
             ),
         ),
         Artifact("hubflow-coverage-by-district", f"Each {house_words} district's Hubs", house),
+        *time_artifacts(found, moves, team=settings.campaign.team),
     ]
     if senate:  # without town data (outside Massachusetts) there is no Senate roll-up
         artifacts.append(
@@ -134,7 +138,56 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
                 senate,
             )
         )
-    return artifacts, {"stalled": len(stalled), "waiting": len(waiting), **counts}
+    return artifacts, {"stalled": len(stalled), "waiting": len(waiting), **counts, **moves}
+
+
+def time_artifacts(found: Figures, moves: dict[str, int], *, team: str) -> list[Artifact]:
+    """The dashboard's time figures: whose move, days in each stage, stage to stage, ages,
+    and the last 12 weeks."""
+
+    def days(value: float | None) -> str:
+        return "none yet" if value is None else f"{value:g}"
+
+    return [
+        Artifact(
+            "hubflow-whose-move",
+            f"{moves['hubs_waiting_on_team']} Hubs waiting on the {team}; "
+            f"{moves['hubs_past_deadline']} past their deadline ({moves['hubs_stalled']} stalled)",
+            [
+                {"whose move": f"The {team}", "hubs": moves["hubs_waiting_on_team"]},
+                {"whose move": "The Hub's, past its deadline", "hubs": moves["hubs_past_deadline"]},
+            ],
+        ),
+        Artifact(
+            "hubflow-time-in-stage",
+            f"Days in each stage: the Hub's clock and the {team}'s (median, 90th percentile)",
+            [
+                {
+                    "stage": s.stage.label,
+                    "hubs": s.hubs,
+                    "hub median": days(s.hub_median),
+                    "hub 90th": days(s.hub_p90),
+                    "team median": days(s.team_median),
+                    "team 90th": days(s.team_p90),
+                    "went on": f"{c.went_on} of {c.entered}",
+                }
+                for s, c in zip(found.stage_times, found.conversions, strict=True)
+            ],
+        ),
+        Artifact(
+            "hubflow-ages",
+            "Open Hubs by days in their stage",
+            [{"stage": stage.label, **buckets} for stage, buckets in found.ages.items()],
+        ),
+        Artifact(
+            "hubflow-weeks",
+            "The last 12 weeks: reviews decided, Hubs listed at each week's end",
+            [
+                {"week of": r.starts.isoformat(), "reviews decided": r.count, "listed": w.count}
+                for r, w in zip(found.reviews_per_week, found.listed_by_week, strict=True)
+            ],
+        ),
+    ]
 
 
 @task

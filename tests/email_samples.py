@@ -82,12 +82,15 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
                 "date": "2026-03-24",
                 "coverage": {"covered": 12, "listed": 3, "total": 160},
                 "new_interest": [{"name": name, "district": "1st Norfolk"}],
+                "moves": {"hubs_waiting_on_team": 4, "hubs_past_deadline": 2, "hubs_stalled": 1},
                 "waiting": [
                     {
                         "title": "Intro call with " + name,
                         "owner": "Ann Lee",
                         "due_date": "2026-03-20",
-                        "overdue": True,
+                        "late": True,
+                        "hub": name,
+                        "hub_waiting": "waiting on the GO! Team for 9 days",
                     }
                 ],
                 "stalled": [

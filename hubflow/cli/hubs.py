@@ -101,16 +101,29 @@ def list_(
     ),
     as_json: bool = JSON,
 ) -> None:
-    """List Hubs, optionally by stage and status."""
+    """List Hubs, optionally by stage and status, with whose move it is."""
     from hubflow.cli import views
     from hubflow.cli.output import listing
-    from models.services import queries
+    from models.base import utcnow
+    from models.services import clocks, queries
+    from plumbing.settings import get_settings
 
     with reported({"stage": "--stage", "status": "--status"}), database() as session:
-        rows = [views.hub_row(h) for h in queries.list_hubs(session, stage=stage, status=status)]
+        found = queries.list_hubs(session, stage=stage, status=status)
+        policy = get_settings().policy
+        moves = clocks.moves(session, found, zone=policy.zone)
+        today = policy.today(utcnow())
+        rows = [
+            {
+                **views.hub_row(h),
+                "whose_move": moves[h.id].whose.value,
+                "next_move": moves[h.id].words(today),
+            }
+            for h in found
+        ]
     listing(
         rows,
-        ["id", "name", "district", "stage", "status", "due"],
+        ["id", "name", "district", "stage", "status", "next_move"],
         title="Hubs",
         empty="No Hubs yet." if not (stage or status) else "No Hubs match.",
         as_json=as_json,

@@ -18,6 +18,7 @@ from hubflow.cli import (
     imports,
     legislature,
     outbox,
+    report,
     reviews,
     running,
     servers,
@@ -99,6 +100,9 @@ app.command(
         "hubflow coverage --by senate --json",
     ),
 )(coverage.coverage)
+app.command(
+    "report", epilog=example("hubflow report", "hubflow report --now 2026-03-02T08:00 --json")
+)(report.report)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,12 @@ def campaign_today() -> date:
     return get_settings().policy.today(utcnow())
 
 
+def team_words(options: dict[str, str]) -> dict[str, str]:
+    """Choices whose words say "the team", with the campaign's name for its team."""
+    team = f"the {get_settings().campaign.team}"
+    return {key: words.replace("the team", team) for key, words in options.items()}
+
+
 def when_text(value: datetime | None) -> str:
     return words.when(value, tz=campaign_zone(), now=utcnow())
 
@@ -43,6 +49,7 @@ templates.env.filters.update(
     when=when_text,
     due=lambda v: words.days_from(v, campaign_today()),
     plural=words.plural,
+    upper_first=lambda text: text[:1].upper() + text[1:],
 )
 
 

@@ -110,8 +110,10 @@ def current_plans() -> Select[tuple[int]]:
     )
 
 
-def coverage(session: Session) -> Coverage:
-    """Every district with its sitting legislator, its Hubs, and the Hubs targeting it."""
+def coverage(session: Session, *, public: bool = False) -> Coverage:
+    """Every district with its sitting legislator, its Hubs, and the Hubs targeting it.
+    `public`: a Hub whose interest staff have not yet approved is counted without its name
+    (its name is whatever someone typed into /join: no one has seen it yet)."""
     seats = session.execute(
         select(
             District.id,
@@ -138,8 +140,9 @@ def coverage(session: Session) -> Coverage:
         .order_by(Hub.id)
     ).all()
     by_district: dict[int, list[HubRef]] = defaultdict(list)
-    for district_id, *fields in hubs:
-        by_district[district_id].append(HubRef(*fields))
+    for district_id, hub_id, name, stage, status in hubs:
+        unseen = public and stage is Stage.INTEREST
+        by_district[district_id].append(HubRef(hub_id, "" if unseen else name, stage, status))
     by_legislator: dict[int, list[HubRef]] = defaultdict(list)
     for legislator_id, *fields in targets:
         by_legislator[legislator_id].append(HubRef(*fields))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models.enums import Chamber, Status
+from models.enums import Chamber, Stage, Status
 from models.geography import Geography, Lookup, congressional_district, natural_key
 from models.hub import Hub
 from models.legislature import District, Legislator
@@ -119,7 +119,7 @@ class Nearby:
 
 
 def nearby_hubs(session: Session, geo: Geography, hub: Hub) -> list[Nearby]:
-    """Open Hubs in other House districts of this Hub's Senate district(s), then of its
+    """Listed Hubs in other House districts of this Hub's Senate district(s), then of its
     congressional district(s): neighbours to work with on those members, plans or not."""
     mine = hub.district.name
     areas: list[tuple[str, set[str]]] = []
@@ -139,7 +139,9 @@ def nearby_hubs(session: Session, geo: Geography, hub: Hub) -> list[Nearby]:
             District.name.in_(houses),
             District.chamber == Chamber.HOUSE,
             Hub.id != hub.id,
-            Hub.status.not_in([Status.WITHDRAWN, Status.DECLINED]),
+            # Listed: staff have seen them, and their contact is in the public directory.
+            Hub.stage == Stage.LISTED,
+            Hub.status.in_([Status.ACTIVE, Status.STALLED, Status.PAUSED]),
         )
         .order_by(Hub.name)
     ).all()

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models.enums import ContactRole, Stage, Status
-from models.hub import Hub
+from models.enums import ContactRole, OnboardingProcess, Stage, Status, SubmissionState
+from models.hub import Hub, Submission
 from models.legislature import District
 
 LISTED_STATUSES = (Status.ACTIVE, Status.STALLED, Status.PAUSED)
@@ -44,7 +44,36 @@ def listed_hubs(
     return hubs
 
 
-def public_entry(hub: Hub) -> dict[str, Any]:
+def meetings(session: Session, hub_ids: list[int]) -> dict[int, str]:
+    """How each Hub brings new people in, in the words it gave at onboarding (its latest
+    approved on-boarding): "A monthly meeting: first Tuesday, 7pm, at the library"."""
+    found: dict[int, str] = {}
+    for start in range(0, len(hub_ids), 500):
+        rows = session.execute(
+            select(Submission.hub_id, Submission.payload)
+            .where(
+                Submission.hub_id.in_(hub_ids[start : start + 500]),
+                Submission.stage == Stage.ONBOARDING,
+                Submission.state == SubmissionState.APPROVED,
+            )
+            .order_by(Submission.id)
+        )
+        for hub_id, payload in rows:
+            try:
+                process = OnboardingProcess(payload.get("process", ""))
+            except ValueError:
+                continue
+            detail = str(
+                payload.get(
+                    "schedule" if process is OnboardingProcess.MONTHLY_MEETING else "description",
+                    "",
+                )
+            ).strip()
+            found[hub_id] = f"{process.label}: {detail}" if detail else process.label
+    return found
+
+
+def public_entry(hub: Hub, meets: str = "") -> dict[str, Any]:
     """What anyone may see of a listed Hub: never a contact that did not consent."""
     return {
         "id": hub.id,
@@ -53,6 +82,7 @@ def public_entry(hub: Hub) -> dict[str, Any]:
         "towns": list(hub.towns),
         "district": hub.district.name,
         "listed_on": hub.listed_at.date().isoformat() if hub.listed_at else None,
+        "meets": meets,
         "contacts": [
             {"name": c.name, "email": c.email, "phone": c.phone}
             for c in hub.contacts
@@ -68,7 +98,6 @@ def directory(
     district: str | None = None,
     covering: set[str] | None = None,
 ) -> list[dict[str, Any]]:
-    return [
-        public_entry(h)
-        for h in listed_hubs(session, town=town, district=district, covering=covering)
-    ]
+    hubs = listed_hubs(session, town=town, district=district, covering=covering)
+    meets = meetings(session, [h.id for h in hubs])
+    return [public_entry(h, meets.get(h.id, "")) for h in hubs]

@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from models.base import utcnow
 from models.email import Email
 from models.enums import ActionKind, ContactRole, Goal, OnboardingProcess, Stage, SubmissionState
 from models.events import EventType
 from models.hub import Contact, Hub, Submission
 from models.plan import PlanTarget
 from models.review import ReviewTask
+from models.services import clocks
 from models.services.common import Actor, clock, emit, transaction
 from models.services.coverage import current_plans
 
@@ -69,9 +71,16 @@ def _work(done: dict[tuple[int, Stage], dict[str, Any]], hub_id: int) -> Row:
 def hubs(session: Session, tz: tzinfo) -> list[Row]:
     rows = []
     done = _approved(session)
-    for hub in session.scalars(
-        select(Hub).options(selectinload(Hub.contacts), selectinload(Hub.district)).order_by(Hub.id)
-    ):
+    found = list(
+        session.scalars(
+            select(Hub)
+            .options(selectinload(Hub.contacts), selectinload(Hub.district))
+            .order_by(Hub.id)
+        )
+    )
+    moves = clocks.moves(session, found, zone=tz)
+    today = utcnow().astimezone(tz).date()
+    for hub in found:
         primary = _first(hub, ContactRole.PRIMARY)
         onboarding = _first(hub, ContactRole.ONBOARDING)
         rows.append(
@@ -85,6 +94,8 @@ def hubs(session: Session, tz: tzinfo) -> list[Row]:
                 "status": hub.status.label,
                 "stage_entered": _day(hub.stage_entered_at, tz),
                 "due_date": hub.stage_due_date.isoformat() if hub.stage_due_date else "",
+                "whose_move": moves[hub.id].whose.label,
+                "next_move": moves[hub.id].words(today),
                 "listed_on": _day(hub.listed_at, tz),
                 "contact_name": primary.name if primary else "",
                 "contact_email": primary.email if primary else "",

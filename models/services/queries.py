@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, case, cast, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from models.audit import StageChange
@@ -14,6 +14,7 @@ from models.errors import InvalidInput, NotFound, choice
 from models.hub import Hub, Submission
 from models.legislature import CommitteeMembership, District, Legislator
 from models.review import ReviewTask
+from models.services import clocks
 from models.staff import StaffMember
 
 
@@ -25,8 +26,10 @@ HUB_SORTS = {
     "oldest": "Oldest first",
     "newest": "Newest first",
     "name": "Name",
-    "due": "Due soonest",
+    "due": "The Hub's move, deadline first",
+    "waiting": "Waiting on the team longest",
 }
+WHOSE = {"hub": "The Hub's move", "team": "Waiting on the team"}
 
 
 def list_hubs(
@@ -35,31 +38,43 @@ def list_hubs(
     stage: str | None = None,
     status: str | None = None,
     q: str = "",
+    whose: str = "",
     sort: str = "",
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Hub]:
-    """Hubs by stage, status and a search of their name, towns or district, sorted (oldest
-    first by default), a page at a time."""
+    """Hubs by stage, status, whose move it is and a search of their name, towns or
+    district, sorted (oldest first by default), a page at a time."""
     sort = sort_choice(sort, HUB_SORTS, "oldest")
     orders: dict[str, list[Any]] = {
         "oldest": [Hub.id],
         "newest": [Hub.id.desc()],
         "name": [func.lower(Hub.name), Hub.id],
-        "due": [Hub.stage_due_date.is_(None), Hub.stage_due_date, Hub.id],
+        "due": [case((clocks.hubs_move(), 0), else_=1), Hub.stage_due_date, Hub.id],
+        "waiting": [case((clocks.teams_move(), 0), else_=1), clocks.waiting_since(), Hub.id],
     }
-    stmt = _hubs_where(select(Hub), stage, status, q).options(contains_eager(Hub.district))
+    stmt = _hubs_where(select(Hub), stage, status, q, whose).options(contains_eager(Hub.district))
     return list(session.scalars(stmt.order_by(*orders[sort]).limit(limit).offset(offset)))
 
 
 def count_hubs(
-    session: Session, *, stage: str | None = None, status: str | None = None, q: str = ""
+    session: Session,
+    *,
+    stage: str | None = None,
+    status: str | None = None,
+    q: str = "",
+    whose: str = "",
 ) -> int:
-    return session.scalar(_hubs_where(select(func.count(Hub.id)), stage, status, q)) or 0
+    return session.scalar(_hubs_where(select(func.count(Hub.id)), stage, status, q, whose)) or 0
 
 
-def _hubs_where(stmt: Select[Any], stage: str | None, status: str | None, q: str) -> Select[Any]:
+def _hubs_where(
+    stmt: Select[Any], stage: str | None, status: str | None, q: str, whose: str = ""
+) -> Select[Any]:
     stmt = stmt.join(District, District.id == Hub.district_id)
+    if whose:
+        choice_of_move = sort_choice(whose, WHOSE, "", field="whose")
+        stmt = stmt.where(clocks.hubs_move() if choice_of_move == "hub" else clocks.teams_move())
     if (st := _optional(Stage, stage or None, "stage")) is not None:
         stmt = stmt.where(Hub.stage == st)
     if (stat := _optional(Status, status or None, "status")) is not None:
@@ -81,11 +96,12 @@ def matching(stmt: Select[Any], search: str) -> Select[Any]:
     )
 
 
-def sort_choice(value: str, options: dict[str, str], default: str) -> str:
-    """A sort order named in a URL or a flag, or InvalidInput naming `sort`."""
+def sort_choice(value: str, options: dict[str, str], default: str, *, field: str = "sort") -> str:
+    """A choice (a sort order, by default) named in a URL or a flag, or InvalidInput naming
+    the field."""
     value = value or default
     if value not in options:
-        raise InvalidInput.one("sort", f"choose one of: {', '.join(options.values())}")
+        raise InvalidInput.one(field, f"choose one of: {', '.join(options.values())}")
     return value
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.enums import ReviewState, Stage, Status
 from models.hub import Hub
 from models.review import ReviewTask
+from models.services import clocks
 from models.staff import StaffMember
 
 
@@ -85,3 +86,33 @@ def day_before(now: datetime) -> datetime:
 
 def hub_count(session: Session) -> int:
     return session.scalar(select(func.count(Hub.id))) or 0
+
+
+def move_counts(session: Session, today: date) -> dict[str, int]:
+    """Whose move it is, counted by the sweep's own rules: Hubs past their deadline on
+    their own clock, stalled ones, and those waiting on staff."""
+    late = select(func.count(Hub.id)).where(clocks.hubs_move(), Hub.stage_due_date < today)
+    return {
+        "hubs_past_deadline": session.scalar(late) or 0,
+        "hubs_stalled": session.scalar(
+            select(func.count(Hub.id)).where(Hub.status == Status.STALLED)
+        )
+        or 0,
+        "hubs_waiting_on_team": session.scalar(
+            select(func.count(Hub.id)).where(clocks.teams_move())
+        )
+        or 0,
+    }
+
+
+def longest_waiting(session: Session, *, limit: int = 5) -> list[Hub]:
+    """The Hubs waiting longest on staff, longest first."""
+    return list(
+        session.scalars(
+            select(Hub)
+            .where(clocks.teams_move())
+            .options(selectinload(Hub.district))
+            .order_by(clocks.waiting_since(), Hub.id)
+            .limit(limit)
+        )
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -74,7 +74,9 @@ def decide(
                 session, hub, OnboardingSetup.model_validate(submission.payload), now
             )
         if decision is Decision.REQUEST_CHANGES:
-            hub.stage_due_date = policy.today(now) + timedelta(days=policy.changes_requested_days)
+            hub.stage_due_date = policy.changes_due(
+                hub.stage_due_date, submitted=submission.submitted_at, now=now
+            )
         if decision is Decision.DECLINE:
             hub.stage_due_date = None
         move(

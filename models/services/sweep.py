@@ -14,11 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, and_, exists, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import Exists
 
 from models.email import Email, MessageKind
-from models.enums import ReviewState, Stage, Status, SubmissionState
-from models.hub import Contact, Hub, Submission
+from models.enums import ReviewState, Stage, Status
+from models.hub import Contact, Hub
 from models.legislature import District
 from models.policy import Policy
 from models.reminders import (
@@ -31,10 +30,8 @@ from models.reminders import (
     stall_due_before,
 )
 from models.review import ReviewTask
+from models.services.clocks import OPEN, WORKING, waiting_for_staff
 from models.staff import StaffMember
-
-WORKING = (Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN)
-OPEN = (Status.ACTIVE, Status.STALLED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +85,6 @@ class SweepPlan:
     held_back: int = 0  # contacts already reminded today: they get theirs tomorrow
 
 
-def _waiting_for_staff() -> Exists:
-    return exists().where(
-        Submission.hub_id == Hub.id,
-        Submission.stage == Hub.stage,
-        Submission.state == SubmissionState.PENDING,
-    )
-
-
 def _facts(row: Row[Any]) -> HubFacts:
     return HubFacts(
         row.id, row.name, row.district, row.stage, row.stage_due_date, row.token_version
@@ -130,7 +119,7 @@ def _hubs_in(session: Session, window: Window) -> Iterator[tuple[HubFacts, str, 
             Hub.stage.in_(WORKING),
             Hub.status.in_(OPEN),
             Hub.stage_due_date.between(window.due_from, window.due_to),
-            ~_waiting_for_staff(),
+            ~waiting_for_staff(),
             ~already,
         )
         .order_by(Hub.id, Contact.id)
@@ -206,7 +195,7 @@ def _stalls(session: Session, today: date, policy: Policy) -> list[StallPlan]:
             Hub.stage.in_(WORKING),
             Hub.status == Status.ACTIVE,
             Hub.stage_due_date <= stall_due_before(today, policy),
-            ~_waiting_for_staff(),
+            ~waiting_for_staff(),
         )
         .order_by(Hub.id)
     ).all()

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.email import MessageKind
+from models.hub import Hub
 from models.reminders import HubReminder, ReviewReminder
-from models.services import reports
+from models.services import clocks, reports
 from models.services.coverage import coverage
 from models.services.sweep import HubFacts, HubReminderPlan, ReviewReminderPlan, SweepPlan
 from plumbing.email.outbox import (
@@ -112,6 +114,11 @@ def digest_context(session: Session, *, settings: Settings, now: datetime) -> di
     """Everything in the daily digest, as the template reads it."""
     today = settings.policy.today(now)
     cover = coverage(session).counts()
+    waiting = reports.waiting_reviews(session, today)
+    hubs = {
+        h.id: h for h in session.scalars(select(Hub).where(Hub.id.in_({w.hub_id for w in waiting})))
+    }
+    moves = clocks.moves(session, hubs.values(), zone=settings.policy.zone)
     return {
         "date": today.isoformat(),
         "coverage": {
@@ -123,14 +130,19 @@ def digest_context(session: Session, *, settings: Settings, now: datetime) -> di
             {"name": h.name, "district": h.district.name}
             for h in reports.new_interest(session, since=reports.day_before(now))
         ],
+        "moves": reports.move_counts(session, today),
         "waiting": [
             {
                 "title": w.title,
                 "owner": w.owner,
                 "due_date": w.due_date.isoformat(),
-                "overdue": w.overdue,
+                "late": w.overdue,
+                "hub": hubs[w.hub_id].name,
+                "hub_waiting": moves[w.hub_id].words(today)
+                if moves[w.hub_id].whose is clocks.Whose.TEAM
+                else "",
             }
-            for w in reports.waiting_reviews(session, today)
+            for w in waiting
         ],
         "stalled": [
             {

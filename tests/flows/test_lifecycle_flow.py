@@ -114,14 +114,20 @@ def test_one_hub_goes_from_interest_to_listed_with_every_reaction(
 
 def test_the_listed_welcome_names_hubs_near_it_without_any_plan(session: Session) -> None:
     ann = factories.staff(session)
-    hubs.submit_interest(
-        session, factories.interest_form(group_name="Southie M4A", district="4th Suffolk")
-    )
     factories.hub_in(
+        session, Stage.LISTED, reviewer=ann, group_name="Southie M4A", district="4th Suffolk"
+    )
+    # Its interest not yet reviewed: no one has seen its name, and it has no public contact.
+    hubs.submit_interest(
+        session, factories.interest_form(group_name="Unseen Eastie", district="4th Suffolk")
+    )
+    dorchester = factories.hub_in(
         session, Stage.LISTED, reviewer=ann, group_name="Dorchester M4A", district="13th Suffolk"
     )
     process_events()
-    welcomes = session.scalars(select(Email).where(Email.kind == "listed_welcome")).all()
+    welcomes = session.scalars(
+        select(Email).where(Email.kind == "listed_welcome", Email.hub_id == dorchester.id)
+    ).all()
     session.commit()
     assert welcomes  # one to each of the Hub's contacts
     for welcome in welcomes:
@@ -130,6 +136,7 @@ def test_the_listed_welcome_names_hubs_near_it_without_any_plan(session: Session
             welcome.text
         )
         assert "<strong>Southie M4A</strong> (4th Suffolk)" in welcome.html
+        assert "Unseen Eastie" not in welcome.text
 
 
 def test_review_tasks_go_round_robin_to_active_staff(session: Session) -> None:

@@ -98,9 +98,12 @@ def test_a_district_spanning_two_senate_districts_has_both_senators_main_first(
 
 def test_hubs_in_one_senate_district_are_neighbours_without_any_plan(session: Session) -> None:
     # 13th and 3rd Suffolk both lie in First Suffolk (and in the 7th/8th congressional).
-    a = hubs.submit_interest(session, factories.interest_form(district="13th Suffolk"))
-    b = hubs.submit_interest(session, factories.interest_form(district="12th Suffolk"))
-    far = hubs.submit_interest(session, factories.interest_form(district="1st Berkshire"))
+    ann = factories.staff(session)
+    a = factories.hub_in(session, Stage.LISTED, reviewer=ann, district="13th Suffolk")
+    b = factories.hub_in(session, Stage.LISTED, reviewer=ann, district="12th Suffolk")
+    far = factories.hub_in(session, Stage.LISTED, reviewer=ann, district="1st Berkshire")
+    # Neighbours are listed Hubs: one whose interest no one has reviewed is not named.
+    unseen = hubs.submit_interest(session, factories.interest_form(district="12th Suffolk"))
     geo = geography()
     mine = session.get(Hub, a.id)
     assert mine is not None
@@ -114,6 +117,7 @@ def test_hubs_in_one_senate_district_are_neighbours_without_any_plan(session: Se
     assert theirs is not None
     assert a.id in {n.hub_id for n in nearby_hubs(session, geo, theirs)}
     assert far.id not in {n.hub_id for n in near}
+    assert unseen.id not in {n.hub_id for n in near}
 
 
 def test_districts_lookup_prints_each_chamber_with_its_members(session: Session) -> None:

@@ -14,6 +14,7 @@ from models.errors import AlreadyDecided, InvalidInput, NotFound, TransitionNotA
 from models.hub import Hub, Submission
 from models.services import hubs, reviews
 from models.services.common import Actor
+from plumbing.settings import get_settings
 from tests import factories
 from tests.integration.helpers import event_types, row_counts
 
@@ -115,6 +116,36 @@ def test_a_hub_cannot_skip_onboarding(session: Session) -> None:
     assert row_counts(session) == before
 
 
+def test_changes_requested_never_cut_the_time_a_hub_had_left(session: Session) -> None:
+    """SPEC §9: with 30 days left when it handed in, 30 days; with 3 left, 14."""
+    ann = factories.staff(session)
+    policy = get_settings().policy
+    for left, expected in ((30, 30), (3, 14)):
+        hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=ann, now=NOW)
+        handed_in = NOW + timedelta(days=60 - left)
+        sub = hubs.submit_stage_work(
+            session,
+            hub.id,
+            Stage.FIRST_ACTION,
+            factories.first_action(handed_in.date()),
+            now=handed_in,
+            policy=policy,
+        )
+        decided = handed_in + timedelta(days=9)  # nine days with staff: not the Hub's
+        reviews.decide(
+            session,
+            sub.id,
+            Decision.REQUEST_CHANGES,
+            staff_id=ann.id,
+            comment="Tell us how many came.",
+            now=decided,
+            policy=policy,
+        )
+        session.expire_all()
+        due = session.get(Hub, hub.id).stage_due_date  # type: ignore[union-attr]
+        assert due == policy.today(decided) + timedelta(days=expected), (left, due)
+
+
 def test_request_changes_keeps_both_versions_and_gives_a_fresh_due_date(session: Session) -> None:
     ann = factories.staff(session)
     hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=ann, now=NOW)
@@ -131,7 +162,9 @@ def test_request_changes_keeps_both_versions_and_gives_a_fresh_due_date(session:
         now=later,
     )
     session.expire_all()
-    assert session.get(Hub, hub.id).stage_due_date == TODAY + timedelta(days=34)  # type: ignore[union-attr]
+    # It handed in with 60 days left and its clock stood still for the 20 days of review:
+    # 60 days from the decision (the 14 of changes_requested are a floor, not a cut).
+    assert session.get(Hub, hub.id).stage_due_date == TODAY + timedelta(days=80)  # type: ignore[union-attr]
     v2 = hubs.submit_stage_work(
         session,
         hub.id,

@@ -19,7 +19,7 @@ from models.enums import Decision, ReviewKind, Stage, Status
 from models.events import EventType
 from models.hub import Hub
 from models.review import ReviewTask
-from models.services import hubs, reviews
+from models.services import hubs, reports, reviews
 from models.services.common import Actor
 from plumbing.settings import get_settings
 from tasks.events import process_event, process_waiting
@@ -157,9 +157,10 @@ def test_a_cohort_over_150_days_gets_exactly_its_reminders(
         (67, "overdue_nudge"),
         *nudges(72 + 30),
     ]
-    # Changes requested on day 33 give a fresh date, day 47: due soon on day 40; it
-    # resubmits on day 45 and is approved into onboarding (due day 76) the next day.
-    assert timeline["changes@example.org"] == [(40, "due_soon"), *nudges(46 + 30)]
+    # Changes requested on day 33 keep the 30 days it had left when it handed in on day
+    # 30 (never cut to 14): due day 63, so nothing is due soon before it resubmits on day
+    # 45 and is approved into onboarding (due day 76) the next day.
+    assert timeline["changes@example.org"] == nudges(46 + 30)
     assert timeline["paused@example.org"] == nudges(40 + 40)  # 40 days left when paused
     assert timeline["withdrawn@example.org"] == []
     assert timeline["waiting@example.org"] == []  # its clock stopped: the work is with staff
@@ -186,6 +187,15 @@ def test_a_cohort_over_150_days_gets_exactly_its_reminders(
         "Paused": Status.STALLED,
         "Withdrawn": Status.WITHDRAWN,
         "Waiting": Status.ACTIVE,
+    }
+    # The dashboard counts by the sweep's own rules: what this oracle says of each Hub.
+    with sessions() as s:
+        counts = reports.move_counts(s, get_settings().policy.today(at(150)))
+    stalled_ones = sum(st is Status.STALLED for st in status.values())
+    assert counts == {
+        "hubs_past_deadline": stalled_ones,  # each stalled Hub is past its own deadline
+        "hubs_stalled": stalled_ones,
+        "hubs_waiting_on_team": 1,  # Waiting, since day 10
     }
     assert checkins == [
         "Check in with Never",

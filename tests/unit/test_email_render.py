@@ -74,9 +74,11 @@ def test_stage_approved_explains_the_next_stage(stage: str, phrase: str) -> None
     assert "http://hubflow.test/hub/signed-token" in text  # its private link
 
 
-def test_the_digest_marks_overdue_reviews() -> None:
-    _, _, text = render(MessageKind.DAILY_DIGEST, context(MessageKind.DAILY_DIGEST))
-    assert "due Friday, March 20, 2026 (OVERDUE)" in text
+def test_the_digest_marks_late_reviews_and_says_whose_move_it_is() -> None:
+    _, html, text = render(MessageKind.DAILY_DIGEST, context(MessageKind.DAILY_DIGEST))
+    assert "due Friday, March 20, 2026 (LATE)" in text and "overdue" not in text.lower()
+    assert "waiting on the GO! Team for 9 days" in text and "waiting on the GO! Team for 9" in html
+    assert "4 Hubs waiting on the GO! Team; 2 past their own deadline (1 stalled)" in text
     assert "Coverage: 12 of 160 State Rep districts" in text
 
 

@@ -44,7 +44,7 @@ def test_times_are_in_the_campaigns_zone_and_name_it() -> None:
 def test_due_dates_read_as_distances() -> None:
     assert days_from(TODAY, TODAY) == "due today"
     assert days_from(date(2026, 11, 27), TODAY) == "due in 1 day"
-    assert days_from(date(2026, 11, 21), TODAY) == "5 days overdue"
+    assert days_from(date(2026, 11, 21), TODAY) == "5 days past the deadline"
 
 
 def test_the_interest_form_reads_as_words_with_the_districts_rep() -> None:

@@ -59,7 +59,10 @@ def test_no_page_shows_a_code_a_python_value_or_a_machine_timestamp(
     assert "State Representative" in queue and "Win co-sponsorship" in queue
     assert "Co-host a district event" in queue and "Stephen Lynch" in queue
     dashboard = visible_text(staff_client.get("/staff").text)
-    assert "5 reviews waiting 0 overdue 5 assigned to you 1 stalled Hub" in dashboard
+    assert (
+        "5 reviews waiting 0 reviews past their due date 5 assigned to you "
+        "5 Hubs waiting on the GO! Team 1 Hub past its deadline 1 stalled"
+    ) in dashboard
     assert "1 of 160 districts with a listed Hub" in dashboard
     assert "First action 2 1 0 1 0 4" in dashboard  # active, stalled, paused, withdrawn, declined
     hub_page = visible_text(staff_client.get(f"/staff/hubs/{campaign['paused'].id}").text)

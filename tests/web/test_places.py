@@ -75,8 +75,16 @@ def test_the_hub_page_shows_hubs_near_it_and_the_plan_its_delegation(
     hub = factories.hub_in(
         session, Stage.STRATEGIC_PLAN, reviewer=staff_member, district="7th Plymouth"
     )
+    factories.hub_in(
+        session,
+        Stage.LISTED,
+        reviewer=staff_member,
+        group_name="Rockland M4A",
+        district="5th Plymouth",
+    )
+    # A neighbour whose interest no one has reviewed yet: not named, not contactable.
     hubs.submit_interest(
-        session, factories.interest_form(group_name="Rockland M4A", district="5th Plymouth")
+        session, factories.interest_form(group_name="Unseen Hanover", district="5th Plymouth")
     )
     page = client.get(f"/hub/{hub_token(hub.id, hub.token_version)}").text
     text = visible_text(page).replace(" ,", ",")
@@ -98,3 +106,4 @@ def test_the_hub_page_shows_hubs_near_it_and_the_plan_its_delegation(
     assert where == sorted(where)
     assert "Hubs near you" in text
     assert "Rockland M4A (5th Plymouth), also in the" in text
+    assert "Unseen Hanover" not in text

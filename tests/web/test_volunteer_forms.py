@@ -304,7 +304,8 @@ def test_changes_requested_bring_back_the_last_version_to_edit_with_the_new_date
     text = visible_text(page)
     assert "The GO! Team asked for changes to your first action report:" in text
     assert "Please say how many people came." in text
-    assert re.search(r"send it again by \w+day, \w+ \d+ \(due in 14 days\)", text)
+    # Sent back the day it was handed in, with 60 days left: still 60 (never cut to 14).
+    assert re.search(r"send it again by \w+day, \w+ \d+(, \d{4})? \(due in 60 days\)", text)
     assert ">We canvassed Quincy Point on Saturday.</textarea>" in page  # version 1, to edit
     assert 'value="9"' in page and 'value="canvass" checked' in page
     response = submit(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from hubflow.web.boundary import MAX_ID
 from hubflow.web.deps import Db
-from hubflow.web.pages import page
+from hubflow.web.pages import Paging, page
 from models.errors import InvalidInput
 from models.geography import natural_key
 from models.services.areas import Area, AreaCoverage, Part, by_area
@@ -21,6 +22,8 @@ from models.services.queries import covered_districts
 from plumbing.geography import geography
 
 router = APIRouter()
+
+HUBS_PER_PAGE = 20  # a phone's few screens: the directory grows with the campaign
 
 VIEWS = {
     "county": ("By county", Area.COUNTY),
@@ -37,7 +40,7 @@ def coverage_page(
     views = VIEWS if geography() else {}
     view = view if view in views else "county"
     only_without = without in ("1", "yes", "on")
-    result = coverage(session)
+    result = coverage(session, public=True)
     if views:
         areas = by_area(session, geography(), result, views[view][1])
     else:
@@ -78,14 +81,28 @@ def _search(session: Session, town: str, district: str) -> list[dict[str, Any]]:
 
 
 @router.get("/hubs")
-def hubs_page(request: Request, session: Db, town: str = "", district: str = "") -> Response:
+def hubs_page(
+    request: Request,
+    session: Db,
+    town: str = "",
+    district: str = "",
+    page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
+) -> Response:
     entries = _search(session, town, district)
     districts = covered_districts(session)
+    paging = Paging.of(
+        total=len(entries),
+        asked=page_no,
+        per_page=HUBS_PER_PAGE,
+        path="/hubs",
+        filters={"town": town, "district": district},
+    )
     return page(
         request,
         "directory.html",
         {
-            "entries": entries,
+            "entries": entries[paging.offset : paging.offset + HUBS_PER_PAGE],
+            "paging": paging,
             "town": town,
             "district": district,
             "districts": districts,

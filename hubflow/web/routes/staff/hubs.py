@@ -8,13 +8,13 @@ from fastapi.responses import RedirectResponse, Response
 from hubflow.web.boundary import MAX_ID, Id, ascii_int
 from hubflow.web.deps import Config, Db, Staff
 from hubflow.web.forms import read_form
-from hubflow.web.pages import Paging, campaign_today, page, redirect
+from hubflow.web.pages import Paging, campaign_today, campaign_zone, page, redirect, team_words
 from hubflow.web.routes.staff.auth import back
 from models.enums import ReviewState, Stage, Status, SubmissionState
 from models.errors import HubflowError
 from models.lifecycle import Action, available
+from models.services import clocks, queries
 from models.services import hubs as hub_services
-from models.services import queries
 from models.services.common import Actor
 from models.services.links import revoke_links
 from models.services.review_tasks import reassign
@@ -35,11 +35,12 @@ def hubs_list(
     stage: str = "",
     status: str = "",
     q: str = "",
+    whose: str = "",
     sort: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
-    filters = {"stage": stage, "status": status, "q": q, "sort": sort}
-    total = queries.count_hubs(session, stage=stage, status=status, q=q)
+    filters = {"stage": stage, "status": status, "q": q, "whose": whose, "sort": sort}
+    total = queries.count_hubs(session, stage=stage, status=status, q=q, whose=whose)
     paging = Paging.of(
         total=total, asked=page_no, per_page=HUBS_PER_PAGE, path="/staff/hubs", filters=filters
     )
@@ -49,11 +50,14 @@ def hubs_list(
         "staff_hubs.html",
         {
             "hubs": found,
+            "moves": clocks.moves(session, found, zone=campaign_zone()),
+            "today": campaign_today(),
             "paging": paging,
             "filters": filters,
             "stages": list(Stage),
             "statuses": list(Status),
-            "sorts": queries.HUB_SORTS,
+            "sorts": team_words(queries.HUB_SORTS),
+            "whose_choices": team_words(queries.WHOSE),
         },
         staff=me,
     )
@@ -83,6 +87,12 @@ def hub_page(request: Request, session: Db, me: Staff, hub_id: Id) -> Response:
             "hub": hub,
             "timeline": timeline(session, hub, today=campaign_today(), known=mine, tasks=tasks),
             "pending": pending,
+            "move": clocks.move_of(
+                hub,
+                waiting_since=pending.submission.submitted_at if pending else None,
+                zone=campaign_zone(),
+            ),
+            "today": campaign_today(),
             "tasks": tasks,
             "team": active_team(session),
             "owner": queries.staff_member(session, hub.owner_id),

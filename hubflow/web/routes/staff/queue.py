@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from hubflow.web.boundary import Id
 from hubflow.web.deps import Config, Db, Staff
 from hubflow.web.forms import read_form
-from hubflow.web.pages import campaign_today, page, redirect, when_text
+from hubflow.web.pages import campaign_today, campaign_zone, page, redirect, when_text
 from hubflow.web.routes.staff.auth import back
 from models.enums import Decision, Stage, Status
 from models.errors import AlreadyDecided, HubflowError
 from models.hub import Hub
-from models.services import reports
+from models.services import clocks, reports
 from models.services.coverage import coverage
+from models.services.figures import figures
 from models.services.queries import review_task
 from models.services.queue import QUEUE_SORTS, review_queue
 from models.services.reviews import decide
@@ -33,6 +34,7 @@ def dashboard(request: Request, session: Db, me: Staff) -> Response:
     today = campaign_today()
     everyone = review_queue(session, today=today, limit=0)
     counts = coverage(session).counts()
+    waiting_longest = reports.longest_waiting(session)
     return page(
         request,
         "staff_dashboard.html",
@@ -46,6 +48,11 @@ def dashboard(request: Request, session: Db, me: Staff) -> Response:
             "stalled": reports.stalled_hubs(session),
             "coverage": counts,
             "hubs_total": reports.hub_count(session),
+            "moves": reports.move_counts(session, today),
+            "waiting_longest": waiting_longest,
+            "waiting_moves": clocks.moves(session, waiting_longest, zone=campaign_zone()),
+            "today": today,
+            "figures": figures(session, today=today, zone=campaign_zone()),
         },
         staff=me,
     )
