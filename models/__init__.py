@@ -5,6 +5,7 @@ from models.base import Base
 from models.email import Email, Suppression
 from models.hub import Contact, Hub, Submission
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
+from models.notes import Correction, Note
 from models.plan import PlanTarget
 from models.reminders import HubReminder, ReviewReminder
 from models.review import ReviewTask
@@ -15,12 +16,14 @@ __all__ = [
     "Committee",
     "CommitteeMembership",
     "Contact",
+    "Correction",
     "District",
     "DomainEvent",
     "Email",
     "Hub",
     "HubReminder",
     "Legislator",
+    "Note",
     "PlanTarget",
     "ReviewReminder",
     "ReviewTask",

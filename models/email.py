@@ -28,6 +28,7 @@ class MessageKind(StrEnum):
     DAILY_DIGEST = "daily_digest"
     HUB_LINK = "hub_link"
     HUB_IMPORTED = "hub_imported"
+    HUB_REOPENED = "hub_reopened"
 
     @property
     def asked_for(self) -> bool:
@@ -73,6 +74,24 @@ class Email(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    # What SendGrid's Event Webhook last said of it (delivered, bounce, ...), and when.
+    delivery: Mapped[str | None] = mapped_column(String(32), default=None)
+    delivery_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+# What SendGrid's Event Webhook says of an email, in words.
+DELIVERY_WORDS = {
+    "processed": "accepted by SendGrid",
+    "delivered": "delivered",
+    "deferred": "delayed by the receiving server",
+    "bounce": "bounced",
+    "dropped": "dropped by SendGrid",
+    "unsubscribe": "the person unsubscribed",
+    "group_unsubscribe": "the person unsubscribed",
+    "spamreport": "reported as spam",
+    "open": "opened",
+    "click": "a link in it was clicked",
+}
 
 
 class SuppressionReason(StrEnum):

@@ -108,6 +108,16 @@ class ReviewKind(Worded):
     INTRO_CALL = "intro_call"
     SUBMISSION = "submission"
     CHECK_IN = "check_in"
+    FOLLOW_UP = "follow_up"
+
+
+class NoteKind(Worded):
+    """What a staff note records."""
+
+    INTRO_CALL = "intro_call"
+    PHONE = "phone"
+    MEETING = "meeting"
+    OTHER = "other"
 
 
 class ReviewState(Worded):
@@ -213,6 +223,11 @@ WORDS: list[tuple[Worded, str]] = [
     (ReviewKind.INTRO_CALL, "Intro call"),
     (ReviewKind.SUBMISSION, "Review a submission"),
     (ReviewKind.CHECK_IN, "Check in"),
+    (ReviewKind.FOLLOW_UP, "Follow up"),
+    (NoteKind.INTRO_CALL, "Intro call"),
+    (NoteKind.PHONE, "Phone call"),
+    (NoteKind.MEETING, "Meeting"),
+    (NoteKind.OTHER, "Note"),
     (ReviewState.OPEN, "Open"),
     (ReviewState.DONE, "Done"),
     (ReviewState.CANCELLED, "Cancelled"),

@@ -24,3 +24,5 @@ class EventType(StrEnum):
     CONTACTS_EXPORTED = "contacts.exported"
     HUB_IMPORTED = "hub.imported"
     LINK_REQUESTED = "hub.link.requested"
+    REOPENED = "hub.reopened"
+    CORRECTED = "hub.corrected"

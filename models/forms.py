@@ -62,6 +62,9 @@ Text = Annotated[
     AfterValidator(_one_line),
 ]
 Email = Annotated[EmailStr, AfterValidator(_deliverable)]
+GroupName = Annotated[
+    str, StringConstraints(min_length=2, max_length=120), AfterValidator(_one_line)
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 _PHONE_DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s().+\-x]+$")
@@ -82,9 +85,7 @@ class _Form(BaseModel):
 class InterestForm(_Form):
     """The `/join` form, also what `hubflow hubs add` records for an interest taken by phone."""
 
-    group_name: Annotated[
-        str, StringConstraints(min_length=2, max_length=120), AfterValidator(_one_line)
-    ]
+    group_name: GroupName
     kind: HubKind
     towns: list[Text] = Field(min_length=1, max_length=30)
     district: Text

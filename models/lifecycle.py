@@ -22,6 +22,7 @@ class Action(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     WITHDRAW = "withdraw"
+    REOPEN = "reopen"
 
     @classmethod
     def for_decision(cls, decision: Decision) -> Action:
@@ -40,6 +41,7 @@ ALLOWED_FROM_STATUS: dict[Action, frozenset[Status]] = {
     Action.PAUSE: _OPEN,
     Action.RESUME: frozenset({Status.PAUSED}),
     Action.WITHDRAW: _OPEN | {Status.PAUSED},
+    Action.REOPEN: frozenset({Status.DECLINED}),
 }
 
 
@@ -122,7 +124,12 @@ def _withdraw(hub: HubState) -> Outcome:
     return Outcome(hub.stage, Status.WITHDRAWN)
 
 
-STATUS_ACTIONS = (Action.PAUSE, Action.RESUME, Action.WITHDRAW, Action.MOVE_BACK)
+def _reopen(hub: HubState) -> Outcome:
+    """A decline undone: back to the stage it was declined in, active again."""
+    return Outcome(hub.stage, Status.ACTIVE)
+
+
+STATUS_ACTIONS = (Action.PAUSE, Action.RESUME, Action.WITHDRAW, Action.MOVE_BACK, Action.REOPEN)
 
 
 def available(hub: HubState) -> list[Action]:
@@ -146,4 +153,5 @@ _RULES = {
     Action.PAUSE: _pause,
     Action.RESUME: _resume,
     Action.WITHDRAW: _withdraw,
+    Action.REOPEN: _reopen,
 }

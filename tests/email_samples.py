@@ -103,7 +103,8 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
                 ],
             }
         },
-        MessageKind.HUB_LINK: {},
+        MessageKind.HUB_LINK: {"contacts_changed": False},
         MessageKind.HUB_IMPORTED: {},
+        MessageKind.HUB_REOPENED: {"reason": "We spoke again: the group has new members."},
     }
     return {**base, **extra[kind]}

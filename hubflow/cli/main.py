@@ -14,6 +14,7 @@ from hubflow.cli import (
     coverage,
     data,
     export,
+    hub_work,
     hubs,
     imports,
     legislature,
@@ -51,6 +52,7 @@ def _campaign_first(ctx: typer.Context) -> None:
 
 app.add_typer(hubs.app, name="hubs")
 imports.register()  # `hubs import`, in its own module
+hub_work.register()  # `hubs note|edit|assign|reopen`
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(legislature.districts_app, name="districts")
 app.add_typer(legislature.legislators_app, name="legislators")

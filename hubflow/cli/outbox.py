@@ -26,7 +26,7 @@ def list_(
         rows = [views.email_row(e) for e in list_emails(session, state=state, limit=limit)]
     listing(
         rows,
-        ["id", "kind", "to", "state", "attempts", "subject", "last_error"],
+        ["id", "kind", "to", "state", "delivery", "subject", "last_error"],
         title="Emails",
         empty="No emails.",
         as_json=as_json,

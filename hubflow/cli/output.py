@@ -91,6 +91,10 @@ def words(column: str, value: str) -> str:
     """A code in a table's column (`first_action` under Stage) as words."""
     from models import enums
 
+    if column == "delivery":
+        from models.email import DELIVERY_WORDS
+
+        return DELIVERY_WORDS.get(value, value)
     vocabulary = _VOCABULARIES.get(column)
     if vocabulary is None or not value:
         return value

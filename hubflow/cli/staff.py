@@ -56,17 +56,43 @@ def set_password(
     console.print(f"Password set for {member.email}; their other sessions have ended.")
 
 
-@app.command("deactivate", epilog=example("hubflow staff deactivate bea@masscare.org"))
-def deactivate(email: str = EMAIL) -> None:
-    """Someone leaves the staff: their sessions end now, and they can log in no more."""
-    from hubflow.cli.output import console
-    from models.services import staff
+@app.command(
+    "deactivate",
+    epilog=example(
+        "hubflow staff deactivate bea@masscare.org",
+        "hubflow staff deactivate bea@masscare.org --to ann@masscare.org",
+    ),
+)
+def deactivate(
+    email: str = EMAIL,
+    hand_to: str = typer.Option(
+        "",
+        "--to",
+        help="Who takes their Hubs and open review tasks (needed when they have any).",
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Someone leaves the staff: their Hubs and open tasks go to another member (--to),
+    their sessions end now, and they can log in no more."""
+    from hubflow.cli.output import console, emit_json
+    from models.services.common import Actor
+    from models.services.owners import deactivate as leave
     from plumbing.settings import get_settings
 
-    with reported({"email": "EMAIL"}), database() as session:
-        member = staff.deactivate(session, email)
+    with reported({"email": "EMAIL", "hand_to": "--to"}), database() as session:
+        member, handed = leave(session, email, hand_to=hand_to or None, actor=Actor.system("cli"))
+    if as_json:
+        emit_json(
+            {"email": member.email, "active": False, "hubs": handed.hubs, "tasks": handed.tasks}
+        )
+        return
     team = get_settings().campaign.team
-    console.print(f"{member.name} ({member.email}) is no longer on the {team}.")
+    moved = (
+        f" {handed.hubs} Hubs and {handed.tasks} open tasks went to {hand_to}." if hand_to else ""
+    )
+    console.print(
+        f"{member.name} ({member.email}) is no longer on the {team}.{moved if hand_to else ''}"
+    )
 
 
 @app.command("list", epilog=example("hubflow staff list --json"))

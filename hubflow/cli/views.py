@@ -118,6 +118,8 @@ def email_row(email: Email) -> dict[str, Any]:
         "last_error": email.last_error,
         "created_at": email.created_at,
         "sent_at": email.sent_at,
+        "delivery": email.delivery,  # what SendGrid last said (its Event Webhook)
+        "delivery_at": email.delivery_at,
         "key": email.key,
     }
 

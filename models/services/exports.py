@@ -12,17 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.base import utcnow
-from models.email import Email
+from models.email import DELIVERY_WORDS, Email
 from models.enums import ActionKind, ContactRole, Goal, OnboardingProcess, Stage, SubmissionState
 from models.events import EventType
 from models.hub import Contact, Hub, Submission
+from models.notes import Note
 from models.plan import PlanTarget
 from models.review import ReviewTask
 from models.services import clocks
 from models.services.common import Actor, clock, emit, transaction
 from models.services.coverage import current_plans
 
-KINDS = ("hubs", "contacts", "plans", "reviews", "emails")
+KINDS = ("hubs", "contacts", "plans", "reviews", "emails", "notes")
 Row = dict[str, str]
 
 
@@ -185,10 +186,32 @@ def emails(session: Session, tz: tzinfo) -> list[Row]:
             "to": e.to_email,
             "subject": e.subject,
             "state": str(e.state.value).capitalize(),
+            "delivery": DELIVERY_WORDS.get(e.delivery or "", e.delivery or ""),
             "queued": _day(e.created_at, tz),
             "sent": _day(e.sent_at, tz),
         }
         for e, hub_name in session.execute(query)
+    ]
+
+
+def notes(session: Session, tz: tzinfo) -> list[Row]:
+    """Staff's notes on the Hubs (for staff: the Hubs never see them)."""
+    query = (
+        select(Note, Hub.name)
+        .join(Hub, Hub.id == Note.hub_id)
+        .options(selectinload(Note.author))
+        .order_by(Note.id)
+    )
+    return [
+        {
+            "hub": hub_name,
+            "written": _day(n.created_at, tz),
+            "author": n.author.name,
+            "kind": n.kind.label,
+            "note": n.text,
+            "follow_up": n.follow_up.isoformat() if n.follow_up else "",
+        }
+        for n, hub_name in session.execute(query)
     ]
 
 
@@ -197,6 +220,7 @@ _EXPORTS: dict[str, Callable[..., list[Row]]] = {
     "plans": plans,
     "reviews": reviews,
     "emails": emails,
+    "notes": notes,
 }
 
 

@@ -35,7 +35,7 @@ from models.services.common import (
 from models.services.interest import Interest, record_interests, submit_interest
 from models.services.legislators import LegislatorIndex
 from models.services.review_tasks import close_check_ins
-from models.services.status import move_back, pause, resume, withdraw
+from models.services.status import move_back, pause, reopen, resume, withdraw
 
 # The interest form and status changes have modules of their own; they are Hub services
 # all the same.
@@ -44,6 +44,7 @@ __all__ = [
     "move_back",
     "pause",
     "record_interests",
+    "reopen",
     "resume",
     "submit_interest",
     "withdraw",

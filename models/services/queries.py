@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, func, or_, select
+from sqlalchemy import Select, String, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from models.audit import StageChange
-from models.enums import Chamber, Stage, Status
+from models.enums import Chamber, ContactRole, Stage, Status
 from models.errors import InvalidInput, NotFound, choice
-from models.hub import Hub, Submission
+from models.hub import Contact, Hub, Submission
 from models.legislature import CommitteeMembership, District, Legislator
+from models.notes import Note
 from models.review import ReviewTask
 from models.services import clocks
 from models.staff import StaffMember
@@ -39,6 +40,7 @@ def list_hubs(
     status: str | None = None,
     q: str = "",
     whose: str = "",
+    bounced: bool = False,
     sort: str = "",
     limit: int | None = None,
     offset: int = 0,
@@ -53,7 +55,9 @@ def list_hubs(
         "due": [case((clocks.hubs_move(), 0), else_=1), Hub.stage_due_date, Hub.id],
         "waiting": [case((clocks.teams_move(), 0), else_=1), clocks.waiting_since(), Hub.id],
     }
-    stmt = _hubs_where(select(Hub), stage, status, q, whose).options(contains_eager(Hub.district))
+    stmt = _hubs_where(select(Hub), stage, status, q, whose, bounced).options(
+        contains_eager(Hub.district)
+    )
     return list(session.scalars(stmt.order_by(*orders[sort]).limit(limit).offset(offset)))
 
 
@@ -64,14 +68,29 @@ def count_hubs(
     status: str | None = None,
     q: str = "",
     whose: str = "",
+    bounced: bool = False,
 ) -> int:
-    return session.scalar(_hubs_where(select(func.count(Hub.id)), stage, status, q, whose)) or 0
+    counted = _hubs_where(select(func.count(Hub.id)), stage, status, q, whose, bounced)
+    return session.scalar(counted) or 0
 
 
 def _hubs_where(
-    stmt: Select[Any], stage: str | None, status: str | None, q: str, whose: str = ""
+    stmt: Select[Any],
+    stage: str | None,
+    status: str | None,
+    q: str,
+    whose: str = "",
+    bounced: bool = False,
 ) -> Select[Any]:
     stmt = stmt.join(District, District.id == Hub.district_id)
+    if bounced:  # its primary contact's address bounces
+        stmt = stmt.where(
+            exists().where(
+                Contact.hub_id == Hub.id,
+                Contact.role == ContactRole.PRIMARY,
+                Contact.bounced_at.is_not(None),
+            )
+        )
     if whose:
         choice_of_move = sort_choice(whose, WHOSE, "", field="whose")
         stmt = stmt.where(clocks.hubs_move() if choice_of_move == "hub" else clocks.teams_move())
@@ -83,7 +102,8 @@ def _hubs_where(
 
 
 def matching(stmt: Select[Any], search: str) -> Select[Any]:
-    """Hubs (joined to their district) whose name, towns or district contain `search`."""
+    """Hubs (joined to their district) whose name, towns, district or staff notes contain
+    `search`."""
     term = search.strip().lower()
     if not term:
         return stmt
@@ -92,6 +112,9 @@ def matching(stmt: Select[Any], search: str) -> Select[Any]:
             func.lower(Hub.name).contains(term, autoescape=True),
             func.lower(cast(Hub.towns, String)).contains(term, autoescape=True),
             func.lower(District.name).contains(term, autoescape=True),
+            exists().where(
+                Note.hub_id == Hub.id, func.lower(Note.text).contains(term, autoescape=True)
+            ),
         )
     )
 
@@ -225,3 +248,11 @@ def hub_with_contacts(session: Session, hub_id: int) -> Hub | None:
 
 def find_legislator(session: Session, legislator_id: int) -> Legislator | None:
     return session.get(Legislator, legislator_id)
+
+
+def submission(session: Session, submission_id: int) -> Submission | None:
+    return session.get(Submission, submission_id)
+
+
+def contact(session: Session, contact_id: int) -> Contact | None:
+    return session.get(Contact, contact_id)

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models.enums import ReviewState, Stage, Status
-from models.hub import Hub
+from models.enums import ContactRole, ReviewState, Stage, Status
+from models.hub import Contact, Hub
 from models.review import ReviewTask
 from models.services import clocks
 from models.staff import StaffMember
@@ -115,4 +115,20 @@ def longest_waiting(session: Session, *, limit: int = 5) -> list[Hub]:
             .order_by(clocks.waiting_since(), Hub.id)
             .limit(limit)
         )
+    )
+
+
+def bouncing_hubs(session: Session) -> int:
+    """Open Hubs whose primary contact's address bounces: staff should correct it."""
+    return (
+        session.scalar(
+            select(func.count(func.distinct(Contact.hub_id)))
+            .join(Hub, Hub.id == Contact.hub_id)
+            .where(
+                Contact.role == ContactRole.PRIMARY,
+                Contact.bounced_at.is_not(None),
+                Hub.status.not_in([Status.WITHDRAWN, Status.DECLINED]),
+            )
+        )
+        or 0
     )

@@ -49,7 +49,7 @@ def set_password_hash(session: Session, email: str, password_hash: str) -> Staff
         if member is None:
             raise InvalidInput.one("email", f"no {Term.TEAM.label} member with email {email!r}")
         member.password_hash = password_hash
-        _end_sessions(session, member)  # a new password ends every session
+        end_member_sessions(session, member)  # a new password ends every session
         return member
 
 
@@ -58,21 +58,10 @@ def end_sessions(session: Session, staff_id: int) -> None:
     with transaction(session):
         member = session.get(StaffMember, staff_id)
         if member is not None:
-            _end_sessions(session, member)
+            end_member_sessions(session, member)
 
 
-def deactivate(session: Session, email: str) -> StaffMember:
-    """Someone leaves the staff: no more logins, sessions or new tasks."""
-    with transaction(session):
-        member = session.scalar(select(StaffMember).where(StaffMember.email == email.lower()))
-        if member is None:
-            raise InvalidInput.one("email", f"no {Term.TEAM.label} member with email {email!r}")
-        member.active = False
-        _end_sessions(session, member)
-        return member
-
-
-def _end_sessions(session: Session, member: StaffMember) -> None:
+def end_member_sessions(session: Session, member: StaffMember) -> None:
     """One more than the version in the database (not in this session's copy, which may
     be old): every cookie issued before is refused."""
     session.execute(

@@ -209,6 +209,38 @@ def withdraw(
     )
 
 
+def reopen(
+    session: Session,
+    hub_id: int,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Hub:
+    """Undo a decline: the Hub is active again at the stage it was declined in, with that
+    stage's full time from today; its contacts are told (the event's reaction)."""
+    now, policy = clock(now), current_policy(policy)
+    reason = _require_reason(reason)
+    with transaction(session):
+        hub = load_hub(session, hub_id)
+        outcome = check(Action.REOPEN, hub.state())
+        move(
+            session,
+            hub,
+            stage=outcome.stage,
+            status=outcome.status,
+            actor=actor,
+            reason=reason,
+            now=now,
+            policy=policy,
+        )
+        hub.stage_due_date = policy.due_date(hub.stage, now)
+        hub.paused_days_left = None
+        emit(session, EventType.REOPENED, hub, now, stage=hub.stage.value, reason=reason)
+        return hub
+
+
 def record_stall(
     session: Session,
     hub: Hub,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models.email import Suppression, SuppressionReason
+from models.email import Email, Suppression, SuppressionReason
 from models.hub import Contact
 from models.services.common import clock, transaction
 
@@ -60,3 +60,40 @@ def resubscribe(session: Session, address: str) -> bool:
             .execution_options(synchronize_session=False)
         )
         return True
+
+
+# What SendGrid's Event Webhook can say of an email that hubflow keeps (opens and clicks are
+# not kept: they say nothing of delivery, and they track people).
+DELIVERY_EVENTS = frozenset(
+    {
+        "processed",
+        "delivered",
+        "deferred",
+        "bounce",
+        "dropped",
+        "unsubscribe",
+        "group_unsubscribe",
+        "spamreport",
+    }
+)
+
+
+def record_deliveries(session: Session, events: list[tuple[int, str, datetime]]) -> int:
+    """What SendGrid said of each email (its id, the event, when): an email keeps the latest
+    (an event that arrives late does not overwrite a newer one). Returns how many changed."""
+    changed = 0
+    with transaction(session):
+        for email_id, event, at in sorted(events, key=lambda e: e[2]):
+            if event not in DELIVERY_EVENTS:
+                continue
+            result = session.execute(
+                update(Email)
+                .where(
+                    Email.id == email_id,
+                    (Email.delivery_at.is_(None)) | (Email.delivery_at <= at),
+                )
+                .values(delivery=event, delivery_at=at)
+                .execution_options(synchronize_session=False)
+            )
+            changed += result.rowcount  # type: ignore[attr-defined]
+    return changed

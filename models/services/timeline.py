@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit import DomainEvent, StageChange
-from models.email import Email, EmailState
-from models.enums import ReviewState, Stage, Status, SubmissionState
+from models.email import DELIVERY_WORDS, Email, EmailState
+from models.enums import NoteKind, ReviewState, Stage, Status, SubmissionState
 from models.events import EventType
 from models.hub import Hub, Submission
 from models.legislature import Legislator
+from models.notes import Correction, Note
 from models.presenters import Change, Document, Facts, changes, present
 from models.review import ReviewTask
 from models.services.queries import hub_tasks
@@ -141,11 +142,18 @@ def _email_text(e: Email) -> str:
     return {
         EmailState.PENDING: f"Email {subject} queued for {to}.",
         EmailState.SENDING: f"Email {subject} being sent to {to}.",
-        EmailState.SENT: f"Email {subject} sent to {to}.",
+        EmailState.SENT: f"Email {subject} sent to {to}" + _delivery(e),
         EmailState.FAILED: f"Email {subject} to {to} could not be sent: {e.last_error}",
         EmailState.SUPPRESSED: f"Email {subject} not sent to {to}: the address unsubscribed "
         "or bounced.",
     }[e.state]
+
+
+def _delivery(e: Email) -> str:
+    """'; delivered.' (what SendGrid last said), or '.'."""
+    if not e.delivery:
+        return "."
+    return f"; {DELIVERY_WORDS.get(e.delivery, e.delivery)}."
 
 
 def hub_versions(session: Session, hub: Hub, *, today: date) -> list[Version]:
@@ -197,6 +205,7 @@ def timeline(
             entries.append(Entry(t.decided_at, f"Task “{t.title}” {closed}.", t.comment, rank=3))
     for e in session.scalars(select(Email).where(Email.hub_id == hub.id).order_by(Email.id)):
         entries.append(Entry(e.sent_at or e.created_at, _email_text(e), rank=4))
+    entries += staff_work(session, hub, names, today=today)
     forgotten = select(DomainEvent).where(
         DomainEvent.hub_id == hub.id, DomainEvent.type == EventType.CONTACT_FORGOTTEN.value
     )
@@ -205,6 +214,34 @@ def timeline(
         words = f"{who} removed a contact's details, at the person's request."
         entries.append(Entry(event.occurred_at, words, rank=2))
     return _in_order(entries)
+
+
+def staff_work(session: Session, hub: Hub, names: Names, *, today: date) -> list[Entry]:
+    """Staff's notes on the Hub, and their corrections of it (never shown to the Hub)."""
+    out = []
+    for n in session.scalars(select(Note).where(Note.hub_id == hub.id).order_by(Note.id)):
+        follow = f" Follow-up on {longday(n.follow_up, today=today)}." if n.follow_up else ""
+        out.append(Entry(n.created_at, f"{n.author.name} {NOTED[n.kind]}.{follow}", n.text))
+    fixes = select(Correction).where(Correction.hub_id == hub.id).order_by(Correction.id)
+    for c in session.scalars(fixes):
+        out.append(Entry(c.at, f"{names(c.actor)} {_correction_text(c)}", rank=2))
+    return out
+
+
+NOTED = {
+    NoteKind.INTRO_CALL: "noted an intro call",
+    NoteKind.PHONE: "noted a phone call",
+    NoteKind.MEETING: "noted a meeting",
+    NoteKind.OTHER: "wrote a note",
+}
+
+
+def _correction_text(c: Correction) -> str:
+    if not c.before:
+        return f"added the {c.field} {c.after}."
+    if not c.after:
+        return f"removed the {c.field} {c.before}."
+    return f"changed the {c.field} from {c.before} to {c.after}."
 
 
 def _in_order(entries: list[Entry]) -> list[Entry]:

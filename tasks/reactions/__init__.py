@@ -18,6 +18,7 @@ from tasks.reactions.events import (
     email_fresh_link,
     email_interest_received,
     email_new_owner,
+    email_reopened,
     email_stage_approved,
     email_submission_received,
     escalate_stall,
@@ -26,6 +27,7 @@ from tasks.reactions.events import (
     open_submission_review,
     publish_directory,
     publish_if_it_was_listed,
+    publish_if_listed,
 )
 from tasks.reactions.reaction import Reaction
 
@@ -50,6 +52,8 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.STANCE_CHANGED: (),
     EventType.HUB_IMPORTED: (imported,),
     EventType.LINK_REQUESTED: (email_fresh_link,),
+    EventType.REOPENED: (email_reopened,),
+    EventType.CORRECTED: (publish_if_listed,),
     EventType.CONTACT_FORGOTTEN: (),
     EventType.CONTACTS_EXPORTED: (),
 }

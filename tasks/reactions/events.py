@@ -211,7 +211,23 @@ def email_fresh_link(r: Reaction) -> None:
         key=f"hub-{hub.id}/hub_link/{r.payload['hour']}",
         kind=MessageKind.HUB_LINK,
         to=Recipient(contact.email, contact.name),
-        context={"hub": hub_context(hub, r.settings)},
+        context={
+            "hub": hub_context(hub, r.settings),
+            "contacts_changed": r.payload.get("why") == "contacts",
+        },
         hub_id=hub.id,
         now=r.now,
     )
+
+
+def email_reopened(r: Reaction) -> None:
+    """A declined Hub reopened: its contacts are told, with why and what is next."""
+    r.email_hub(MessageKind.HUB_REOPENED, reason=r.payload["reason"])
+    if r.require_hub().stage is Stage.LISTED:
+        r.publish_directory = True
+
+
+def publish_if_listed(r: Reaction) -> None:
+    """A listed Hub corrected (its name, towns, contacts): the directory shows the change."""
+    if r.hub is not None and r.hub.stage is Stage.LISTED:
+        r.publish_directory = True

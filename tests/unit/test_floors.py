@@ -23,6 +23,8 @@ POLICY_SERVICES = {
     "resume",
     "withdraw",
     "import_hubs",
+    "reopen",
+    "add_note",
 }
 
 

@@ -42,6 +42,8 @@ def expected(action: Action, stage: Stage, status: Status) -> tuple[Stage, Statu
         return (stage, St.ACTIVE) if status is St.PAUSED else None
     if action is Action.WITHDRAW:
         return (stage, St.WITHDRAWN) if status in (*OPEN, St.PAUSED) else None
+    if action is Action.REOPEN:  # SPEC §9: a decline can be undone, at the same stage
+        return (stage, St.ACTIVE) if status is St.DECLINED else None
     raise AssertionError(action)
 
 
@@ -86,8 +88,11 @@ def test_a_submission_clears_stalled() -> None:
 
 
 @pytest.mark.parametrize("status", [St.WITHDRAWN, St.DECLINED])
-def test_nothing_can_be_done_to_a_closed_hub(status: Status) -> None:
+def test_nothing_can_be_done_to_a_closed_hub_but_reopen_a_declined_one(status: Status) -> None:
     for action in Action:
+        if action is Action.REOPEN and status is St.DECLINED:
+            assert check(action, HubState(S.ONBOARDING, status)).status is St.ACTIVE
+            continue
         with pytest.raises(TransitionNotAllowed, match=status.value):
             check(action, HubState(S.ONBOARDING, status))
 

@@ -7,13 +7,13 @@ import re
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from hubflow.web.routes.staff import auth, downloads, hubs, legislators, queue
+from hubflow.web.routes.staff import auth, downloads, hubs, legislators, queue, work
 
 
 def test_every_staff_page_and_action_needs_a_login(client: TestClient) -> None:
     routes = [
         (method, route.path)
-        for part in (queue, hubs, legislators, downloads)
+        for part in (queue, hubs, work, legislators, downloads)
         for route in part.router.routes
         if isinstance(route, APIRoute)
         for method in route.methods

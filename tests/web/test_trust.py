@@ -26,7 +26,9 @@ from hubflow.web.app import create_app
 from models.email import Suppression
 from models.enums import Stage
 from models.services import hubs
-from models.services.staff import deactivate, set_password_hash
+from models.services.common import Actor
+from models.services.owners import deactivate
+from models.services.staff import set_password_hash
 from models.staff import StaffMember
 from plumbing.passwords import hash_password
 from plumbing.settings import get_settings
@@ -102,7 +104,7 @@ def test_a_staff_cookie_replayed_after_logout_password_change_or_leaving_is_refu
         elif end == "password":
             set_password_hash(session, member.email, hash_password("another one!"))
         else:
-            deactivate(session, member.email)
+            deactivate(session, member.email, actor=Actor.system("test"))
         assert replay(cookie) == 303, end  # to the login page
         client.cookies.clear()
 
@@ -225,7 +227,11 @@ def test_a_signed_list_of_events_suppresses(
     client: TestClient, session: Session, signing_key: ec.EllipticCurvePrivateKey
 ) -> None:
     body = json.dumps([{"event": "bounce", "email": "a@example.org", "reason": "550"}])
-    assert signed_post(client, signing_key, body).json() == {"events": 1, "suppressed": 1}
+    assert signed_post(client, signing_key, body).json() == {
+        "events": 1,
+        "suppressed": 1,
+        "recorded": 0,
+    }
 
 
 # -- headers and cookies ---------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from binascii import Error as Base64Error
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,10 +15,10 @@ from fastapi.responses import JSONResponse
 from sendgrid.helpers.eventwebhook import EventWebhook
 from sqlalchemy.orm import Session
 
-from hubflow.web.boundary import unreadable
+from hubflow.web.boundary import ascii_int, unreadable
 from hubflow.web.deps import Config, Db
 from models.email import SuppressionReason
-from models.services.suppressions import suppress
+from models.services.suppressions import DELIVERY_EVENTS, record_deliveries, suppress
 
 router = APIRouter()
 
@@ -69,8 +70,22 @@ async def sendgrid_events(request: Request, session: Db, settings: Config) -> JS
         for e in events
         if e.get("event") in REASONS and e.get("email")
     ]
+    deliveries = [d for d in map(_delivery, events) if d is not None]
     suppressed = await run_in_threadpool(_suppress_all, session, wanted)
-    return JSONResponse({"events": len(events), "suppressed": suppressed})
+    recorded = await run_in_threadpool(record_deliveries, session, deliveries)
+    return JSONResponse({"events": len(events), "suppressed": suppressed, "recorded": recorded})
+
+
+def _delivery(event: dict[str, Any]) -> tuple[int, str, datetime] | None:
+    """(email id, event, when) for an event about an email hubflow sent (its custom_args
+    name it), or None."""
+    email_id = ascii_int(str(event.get("hubflow_email_id", "")))
+    stamp = event.get("timestamp")
+    if email_id is None or not isinstance(stamp, int) or isinstance(stamp, bool):
+        return None
+    if not 0 < stamp < 2**32 or event.get("event") not in DELIVERY_EVENTS:
+        return None
+    return email_id, str(event["event"]), datetime.fromtimestamp(stamp, UTC)
 
 
 def _wrong_shape(events: Any) -> str:

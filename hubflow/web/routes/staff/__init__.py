@@ -8,13 +8,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from hubflow.web.deps import staff_member
-from hubflow.web.routes.staff import auth, downloads, hubs, legislators, queue
+from hubflow.web.routes.staff import auth, downloads, hubs, legislators, queue, work
 from hubflow.web.routes.staff.auth import login_url
 
 router = APIRouter()
 router.include_router(auth.router)
 console = APIRouter(dependencies=[Depends(staff_member)])
-for part in (queue, hubs, legislators, downloads):
+for part in (queue, work, hubs, legislators, downloads):  # work before hubs: /hubs/{id}/{action}
     console.include_router(part.router)
 router.include_router(console)
 

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from hubflow.web.boundary import MAX_ID, Id, ascii_int
 from hubflow.web.deps import Config, Db, Staff
-from hubflow.web.forms import read_form
+from hubflow.web.forms import read_form, sentence
 from hubflow.web.pages import Paging, campaign_today, campaign_zone, page, redirect, team_words
 from hubflow.web.routes.staff.auth import back
-from models.enums import ReviewState, Stage, Status, SubmissionState
+from models.enums import HubKind, NoteKind, ReviewState, Stage, Status, SubmissionState
 from models.errors import HubflowError
 from models.lifecycle import Action, available
-from models.services import clocks, queries
+from models.services import clocks, owners, queries
 from models.services import hubs as hub_services
 from models.services.common import Actor
 from models.services.links import revoke_links
 from models.services.review_tasks import reassign
 from models.services.staff import active_team
 from models.services.timeline import hub_versions, timeline
+from models.staff import StaffMember
+from models.words import plural
 from plumbing.tokens import hub_url
 
 router = APIRouter(prefix="/staff")
@@ -36,15 +39,25 @@ def hubs_list(
     status: str = "",
     q: str = "",
     whose: str = "",
+    bounced: str = "",
     sort: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
     filters = {"stage": stage, "status": status, "q": q, "whose": whose, "sort": sort}
-    total = queries.count_hubs(session, stage=stage, status=status, q=q, whose=whose)
-    paging = Paging.of(
-        total=total, asked=page_no, per_page=HUBS_PER_PAGE, path="/staff/hubs", filters=filters
+    bouncing = bounced == "1"
+    total = queries.count_hubs(
+        session, stage=stage, status=status, q=q, whose=whose, bounced=bouncing
     )
-    found = queries.list_hubs(session, **filters, limit=HUBS_PER_PAGE, offset=paging.offset)
+    paging = Paging.of(
+        total=total,
+        asked=page_no,
+        per_page=HUBS_PER_PAGE,
+        path="/staff/hubs",
+        filters={**filters, "bounced": bounced},
+    )
+    found = queries.list_hubs(
+        session, **filters, bounced=bouncing, limit=HUBS_PER_PAGE, offset=paging.offset
+    )
     return page(
         request,
         "staff_hubs.html",
@@ -58,6 +71,8 @@ def hubs_list(
             "statuses": list(Status),
             "sorts": team_words(queries.HUB_SORTS),
             "whose_choices": team_words(queries.WHOSE),
+            "team": active_team(session),
+            "bounced": bouncing,
         },
         staff=me,
     )
@@ -69,11 +84,27 @@ ACTION_WORDS = {
     Action.RESUME: ("resume", "Resume the Hub", "Note (optional)"),
     Action.WITHDRAW: ("withdraw", "Record that the Hub withdrew", "Why? (optional)"),
     Action.MOVE_BACK: ("move-back", "Move back a stage", "Why move it back? (required)"),
+    Action.REOPEN: ("reopen", "Reopen the Hub", "Why reopen it? (required, sent to the Hub)"),
 }
 
 
 @router.get("/hubs/{hub_id}")
 def hub_page(request: Request, session: Db, me: Staff, hub_id: Id) -> Response:
+    return show_hub(request, session, me, hub_id)
+
+
+def show_hub(
+    request: Request,
+    session: Session,
+    me: StaffMember,
+    hub_id: int,
+    *,
+    form: str = "",
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    """A Hub's page for staff; `form` names a form sent back with `errors`, what was typed
+    in it kept (`values`)."""
     hub = queries.get_hub(session, hub_id)
     mine = hub_versions(session, hub, today=campaign_today())
     tasks = queries.hub_tasks(session, hub_id)
@@ -98,8 +129,14 @@ def hub_page(request: Request, session: Db, me: Staff, hub_id: Id) -> Response:
             "owner": queries.staff_member(session, hub.owner_id),
             "actions": actions,
             "open": ReviewState.OPEN,
+            "kinds": list(HubKind),
+            "note_kinds": list(NoteKind),
+            "form": form,
+            "values": values or {},
+            "errors": errors or {},
         },
         staff=me,
+        status=422 if errors else 200,
     )
 
 
@@ -115,12 +152,14 @@ STATUS_ACTIONS = {
     "resume": hub_services.resume,
     "withdraw": hub_services.withdraw,
     "move-back": hub_services.move_back,
+    "reopen": hub_services.reopen,
 }
 DONE = {
     "pause": "{name} is paused; its clock has stopped.",
     "resume": "{name} is active again; its clock runs.",
     "withdraw": "{name} is recorded as withdrawn.",
     "move-back": "{name} is back at {stage}.",
+    "reopen": "{name} is active again at {stage}, with a new due date; its contacts are told.",
 }
 
 
@@ -155,6 +194,32 @@ async def hub_action(
         return redirect(here, flash=text[:1].upper() + text[1:] + ".", bad=True)
     text = DONE[action].format(name=hub.name, stage=hub.stage.label.lower())
     return redirect(here, flash=text)
+
+
+@router.post("/hubs/assign")
+async def assign_hubs(request: Request, session: Db, me: Staff) -> Response:
+    """Give the Hubs chosen on the list (and their open review tasks) to one staff member."""
+    values = await read_form(request)
+    target = back(request, values.get("next", ""))
+    chosen = [ascii_int(k.removeprefix("hub-")) for k in values if k.startswith("hub-")]
+    for listed in values.get("page_hubs", "").split(","):
+        chosen.append(ascii_int(listed))
+    ids = [i for i in chosen if i is not None]
+    staff_id = ascii_int(values.get("staff_id", ""))
+    if staff_id is None:
+        return redirect(target, flash="Choose who should take the Hubs.", bad=True)
+    try:
+        values.refuse()
+        handed = owners.assign(session, ids, staff_id=staff_id, actor=Actor.staff(me))
+    except HubflowError as exc:
+        return redirect(target, flash=sentence(str(exc)), bad=True)
+    who = queries.staff_member(session, staff_id)
+    name = who.name if who else "them"
+    return redirect(
+        target,
+        flash=f"{plural(len(set(ids)), 'Hub')} now with {name}: {handed.hubs} changed owner, "
+        f"{plural(handed.tasks, 'open task')} followed.",
+    )
 
 
 @router.post("/tasks/{task_id}/reassign")

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from hubflow.web.boundary import Id
 from hubflow.web.deps import Config, Db, Staff
-from hubflow.web.forms import read_form
+from hubflow.web.forms import Posted, read_form
 from hubflow.web.pages import campaign_today, campaign_zone, page, redirect, when_text
 from hubflow.web.routes.staff.auth import back
-from models.enums import Decision, Stage, Status
+from models.enums import Decision, Stage, Status, SubmissionState
 from models.errors import AlreadyDecided, HubflowError
 from models.hub import Hub
-from models.services import clocks, reports
+from models.services import clocks, queries, reports
 from models.services.coverage import coverage
 from models.services.figures import figures
 from models.services.queries import review_task
@@ -25,6 +25,7 @@ from models.services.queue import QUEUE_SORTS, review_queue
 from models.services.reviews import decide
 from models.services.staff import member_by_email
 from models.services.timeline import Version, hub_versions
+from models.staff import StaffMember
 
 router = APIRouter(prefix="/staff")
 
@@ -49,6 +50,7 @@ def dashboard(request: Request, session: Db, me: Staff) -> Response:
             "coverage": counts,
             "hubs_total": reports.hub_count(session),
             "moves": reports.move_counts(session, today),
+            "bouncing": reports.bouncing_hubs(session),
             "waiting_longest": waiting_longest,
             "waiting_moves": clocks.moves(session, waiting_longest, zone=campaign_zone()),
             "today": today,
@@ -126,6 +128,9 @@ async def decide_submission(
 ) -> Response:
     values = await read_form(request)
     target = back(request, values.get("next", ""))
+    if values.get("decision") == Decision.DECLINE and values.get("confirm") != "yes":
+        # Declining stops the Hub: a second, separate step that says so and asks why.
+        return confirm_decline(request, session, me, submission_id, values, target)
     try:
         values.refuse()
         sub = decide(
@@ -144,6 +149,40 @@ async def decide_submission(
     name = hub.name if hub else f"Hub {sub.hub_id}"
     verb = VERBS[Decision(values["decision"])]
     return redirect(target, flash=f"{name}: {sub.stage.label.lower()} {verb}.")
+
+
+def confirm_decline(
+    request: Request,
+    session: Session,
+    me: StaffMember,
+    submission_id: int,
+    values: Posted,
+    target: str,
+) -> Response:
+    """The page that asks staff to confirm a decline, with the reason it will send."""
+    sub = queries.submission(session, submission_id)
+    if sub is None:
+        return redirect(target, flash=f"There is no submission {submission_id}.", bad=True)
+    if sub.state is not SubmissionState.PENDING:  # decided meanwhile: nothing to confirm
+        decided = AlreadyDecided(
+            submission_id=sub.id,
+            state=sub.state.value,
+            by=sub.decided_by or "the Hub",
+            at=sub.decided_at,
+        )
+        return redirect(target, flash=_already(session, decided), bad=True)
+    comment = values.get("comment", "").strip()
+    return page(
+        request,
+        "staff_decline.html",
+        {
+            "sub": sub,
+            "hub": sub.hub,
+            "comment": comment,
+            "next": target,
+        },
+        staff=me,
+    )
 
 
 def _already(session: Session, exc: AlreadyDecided) -> str:

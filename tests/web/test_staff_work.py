@@ -1,0 +1,125 @@
+"""Staff work on the console: what SendGrid said of each email, a decline confirmed in a
+second step, a note's form that keeps what was typed."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.email import Email
+from models.enums import Stage, Status
+from models.hub import Hub
+from models.services import hubs
+from models.staff import StaffMember
+from tests import factories
+from tests.integration.test_cli import hubflow
+from tests.web.conftest import csrf, react
+from tests.web.test_trust import signed_post, signing_key
+from tests.web.visible import visible_text
+
+__all__ = ["signing_key"]  # the fixture, for pytest
+
+
+def test_what_sendgrid_says_shows_on_the_email_and_a_bouncing_hub_is_flagged(
+    staff_client: TestClient,
+    session: Session,
+    staff_member: StaffMember,
+    signing_key: ec.EllipticCurvePrivateKey,
+) -> None:
+    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member)
+    react()
+    email = session.scalars(select(Email).where(Email.hub_id == hub.id)).first()
+    assert email is not None
+    address, now = hub.contacts[0].email, int(time.time())
+    custom = {"hubflow_email_id": str(email.id), "hubflow_hub_id": str(hub.id)}
+    for event, at in (("delivered", now - 60), ("bounce", now)):
+        body = json.dumps([{"event": event, "email": address, "timestamp": at, **custom}])
+        assert signed_post(staff_client, signing_key, body).status_code == 200
+    # A late-arriving older event does not overwrite the newer one.
+    late = json.dumps([{"event": "deferred", "email": address, "timestamp": now - 120, **custom}])
+    assert signed_post(staff_client, signing_key, late).json()["recorded"] == 0
+    session.commit()  # a fresh read: what the requests wrote
+    session.expire_all()
+    page = visible_text(staff_client.get(f"/staff/hubs/{hub.id}").text)
+    assert f"sent to {address}; bounced." in page or f"queued for {address}" in page
+    assert "The primary contact's address bounces" in page
+    dashboard = visible_text(staff_client.get("/staff").text)
+    assert "1 Hub with an address that bounces" in dashboard
+    assert hub.name in visible_text(staff_client.get("/staff/hubs?bounced=1").text)
+    code, out = hubflow("outbox", "list", "--json")
+    assert code == 0, out
+    [row] = [r for r in json.loads(out) if r["id"] == email.id]
+    assert row["delivery"] == "bounce" and row["delivery_at"]
+
+
+def test_decline_asks_for_confirmation_and_a_reason_then_reopen_undoes_it(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member)
+    sub = hubs.submit_stage_work(
+        session, hub.id, Stage.FIRST_ACTION, factories.first_action(utcnow().date())
+    )
+    token = csrf(staff_client, "/staff/queue")
+    first = staff_client.post(
+        f"/staff/submissions/{sub.id}/decide",
+        data={"csrf_token": token, "decision": "decline", "comment": "Not M4A work."},
+    )
+    assert first.status_code == 200 and f"Decline {hub.name}?" in first.text
+    assert "You can reopen it later" in first.text and "Not M4A work." in first.text
+    session.commit()  # a fresh read: what the requests wrote
+    session.expire_all()
+    assert session.get(Hub, hub.id).status is Status.ACTIVE  # type: ignore[union-attr]
+    done = staff_client.post(
+        f"/staff/submissions/{sub.id}/decide",
+        data={
+            "csrf_token": token,
+            "decision": "decline",
+            "comment": "Not M4A work.",
+            "confirm": "yes",
+            "next": f"/staff/hubs/{hub.id}",
+        },
+    )
+    assert done.status_code == 200 and "declined" in visible_text(done.text)
+    session.commit()  # a fresh read: what the requests wrote
+    session.expire_all()
+    assert session.get(Hub, hub.id).status is Status.DECLINED  # type: ignore[union-attr]
+    page = staff_client.get(f"/staff/hubs/{hub.id}").text
+    assert "Reopen the Hub" in page
+    reopened = staff_client.post(
+        f"/staff/hubs/{hub.id}/reopen", data={"csrf_token": token, "reason": "They called back."}
+    )
+    assert "is active again" in visible_text(reopened.text)
+    session.commit()  # a fresh read: what the requests wrote
+    session.expire_all()
+    assert session.get(Hub, hub.id).status is Status.ACTIVE  # type: ignore[union-attr]
+
+
+def test_a_note_sent_back_keeps_what_was_typed_and_names_the_field(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member)
+    token = csrf(staff_client, f"/staff/hubs/{hub.id}")
+    long_note = "Met Bo and Cy at the library; they want a canvass in May."
+    response = staff_client.post(
+        f"/staff/hubs/{hub.id}/notes",
+        data={
+            "csrf_token": token,
+            "note-kind": "meeting",
+            "note-text": long_note,
+            "note-follow_up": "2001-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert long_note in response.text and 'id="note-follow_up-error"' in response.text
+    assert "Choose today or a day to come." in response.text
+    ok = staff_client.post(
+        f"/staff/hubs/{hub.id}/notes",
+        data={"csrf_token": token, "note-kind": "meeting", "note-text": long_note},
+    )
+    assert "Ann Lee noted a meeting." in visible_text(ok.text)
