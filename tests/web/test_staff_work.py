@@ -123,3 +123,33 @@ def test_a_note_sent_back_keeps_what_was_typed_and_names_the_field(
         data={"csrf_token": token, "note-kind": "meeting", "note-text": long_note},
     )
     assert "Ann Lee noted a meeting." in visible_text(ok.text)
+
+
+def test_after_an_address_is_corrected_the_old_link_asks_for_a_fresh_one_and_the_new_works(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    import re
+
+    from models.email import MessageKind
+    from models.services import contacts
+    from models.services.common import Actor
+    from plumbing.tokens import hub_token
+
+    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member)
+    old = f"/hub/{hub_token(hub.id, hub.token_version)}"
+    assert client.get(old).status_code == 200
+    contacts.change_contact(
+        session, hub.contacts[0].id, email="bo.new@example.org", actor=Actor.staff(staff_member)
+    )
+    react()
+    refused = client.get(old)
+    assert refused.status_code == 404 and 'action="/hub/link"' in refused.text
+    session.commit()
+    [sent] = session.scalars(
+        select(Email).where(
+            Email.kind == MessageKind.HUB_LINK, Email.to_email == "bo.new@example.org"
+        )
+    ).all()
+    link = re.search(r"http://hubflow\.test(/hub/[\w.\-]+)", sent.text)
+    assert link is not None
+    assert client.get(link.group(1)).status_code == 200
