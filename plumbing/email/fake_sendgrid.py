@@ -81,7 +81,11 @@ class FakeSendGrid:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the sender died mid-request: SendGrid got nothing
+                    self.close_connection = True
+                    return
+                body = json.loads(raw or b"{}")
                 personalization = (body.get("personalizations") or [{}])[0]
                 key = str(personalization.get("custom_args", {}).get("hubflow_email_key", ""))
                 answer = fake._decide(key)
