@@ -11,6 +11,7 @@ sqlite3 reading the same rows and printing them. Targets: help < 0.3 s, `hubs li
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def measure(folder: Path) -> None:
         **os.environ,
         "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'plumbing.db'}",
         "HUBFLOW_DATA_DIR": str(folder),
-        "HUBFLOW_SECRET_KEY": "bench-only-key-not-for-anything-else",
+        "HUBFLOW_SECRET_KEY": secrets.token_urlsafe(48),
     }
     subprocess.run([HUBFLOW, "init"], cwd=folder, env=env, check=True, capture_output=True)
     subprocess.run(  # one Hub, so that the list has a row to print

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -31,7 +32,7 @@ from tests import factories
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     # Its own key: a bench signs links like the product, with a key that protects nothing.
-    os.environ.setdefault("HUBFLOW_SECRET_KEY", "bench-only-key-that-protects-nothing")
+    os.environ.setdefault("HUBFLOW_SECRET_KEY", secrets.token_urlsafe(48))
     parser.add_argument("--emails", type=int, default=10_000)
     parser.add_argument("--delay", type=float, default=0.020)
     parser.add_argument("--concurrency", type=int, default=None)

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -186,7 +187,7 @@ def count_hubs(url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     # Its own key: a bench signs links like the product, with a key that protects nothing.
-    os.environ.setdefault("HUBFLOW_SECRET_KEY", "bench-only-key-that-protects-nothing")
+    os.environ.setdefault("HUBFLOW_SECRET_KEY", secrets.token_urlsafe(48))
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default=None)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import email
 import os
+import secrets
 import signal
 import statistics
 import subprocess
@@ -44,7 +45,7 @@ def environment(folder: Path, **extra: str) -> dict[str, str]:
         "HUBFLOW_OUTBOX_DIR": str(folder / "outbox"),
         "HUBFLOW_PUBLIC_DIR": str(folder / "public"),
         "HUBFLOW_DATA_DIR": str(folder),
-        "HUBFLOW_SECRET_KEY": "bench-latency-key-not-for-production",
+        "HUBFLOW_SECRET_KEY": secrets.token_urlsafe(48),
         # Every form comes from 127.0.0.1: lift the per-address limit (30 in a minute).
         "HUBFLOW_JOIN_RATE_LIMIT": "1000/minute",
         "PREFECT_HOME": str(folder / ".prefect"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import socket
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from bench.scratch import scratch
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     # Its own key: a bench signs links like the product, with a key that protects nothing.
-    os.environ.setdefault("HUBFLOW_SECRET_KEY", "bench-only-key-that-protects-nothing")
+    os.environ.setdefault("HUBFLOW_SECRET_KEY", secrets.token_urlsafe(48))
     parser.add_argument("--hubs", type=int, default=1000)
     parser.add_argument("--forms", type=int, default=50, help="forms sent one at a time")
     parser.add_argument("--database", default=None, help="default: a fresh SQLite file")

@@ -17,6 +17,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -202,7 +203,7 @@ def measure(what: str, path: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     # Its own key: a bench signs links like the product, with a key that protects nothing.
-    os.environ.setdefault("HUBFLOW_SECRET_KEY", "bench-only-key-that-protects-nothing")
+    os.environ.setdefault("HUBFLOW_SECRET_KEY", secrets.token_urlsafe(48))
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--measure", nargs=2, metavar=("WHAT", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -76,3 +76,23 @@ def _plain(err: Any) -> str:
     if "email address" in message:
         return "enter a valid email address, e.g. name@example.org"
     return message
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP: CSV
+# injection): a name typed into /join as `=HYPERLINK(…)` would run in a staff member's
+# spreadsheet. Every CSV hubflow writes quotes such a cell with a leading apostrophe, which
+# spreadsheets show as text; reading a CSV back takes that apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> str:
+    """`value` as a CSV cell no spreadsheet takes for a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def from_spreadsheet(cell: str) -> str:
+    """A CSV cell as it was before `spreadsheet_text` quoted it."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell

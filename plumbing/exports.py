@@ -3,7 +3,6 @@ dashboard's downloads write the same)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from zoneinfo import ZoneInfo
@@ -11,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from models.services.common import Actor
-from models.services.exports import columns, export
+from models.services.exports import export
+from plumbing.csvfiles import write_dicts
 from plumbing.settings import get_settings
 
 
@@ -24,9 +24,7 @@ def rows_for(
 
 def as_csv(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns(rows), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    write_dicts(out, rows)
     return out.getvalue()
 
 

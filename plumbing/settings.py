@@ -101,15 +101,18 @@ class Settings(BaseSettings):
             value = self.secret_key.get_secret_value()
         else:
             value = read_key_file(self.key_file)
-        if value and value not in PUBLISHED_KEYS:
+        problem = key_problem(value)
+        if not problem:
             self._key = value
             return value
         if self.dev_mode:
             return _dev_key()
         raise MissingSecret(
-            f"HUBFLOW_SECRET_KEY is {'a published default' if value else 'not set'}: run "
-            f"`hubflow init` (it writes a new key to {self.key_file}) or set HUBFLOW_SECRET_KEY "
-            "to a long random string (for a throwaway development run: HUBFLOW_DEV_MODE=1)"
+            f"HUBFLOW_SECRET_KEY is {problem}: run `hubflow init` (it writes a new key to "
+            f"{self.key_file}) or set HUBFLOW_SECRET_KEY to {MIN_KEY_CHARS} or more random "
+            "characters, e.g. the output of `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'` (for a throwaway development run: "
+            "HUBFLOW_DEV_MODE=1)"
         )
 
     @property
@@ -154,8 +157,37 @@ class Settings(BaseSettings):
         return self
 
 
-# Keys that shipped in code or docs: anyone could sign with them.
-PUBLISHED_KEYS = frozenset({"dev-only-secret-change-me", "change-me", "secret", "changeme"})
+# Keys that have stood in hubflow's code, tests, benches or docs: anyone with a copy of the
+# repository could sign a staff session or a Hub's link with them.
+PUBLISHED_KEYS = frozenset(
+    {
+        "dev-only-secret-change-me",
+        "change-me",
+        "changeme",
+        "secret",
+        "test-secret",
+        "bench-only-key-that-protects-nothing",
+        "bench-only-key-not-for-anything-else",
+        "bench-latency-key-not-for-production",
+    }
+)
+# 32 random bytes, as `secrets.token_urlsafe(32)` writes them (hubflow init writes 48).
+MIN_KEY_CHARS = 43
+MIN_KEY_DISTINCT = 16  # characters: a long key of few characters is no random key
+
+
+def key_problem(value: str) -> str:
+    """Why `value` cannot be the secret key, in words ("" if it can): unset, published, too
+    short, or too plain to be random. Never the key itself."""
+    if not value:
+        return "not set"
+    if value in PUBLISHED_KEYS or value.lower() in PUBLISHED_KEYS:
+        return "a published key (it appears in hubflow's repository)"
+    if len(value) < MIN_KEY_CHARS:
+        return f"too short ({len(value)} characters; a key needs {MIN_KEY_CHARS} or more)"
+    if len(set(value)) < MIN_KEY_DISTINCT:
+        return "too plain to be random (it repeats a few characters)"
+    return ""
 
 
 class MissingSecret(RuntimeError):

@@ -4,6 +4,7 @@ HUBFLOW_TEST_DATABASE_URL is set), clean tables per test, and settings pointed a
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from plumbing.openstates import bundled
 from plumbing.settings import get_settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# A fresh random key for this run: no key that appears in the repository works anywhere.
+TEST_KEY = secrets.token_urlsafe(48)
 REFERENCE = SHARED / "reference"
 # Loaded once per run and kept between tests (stance changes are not: they are emptied).
 LEGISLATURE_TABLES = (
@@ -63,7 +66,7 @@ def settings_env(
     """Settings for this test: its own outbox folder, the test database, no real email."""
     monkeypatch.setenv("HUBFLOW_OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.setenv("HUBFLOW_EMAIL_BACKEND", "outbox")
-    monkeypatch.setenv("HUBFLOW_SECRET_KEY", "test-secret")
+    monkeypatch.setenv("HUBFLOW_SECRET_KEY", TEST_KEY)
     monkeypatch.setenv("HUBFLOW_BASE_URL", "http://hubflow.test")
     # The default campaign, whatever an earlier test (the demo, in-process) left set.
     monkeypatch.delenv("HUBFLOW_CAMPAIGN_FILE", raising=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from models.services.coverage import Coverage, DistrictCoverage, HubRef
 from models.services.legislators import committee_role
 from models.services.queries import HubDetail
 from models.staff import StaffMember
+from plumbing.csvfiles import write_csv
 
 
 def hub_row(hub: Hub) -> dict[str, Any]:
@@ -184,12 +184,11 @@ def write_coverage_csv(house: list[dict[str, Any]], path: Path) -> None:
     """One line per district; '-' writes to the terminal."""
     out = sys.stdout if str(path) == "-" else path.open("w", newline="", encoding="utf-8")
     try:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
-            ["district", "seats", "legislator", "stance", "status", "listed", "in_progress"]
-        )
-        for d in house:
-            writer.writerow(
+        header = ["district", "seats", "legislator", "stance", "status", "listed", "in_progress"]
+        write_csv(
+            out,
+            header,
+            (
                 [
                     d["district"],
                     d["seats"],
@@ -199,7 +198,9 @@ def write_coverage_csv(house: list[dict[str, Any]], path: Path) -> None:
                     "; ".join(h["name"] for h in d["listed"]),
                     "; ".join(f"{h['name']} ({h['stage']})" for h in d["in_progress"]),
                 ]
-            )
+                for d in house
+            ),
+        )
     finally:
         if out is not sys.stdout:
             out.close()
@@ -247,22 +248,22 @@ def write_area_csv(rows: list[dict[str, Any]], path: Path, area: str) -> None:
     """One line per House district of each area; '-' writes to the terminal."""
     out = sys.stdout if str(path) == "-" else path.open("w", newline="", encoding="utf-8")
     try:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
-            [area, "members", "house_district", "share_of_its_precincts", "status", "hubs"]
+        write_csv(
+            out,
+            [area, "members", "house_district", "share_of_its_precincts", "status", "hubs"],
+            (
+                [
+                    row["area"],
+                    "; ".join(row["members"]),
+                    d["district"],
+                    f"{d['share']:.0%}",
+                    COVER_WORDS[d["status"]],
+                    "; ".join(d["hubs"]),
+                ]
+                for row in rows
+                for d in row["districts"]
+            ),
         )
-        for row in rows:
-            for d in row["districts"]:
-                writer.writerow(
-                    [
-                        row["area"],
-                        "; ".join(row["members"]),
-                        d["district"],
-                        f"{d['share']:.0%}",
-                        COVER_WORDS[d["status"]],
-                        "; ".join(d["hubs"]),
-                    ]
-                )
     finally:
         if out is not sys.stdout:
             out.close()

@@ -18,6 +18,7 @@ from models.enums import Chamber, HubKind, Stage, Status, Worded
 from models.errors import InvalidInput
 from models.forms import Email, check_phone
 from models.legislature import District
+from models.parsing import from_spreadsheet
 from models.services.import_evidence import evidence
 
 REQUIRED = ("group_name", "kind", "towns", "district", "stage", "contact_name", "contact_email")
@@ -85,7 +86,7 @@ def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
     errors: dict[str, str] = {}
     seen: dict[str, int] = {}
     for line, raw in enumerate(reader, 2):
-        cell = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        cell = {k.strip(): from_spreadsheet((v or "").strip()) for k, v in raw.items() if k}
         row, problems = _row(session, line, cell, districts, today)
         key = row.external_id or f"{row.name.casefold()}|{row.district}" if row else ""
         if row is not None and key in seen:

@@ -55,7 +55,7 @@ def test_the_web_app_and_serve_refuse_to_start_without_a_key_or_with_the_old_def
     assert code == 1 and "HUBFLOW_SECRET_KEY is not set" in out
     monkeypatch.setenv("HUBFLOW_SECRET_KEY", "dev-only-secret-change-me")
     get_settings.cache_clear()
-    with pytest.raises(SystemExit, match="a published default"):
+    with pytest.raises(SystemExit, match="a published key"):
         create_app()
     monkeypatch.setenv("HUBFLOW_DEV_MODE", "1")  # explicitly a throwaway development run
     get_settings.cache_clear()
@@ -346,3 +346,48 @@ def test_one_account_is_throttled_across_addresses() -> None:
         assert login_codes(base, [f"other{i}@masscare.org" for i in range(12)]) == [401] * 12
         reset_rate_limits()
         assert login_codes(base, ["ann@masscare.org"] * 12) == [401] * 10 + [429] * 2
+
+
+WEAK_KEYS = [
+    "x",  # short
+    "0123456789abcdef0123456789ab",  # short
+    "a" * 64,  # long, but not random
+    "test-secret",  # in the repository (the tests' key until now)
+    "bench-only-key-that-protects-nothing",  # in the repository (the benches')
+    "dev-only-secret-change-me",  # published
+    "CHANGEME",
+]
+
+
+@pytest.mark.parametrize("weak", WEAK_KEYS)
+def test_short_published_and_repository_keys_are_refused_in_one_line_and_never_printed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, weak: str
+) -> None:
+    without_key(monkeypatch, tmp_path)
+    monkeypatch.setenv("HUBFLOW_SECRET_KEY", weak)
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit) as refused:
+        create_app()
+    assert weak not in str(refused.value)
+    code, out = hubflow("web", "--port", "1")
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert code == 1 and len(lines) == 1 and "HUBFLOW_SECRET_KEY is" in lines[0], out
+    assert weak not in out or len(weak) < 2  # the key itself is never printed
+
+
+@pytest.mark.parametrize("weak", ["test-secret", "bench-only-key-that-protects-nothing"])
+def test_a_staff_cookie_forged_with_a_repository_key_opens_nothing(
+    client: TestClient, staff_member: StaffMember, weak: str
+) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    forged = URLSafeTimedSerializer(weak, salt="staff-session").dumps(
+        {"staff": staff_member.id, "v": staff_member.session_version}
+    )
+    client.cookies.set(security.STAFF_COOKIE, forged)
+    response = client.get("/staff", follow_redirects=False)
+    assert response.status_code == 303 and "/staff/login" in response.headers["location"]
+    assert (
+        client.get("/staff/export/contacts.csv?private=1", follow_redirects=False).status_code
+        == 303
+    )
