@@ -188,7 +188,8 @@ class PlanTarget(_Form):
 
     role: TargetRole
     legislator: Text
-    legislator_id: int | None = None
+    # What an integer column holds on every database: a longer id names no one.
+    legislator_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
     stance: Stance
     goal: Goal
     tactics: LongText

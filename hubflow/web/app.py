@@ -107,7 +107,7 @@ def create_app() -> FastAPI:
     def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
         return PlainTextResponse("Log in as staff first.", status_code=401)
 
-    return SecurityHeaders(app)  # type: ignore[return-value]
+    return SecurityHeaders(BodyLimit(app))  # type: ignore[return-value]
 
 
 # What a path id names, for "there is no such …".
@@ -149,10 +149,44 @@ PRIVATE = ("/staff", "/hub/", "/join/thanks/", "/unsubscribe/")
 NO_STORE = (b"cache-control", b"no-store")
 
 
+# What a request may post, refused from its Content-Length before a byte of it is read: a
+# form is a few kB; SendGrid batches its webhook's events.
+BODY_LIMIT = 1024 * 1024
+BODY_LIMITS = {"/webhooks/": 4 * 1024 * 1024}
+
+
+class BodyLimit:
+    """Plain ASGI middleware: 413 for a body over its path's limit, 411 for one of unknown
+    length (a chunked upload), both before the app reads anything."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        limit = next((n for p, n in BODY_LIMITS.items() if path.startswith(p)), BODY_LIMIT)
+        headers = dict(scope.get("headers", []))
+        length = headers.get(b"content-length")
+        if length is None and b"chunked" in headers.get(b"transfer-encoding", b""):
+            await PlainTextResponse("Send the length of the body.", 411)(scope, receive, send)
+            return
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            too_big = f"The request is larger than the {limit // 1024:,} kB this accepts."
+            await PlainTextResponse(too_big, 413)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 class SecurityHeaders:
     """Plain ASGI middleware adding the security headers to every HTTP response."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: Any) -> None:
         self.app = app
 
     def __getattr__(self, name: str) -> Any:  # e.g. `.routes`, `.state` for callers

@@ -33,15 +33,26 @@ def unreadable(value: str, *, multiline: bool = True) -> str | None:
     return None
 
 
+# A search or a filter is words, not a document: a longer one is refused before any query
+# (SQLite answers a 100 kB LIKE pattern with "pattern too complex").
+MAX_QUERY_VALUE = 500
+
+
 async def check_query(request: Request) -> None:
     """Every query parameter of every route, checked once (an app-wide dependency)."""
     problems = {
         name: problem
         for name, value in request.query_params.multi_items()
-        if (problem := unreadable(name + value, multiline=False))
+        if (problem := unreadable(name + value, multiline=False) or _too_long(value))
     }
     if problems:
         raise InvalidInput(problems)
+
+
+def _too_long(value: str) -> str | None:
+    if len(value) > MAX_QUERY_VALUE:
+        return f"keep it under {MAX_QUERY_VALUE} characters"
+    return None
 
 
 def ascii_int(value: str, *, high: int = MAX_ID) -> int | None:

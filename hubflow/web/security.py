@@ -118,3 +118,18 @@ def allowed(request: Request, *, scope: str, rate: str, key: str = "") -> bool:
     headers count only from HUBFLOW_TRUSTED_PROXIES), or for `key` when given."""
     client = key or (request.client.host if request.client else "unknown")
     return _limiter.hit(_rate(rate), scope, client)
+
+
+def login_allowed(request: Request, *, account: str, rate: str) -> bool:
+    """One more login try at `account` from this address. Three budgets of `rate`: this
+    address's (whatever account it tries), this address's at this account, and the
+    account's count of addresses trying it. A flood from one address uses up only its
+    own tries, so the right password still works from anywhere else; guessing from many
+    addresses at once uses up the account's."""
+    item = _rate(rate)
+    client = request.client.host if request.client else "unknown"
+    pair = f"{account}|{client}"
+    first = _limiter.get_window_stats(item, "login-pair", pair).remaining == item.amount
+    if not (_limiter.hit(item, "login", client) and _limiter.hit(item, "login-pair", pair)):
+        return False
+    return _limiter.hit(item, "login-account", account) if first else True

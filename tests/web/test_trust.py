@@ -391,3 +391,26 @@ def test_a_staff_cookie_forged_with_a_repository_key_opens_nothing(
         client.get("/staff/export/contacts.csv?private=1", follow_redirects=False).status_code
         == 303
     )
+
+
+@pytest.mark.usefixtures("steady_clock")
+def test_fifty_wrong_passwords_from_one_address_do_not_lock_out_the_right_one_from_another(
+    staff_member: StaffMember,
+) -> None:
+    with served(trusted_proxies="127.0.0.1") as base, httpx.Client(base_url=base) as web:
+        page = web.get("/staff/login").text
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+
+        def attempt(password: str, address: str) -> int:
+            form = {
+                "csrf_token": token,
+                "email": staff_member.email,
+                "password": password,
+                "next": "/staff",
+            }
+            headers = {"X-Forwarded-For": address}
+            return web.post("/staff/login", data=form, headers=headers).status_code
+
+        flood = [attempt("wrong", "198.51.100.7") for _ in range(50)]
+        assert flood == [401] * 10 + [429] * 40  # guessing stays throttled
+        assert attempt(PASSWORD, "203.0.113.20") == 303  # the owner, elsewhere, gets in

@@ -49,7 +49,9 @@ async def sendgrid_events(request: Request, session: Db, settings: Config) -> JS
     if not valid:
         return JSONResponse({"error": "signature does not verify"}, status_code=403)
     numeric = timestamp.isascii() and timestamp.isdigit() and len(timestamp) < 16
-    age = time.time() - int(timestamp) if numeric else float("inf")
+    if not numeric:
+        return JSONResponse({"error": "the timestamp is not a number of seconds"}, 403)
+    age = time.time() - int(timestamp)
     if abs(age) > settings.sendgrid_webhook_max_age_seconds:
         return JSONResponse(
             {

@@ -41,10 +41,9 @@ async def login(request: Request, session: Db, settings: Config) -> Response:
     values.refuse()
     target = back(request, values.get("next") or "/staff")
     rate, account = settings.login_rate_limit, values.get("email", "").lower()[:254]
-    # Per address and per account: rotating addresses does not buy more tries at one.
-    by_address = security.allowed(request, scope="login", rate=rate)
-    by_account = security.allowed(request, scope="login-account", rate=rate, key=account)
-    if not (by_address and by_account):
+    # Rotating addresses does not buy more tries at one account, and a flood of wrong
+    # passwords from one address does not lock the account's owner out.
+    if not security.login_allowed(request, account=account, rate=rate):
         return page(
             request,
             "staff_login.html",
