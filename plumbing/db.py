@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from plumbing.private import make_private
 from plumbing.settings import get_settings
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+    database = make_url(url).database
+    file = Path(database) if database and database != ":memory:" else None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -64,6 +68,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            if file:  # people's details: the database and its journal for the owner only
+                make_private(file, Path(f"{file}-wal"), Path(f"{file}-shm"))
         cursor.close()
 
     # SQLite has one writer at a time. Writers in this process queue on a lock here rather

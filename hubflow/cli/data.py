@@ -36,7 +36,7 @@ def backup(
                 f"{copy.size / 1e6:.1f} MB, integrity checked."
             )
             return
-    _postgres(pg_dump_command(url, file), run=run)
+    _postgres(pg_dump_command(url, file), url, run=run, private=file)
 
 
 def restore(
@@ -58,7 +58,7 @@ def restore(
             console.print(f"Restored {copy.hubs} Hubs from {file} into {copy.path}.")
             return
         _refuse_a_database_with_hubs(force)
-    _postgres(pg_restore_command(url, file), run=run)
+    _postgres(pg_restore_command(url, file), url, run=run)
 
 
 def _refuse_a_database_with_hubs(force: bool) -> None:
@@ -79,11 +79,21 @@ def _refuse_a_database_with_hubs(force: bool) -> None:
         )
 
 
-def _postgres(command: list[str], *, run: bool) -> None:
+def _postgres(command: list[str], url: str, *, run: bool, private: Path | None = None) -> None:
+    """Print the command, or run it; the password goes by the environment, never on the
+    command line (`ps` shows it) or the terminal."""
+    import os
+
     from hubflow.cli.output import console
+    from plumbing.backup import libpq_env
+    from plumbing.private import create_private
 
     if not run:
         console.print(shlex.join(command), soft_wrap=True, highlight=False, markup=False)
+        if libpq_env(url):
+            console.print("(with the password in PGPASSWORD or ~/.pgpass)", highlight=False)
         return
-    done = subprocess.run(command, check=False)
+    if private is not None:
+        create_private(private)  # a dump of people's details: for the owner only
+    done = subprocess.run(command, check=False, env={**os.environ, **libpq_env(url)})
     raise typer.Exit(done.returncode)

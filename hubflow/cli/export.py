@@ -53,9 +53,11 @@ def export(
             raise InvalidInput(errors)
         actor = Actor.staff(staff_by_email(session, staff_email)) if staff_email else None
         rows = rows_for(session, kind, include_private=include_private, actor=actor)
+    from plumbing.private import write_private
+
     text = json_text(rows) if as_json else csv_text(rows)
     if out is None:
         typer.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    write_private(out, text)  # people's details: readable by the owner only
     console.print(f"Wrote {len(rows)} {kind} to {out}.")

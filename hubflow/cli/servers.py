@@ -103,6 +103,7 @@ def process() -> None:
     from plumbing.settings import get_settings
     from tasks.events import process_waiting
 
+    require_secret_key()  # its emails carry signed links: one line, not a traceback
     sessions = session_factory()
     outcomes = process_waiting(sessions, settings=get_settings(), now=utcnow())
     done = [o for o in outcomes if o.processed]

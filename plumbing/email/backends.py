@@ -18,6 +18,7 @@ from sendgrid import SendGridAPIClient
 from sendgrid.helpers.mail import Category, CustomArg, From, Header, Mail, ReplyTo, To
 
 from models.base import utcnow
+from plumbing.private import write_private
 from plumbing.settings import Settings, get_settings
 
 
@@ -114,7 +115,7 @@ def _new_file(folder: Path, stem: str, data: bytes) -> Path:
     """`stem.eml`, or `stem-2.eml`, `stem-3.eml`… when an email goes out again: a resend
     never overwrites what was sent before. Written whole or not at all."""
     tmp = folder / f".{stem}.tmp{threading.get_ident()}"
-    tmp.write_bytes(data)
+    write_private(tmp, data)  # a person's name and address: for the owner only
     n = 1
     while True:
         path = folder / (f"{stem}.eml" if n == 1 else f"{stem}-{n}.eml")

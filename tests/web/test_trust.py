@@ -414,3 +414,12 @@ def test_fifty_wrong_passwords_from_one_address_do_not_lock_out_the_right_one_fr
         flood = [attempt("wrong", "198.51.100.7") for _ in range(50)]
         assert flood == [401] * 10 + [429] * 40  # guessing stays throttled
         assert attempt(PASSWORD, "203.0.113.20") == 303  # the owner, elsewhere, gets in
+
+
+def test_process_without_a_key_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    without_key(monkeypatch, tmp_path)
+    code, out = hubflow("process")
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert code == 1 and len(lines) == 1 and "HUBFLOW_SECRET_KEY is not set" in lines[0], out
