@@ -32,7 +32,7 @@ app()
 """
 SQLITE_LIST = """
 import sqlite3
-rows = sqlite3.connect("plumbing.db").execute(
+rows = sqlite3.connect("hubflow.db").execute(
     "SELECT hubs.id, hubs.name, districts.name, stage, status, stage_due_date FROM hubs "
     "JOIN districts ON districts.id = hubs.district_id ORDER BY hubs.id").fetchall()
 print("\\n".join(" | ".join(map(str, r)) for r in rows) or "No Hubs yet.")
@@ -56,7 +56,7 @@ def main() -> None:
 def measure(folder: Path) -> None:
     env = {
         **os.environ,
-        "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'plumbing.db'}",
+        "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'hubflow.db'}",
         "HUBFLOW_DATA_DIR": str(folder),
         "HUBFLOW_SECRET_KEY": secrets.token_urlsafe(48),
     }

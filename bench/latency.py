@@ -41,7 +41,7 @@ PREFECT = str(Path(sys.executable).parent / "prefect")
 def environment(folder: Path, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'plumbing.db'}",
+        "HUBFLOW_DATABASE_URL": f"sqlite:///{folder / 'hubflow.db'}",
         "HUBFLOW_OUTBOX_DIR": str(folder / "outbox"),
         "HUBFLOW_PUBLIC_DIR": str(folder / "public"),
         "HUBFLOW_DATA_DIR": str(folder),

@@ -64,6 +64,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # What is deleted or overwritten is zeroed, not left in free pages (forget).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    database_url: str = "sqlite:///plumbing.db"
+    database_url: str = "sqlite:///hubflow.db"
     email_backend: Literal["outbox", "sendgrid"] = "outbox"
     sendgrid_api_key: SecretStr | None = Field(default=None, validation_alias="SENDGRID_API_KEY")
     sendgrid_host: str = "https://api.sendgrid.com"

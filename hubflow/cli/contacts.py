@@ -25,12 +25,15 @@ def forget(
     from hubflow.cli.output import console
     from models.services.common import Actor, staff_by_email
     from models.services.privacy import forget as forget_person
+    from plumbing.forgetting import forget_beyond_the_database
+    from plumbing.settings import get_settings
 
     if not yes and not typer.confirm(f"Forget {email} everywhere? This cannot be undone"):
         raise typer.Exit(1)
     with reported({"staff": "--staff", "email": "EMAIL"}), database() as session:
         actor = Actor.staff(staff_by_email(session, staff_email))
-        done = forget_person(session, email, actor=actor)
+        done = forget_person(session, email, actor=actor, key=get_settings().key())
+    files = forget_beyond_the_database(done.email_ids, done.needles)
     hubs = ", ".join(f"#{h}" for h in done.hubs) or "none"
     entries = "entry" if done.contacts == 1 else "entries"
     emails = "email" if done.emails == 1 else "emails"
@@ -38,5 +41,7 @@ def forget(
     console.print(
         f"Forgot {email.strip()}: {done.contacts} contact {entries} removed (Hubs: {hubs}), "
         f"{done.emails} {emails} emptied ({done.cancelled} not sent and now never will be), "
-        f"{done.rows} other {records} cleaned. The address is kept only as a hash."
+        f"{done.rows} other {records} cleaned, {files} email files removed, the directory "
+        "published again. The address is kept only as a keyed hash. Backups and exports "
+        "made before still hold it: see the README (Backups, exports and privacy)."
     )

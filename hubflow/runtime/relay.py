@@ -50,9 +50,24 @@ def _emit(event: DomainEvent, instance: str) -> None:
             "prefect.resource.name": f"hub-{event.hub_id}",
             "hubflow.instance": instance,
         },
-        payload={"hubflow_event": event.uid, **event.payload},
+        payload={"hubflow_event": event.uid, **ids_only(event.payload)},
         id=uuid.UUID(event.uid),
     )
+
+
+# What of a domain event's payload goes to Prefect (whose database forget cannot reach):
+# ids, stages and counts, never a person's words, name or address.
+SHAREABLE = frozenset({"stage", "version", "days_overdue", "due_date", "what", "notify"})
+
+
+def ids_only(payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in payload.items()
+        if (k in SHAREABLE or k.endswith("_id"))
+        and isinstance(v, int | str | bool | None)
+        and not (isinstance(v, str) and "@" in v)
+    }
 
 
 class Relay:

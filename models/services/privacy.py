@@ -5,6 +5,7 @@ writes to it again (SPEC §8)."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,10 +25,16 @@ FORGOTTEN = "(forgotten)"
 REMOVED = "(removed: the person it was sent to asked to be forgotten)"
 
 
-def address_hash(address: str) -> str:
-    """How a forgotten address is kept: enough to recognise it, not to read it."""
-    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
-    return f"sha256:{digest}"
+def address_hash(address: str, key: str) -> str:
+    """How a forgotten address is kept: enough to recognise it when it comes again, not to
+    read it, nor to confirm a guess without the instance's secret key (HMAC-SHA256)."""
+    digest = hmac.new(key.encode(), address.strip().lower().encode(), hashlib.sha256)
+    return f"hmac:{digest.hexdigest()}"
+
+
+def legacy_hash(address: str) -> str:
+    """How hubflow kept forgotten addresses before keyed hashes (still recognised)."""
+    return "sha256:" + hashlib.sha256(address.strip().lower().encode()).hexdigest()
 
 
 @dataclass
@@ -37,21 +44,37 @@ class Forgotten:
     cancelled: int = 0
     rows: int = 0  # other rows the address was scrubbed from
     hubs: list[int] = field(default_factory=list)
+    # What was removed (the address, the names and phones given with it), for the files
+    # beyond the database the caller clears; and the emails whose files to remove.
+    needles: list[str] = field(default_factory=list)
+    email_ids: list[int] = field(default_factory=list)
 
 
 def forget(
-    session: Session, address: str, *, actor: Actor, now: datetime | None = None
+    session: Session, address: str, *, actor: Actor, key: str, now: datetime | None = None
 ) -> Forgotten:
-    """Remove `address`, and the names and phones given with it, everywhere; suppress it
-    as a hash; an audit entry on each Hub it was a contact of. All or nothing."""
+    """Remove `address`, and every name and phone given with it, everywhere hubflow keeps
+    text; suppress it as a keyed hash (`key`: the instance's secret); an audit entry on
+    each Hub it was a contact of. All or nothing."""
     address, now = address.strip().lower(), clock(now)
-    token = f"forgotten-{address_hash(address)[7:19]}"
+    token = FORGOTTEN
     out = Forgotten()
     with transaction(session):
         people = session.execute(
-            select(Contact.hub_id).where(func.lower(Contact.email) == address)
+            select(Contact.hub_id, Contact.name, Contact.phone).where(
+                func.lower(Contact.email) == address
+            )
         ).all()
-        out.hubs = sorted({hub_id for (hub_id,) in people})
+        out.hubs = sorted({hub_id for hub_id, _, _ in people})
+        out.needles = _needles(
+            session,
+            address,
+            names={n for _, n, _ in people if n},
+            phones={p for _, _, p in people if p},
+        )
+        out.email_ids = list(
+            session.scalars(select(Email.id).where(func.lower(Email.to_email) == address))
+        )
         out.contacts = _count(
             session.execute(delete(Contact).where(func.lower(Contact.email) == address))
         )
@@ -69,11 +92,19 @@ def forget(
             session.execute(
                 update(Email)
                 .where(to_them)
-                .values(to_email=token, to_name="", html=REMOVED, text=REMOVED, unsubscribe_url="")
+                .values(
+                    to_email=FORGOTTEN,
+                    to_name="",
+                    subject=REMOVED,
+                    html=REMOVED,
+                    text=REMOVED,
+                    unsubscribe_url="",
+                )
             )
         )
-        out.rows = _scrub_everywhere(session, address, token)
-        _keep_only_the_hash(session, address, now)
+        out.rows, touched = _scrub_everywhere(session, out.needles, token)
+        out.email_ids = sorted(set(out.email_ids) | touched)
+        _keep_only_the_hash(session, address, key, now)
         for hub in session.scalars(select(Hub).where(Hub.id.in_(out.hubs))):
             emit(session, EventType.CONTACT_FORGOTTEN, hub, now, actor=actor.label)
     return out
@@ -84,20 +115,64 @@ def _count(result: Any) -> int:
     return int(result.rowcount)
 
 
-def _keep_only_the_hash(session: Session, address: str, now: datetime) -> None:
-    hashed = address_hash(address)
-    found = session.scalar(select(Suppression).where(Suppression.email == address))
-    if found is not None:
-        found.email, found.detail = hashed, ""
-    elif session.scalar(select(Suppression.id).where(Suppression.email == hashed)) is None:
+def _keep_only_the_hash(session: Session, address: str, key: str, now: datetime) -> None:
+    hashed = address_hash(address, key)
+    session.execute(
+        delete(Suppression).where(Suppression.email.in_([address, legacy_hash(address)]))
+    )
+    if session.scalar(select(Suppression.id).where(Suppression.email == hashed)) is None:
         session.add(Suppression(email=hashed, reason=SuppressionReason.FORGOTTEN, created_at=now))
 
 
-def _scrub_everywhere(session: Session, address: str, token: str) -> int:
-    """Every other text or JSON value holding the address: the address replaced, and in a
-    JSON object that gave it, the name and phone given with it."""
-    pattern = re.compile(re.escape(address), re.IGNORECASE)
-    changed = 0
+def _needles(session: Session, address: str, *, names: set[str], phones: set[str]) -> list[str]:
+    """The address, and the names and phones given with it anywhere (a contact entry, a
+    form that named it): what forget removes."""
+    for table in Base.metadata.sorted_tables:
+        for c in table.columns:
+            if not isinstance(c.type, JSON):
+                continue
+            holding = select(c).where(func.lower(func.cast(c, Text)).contains(address))
+            for value in session.scalars(holding):
+                for found in _given_with(value, address):
+                    (phones if found[0] == "phone" else names).add(found[1])
+    # Names too short or too common to find safely are left where they stand.
+    return [address, *sorted(n for n in names if len(n) >= 3), *sorted(phones)]
+
+
+def _given_with(value: Any, address: str) -> list[tuple[str, str]]:
+    """(field, text) of the names and phones in each JSON object that gave `address`."""
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        gave = any(isinstance(v, str) and v.strip().lower() == address for v in value.values())
+        for k, v in value.items():
+            if gave and k in _PERSONAL and isinstance(v, str) and v.strip():
+                found.append(("phone" if "phone" in k else "name", v.strip()))
+            found += _given_with(v, address)
+    elif isinstance(value, list):
+        for v in value:
+            found += _given_with(v, address)
+    return found
+
+
+def _pattern(needle: str) -> re.Pattern[str]:
+    """An address anywhere; a name as whole words; a phone in any punctuation."""
+    digits = re.sub(r"\D", "", needle)
+    if "@" in needle:
+        return re.compile(re.escape(needle), re.IGNORECASE)
+    if len(digits) >= 7 and not re.search(r"[A-Za-z]", needle):
+        return re.compile(r"\+?" + r"[\s().\-]{0,3}".join(digits))
+    return re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
+
+
+def _scrub_everywhere(session: Session, needles: list[str], token: str) -> tuple[int, set[int]]:
+    """Every text or JSON value holding one of `needles`: each replaced; in a JSON object
+    that gave the address, the name and phone given with it. A column that must stay
+    unique gets a marker of its row instead (never one derived from the address). Returns
+    how many rows changed, and which emails."""
+    address = needles[0]
+    pattern = re.compile("|".join(f"(?:{_pattern(n).pattern})" for n in needles), re.IGNORECASE)
+    probes = [n.lower() for n in needles]
+    changed, emails = 0, set()
     for table in Base.metadata.sorted_tables:
         columns = [
             c
@@ -107,19 +182,24 @@ def _scrub_everywhere(session: Session, address: str, token: str) -> int:
         if not columns:
             continue
         textual = [c for c in columns if not isinstance(c.type, JSON)]
-        where = [func.lower(c).contains(address) for c in textual]
+        where = [func.lower(c).contains(p) for c in textual for p in probes]
         where += [
-            func.lower(func.cast(c, Text)).contains(address) for c in columns if c not in textual
+            func.lower(func.cast(c, Text)).contains(p)
+            for c in columns
+            if c not in textual
+            for p in probes
         ]
         key = list(table.primary_key.columns)
+        unique = _unique_columns(table)
         for row in session.execute(select(*key, *columns).where(or_(*where))).mappings():
             values: dict[str, Any] = {}
+            marker = f"(forgotten {table.name} " + "-".join(str(row[k.name]) for k in key) + ")"
             for c in columns:
                 value = row[c.name]
                 new = (
-                    _scrub_json(value, pattern, token)
+                    _scrub_json(value, pattern, token, address)
                     if isinstance(c.type, JSON)
-                    else pattern.sub(token, value)
+                    else pattern.sub(marker if c.name in unique else token, value)
                     if isinstance(value, str)
                     else value
                 )
@@ -130,25 +210,37 @@ def _scrub_everywhere(session: Session, address: str, token: str) -> int:
                     update(table).where(*(k == row[k.name] for k in key)).values(values)
                 )
                 changed += 1
-    return changed
+                if table.name == "emails":
+                    emails.add(int(row["id"]))
+    return changed, emails
+
+
+def _unique_columns(table: Any) -> set[str]:
+    from sqlalchemy import UniqueConstraint
+
+    names = {c.name for c in table.columns if c.unique}
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            names |= {c.name for c in constraint.columns}
+    return names
 
 
 _PERSONAL = ("name", "contact_name", "phone")
 
 
-def _scrub_json(value: Any, pattern: re.Pattern[str], token: str) -> Any:
+def _scrub_json(value: Any, pattern: re.Pattern[str], token: str, address: str) -> Any:
     if isinstance(value, dict):
-        gave = any(isinstance(v, str) and pattern.fullmatch(v.strip()) for v in value.values())
+        gave = any(isinstance(v, str) and v.strip().lower() == address for v in value.values())
         return {
             k: (
                 FORGOTTEN
                 if gave and k in _PERSONAL and isinstance(v, str) and v
-                else _scrub_json(v, pattern, token)
+                else _scrub_json(v, pattern, token, address)
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_scrub_json(v, pattern, token) for v in value]
+        return [_scrub_json(v, pattern, token, address) for v in value]
     if isinstance(value, str):
         return pattern.sub(token, value)
     return value

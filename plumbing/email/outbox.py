@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
-from models.services.privacy import address_hash
+from models.services.privacy import address_hash, legacy_hash
 from plumbing.email.render import render
+from plumbing.settings import get_settings
 from plumbing.tokens import unsubscribe_url
 
 
@@ -32,9 +33,8 @@ def email_key(base: str, recipient: Recipient) -> str:
 
 def is_suppressed(session: Session, address: str, *, asked_for: bool = False) -> bool:
     """Whether `address` gets no email; one it `asked_for` is stopped only by a bounce."""
-    where: list[ColumnElement[bool]] = [
-        Suppression.email.in_([address.lower(), address_hash(address)])
-    ]
+    forms = [address.lower(), address_hash(address, get_settings().key()), legacy_hash(address)]
+    where: list[ColumnElement[bool]] = [Suppression.email.in_(forms)]
     if asked_for:
         where.append(Suppression.reason != SuppressionReason.UNSUBSCRIBE)
     return bool(session.scalar(select(exists().where(*where))))

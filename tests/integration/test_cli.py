@@ -33,7 +33,7 @@ def test_init_in_an_empty_directory_creates_the_database_with_200_districts(
     reset_engines()
     code, out = hubflow("init")
     assert code == 0, out
-    assert (tmp_path / "plumbing.db").exists()
+    assert (tmp_path / "hubflow.db").exists()
     code, out = hubflow("districts", "list", "--json")
     districts = json.loads(out)
     assert sum(d["chamber"] == "house" for d in districts) == 160
