@@ -29,6 +29,7 @@ class MessageKind(StrEnum):
     HUB_LINK = "hub_link"
     HUB_IMPORTED = "hub_imported"
     HUB_REOPENED = "hub_reopened"
+    CONFIRM_ADDRESS = "confirm_address"
 
     @property
     def asked_for(self) -> bool:

@@ -25,4 +25,5 @@ class EventType(StrEnum):
     HUB_IMPORTED = "hub.imported"
     LINK_REQUESTED = "hub.link.requested"
     REOPENED = "hub.reopened"
+    ADDRESS_CONFIRMED = "hub.address.confirmed"
     CORRECTED = "hub.corrected"

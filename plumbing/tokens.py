@@ -110,3 +110,25 @@ def read_receipt_token(token: str, *, settings: Settings | None = None) -> tuple
     if not (isinstance(value, list) and len(value) == 2 and type(value[0]) is int):
         raise LinkRefused("this link is not valid")
     return value[0], bool(value[1])
+
+
+CONFIRM_MAX_AGE = 7 * 86400  # a week to confirm an address that had been forgotten
+
+
+def confirm_url(address: str, hub_id: int, *, settings: Settings | None = None) -> str:
+    """The link that brings back an address its owner once asked hubflow to forget."""
+    settings = settings or get_settings()
+    token = _serializer("confirm-address", settings).dumps([address.lower(), hub_id])
+    return f"{settings.base_url.rstrip('/')}/confirm/{token}"
+
+
+def read_confirm_token(token: str, *, settings: Settings | None = None) -> tuple[str, int]:
+    try:
+        address, hub_id = _serializer("confirm-address", settings or get_settings()).loads(
+            token, max_age=CONFIRM_MAX_AGE
+        )
+    except (BadSignature, ValueError, TypeError):
+        raise LinkRefused("this link is not valid, or more than a week old") from None
+    if not isinstance(address, str) or not isinstance(hub_id, int) or len(address) > 254:
+        raise LinkRefused("this link is not valid")
+    return address, hub_id

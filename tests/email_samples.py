@@ -105,6 +105,7 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
         },
         MessageKind.HUB_LINK: {"contacts_changed": False},
         MessageKind.HUB_IMPORTED: {},
+        MessageKind.CONFIRM_ADDRESS: {"confirm_url": "http://hubflow.test/confirm/t"},
         MessageKind.HUB_REOPENED: {"reason": "We spoke again: the group has new members."},
     }
     return {**base, **extra[kind]}

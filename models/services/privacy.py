@@ -244,3 +244,34 @@ def _scrub_json(value: Any, pattern: re.Pattern[str], token: str, address: str) 
     if isinstance(value, str):
         return pattern.sub(token, value)
     return value
+
+
+def remember_again(
+    session: Session, address: str, hub_id: int, *, key: str, now: datetime | None = None
+) -> bool:
+    """Its owner gave an address hubflow had forgotten, and confirmed it by the link sent
+    to it: it is an address like any other again, and the Hub's welcome goes to it. False
+    if it was not forgotten (the link was used before) or is no contact of that Hub."""
+    address, now = address.strip().lower(), clock(now)
+    with transaction(session):
+        contact = session.scalar(
+            select(Contact).where(Contact.hub_id == hub_id, func.lower(Contact.email) == address)
+        )
+        if contact is None:
+            return False
+        gone = session.execute(
+            delete(Suppression).where(
+                Suppression.email.in_([address_hash(address, key), legacy_hash(address)]),
+                Suppression.reason == SuppressionReason.FORGOTTEN,
+            )
+        )
+        if not _count(gone):
+            return False
+        emit(
+            session,
+            EventType.ADDRESS_CONFIRMED,
+            session.get(Hub, hub_id),
+            now,
+            contact_id=contact.id,
+        )
+        return True

@@ -40,6 +40,20 @@ def is_suppressed(session: Session, address: str, *, asked_for: bool = False) ->
     return bool(session.scalar(select(exists().where(*where))))
 
 
+def is_forgotten(session: Session, address: str) -> bool:
+    """Whether the owner of `address` asked hubflow to forget it (its keyed hash is kept)."""
+    forms = [address_hash(address, get_settings().key()), legacy_hash(address)]
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Suppression.email.in_(forms), Suppression.reason == SuppressionReason.FORGOTTEN
+                )
+            )
+        )
+    )
+
+
 def email_row(
     *,
     key: str,
@@ -124,6 +138,8 @@ def queue_email(
         context=context,
         hub_id=hub_id,
         now=now or utcnow(),
-        suppressed=not to.staff and is_suppressed(session, to.email, asked_for=kind.asked_for),
+        suppressed=not to.staff
+        and kind is not MessageKind.CONFIRM_ADDRESS  # its owner just gave it again
+        and is_suppressed(session, to.email, asked_for=kind.asked_for),
     )
     return insert_emails(session, [row]) == 1

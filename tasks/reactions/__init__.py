@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from models.events import EventType
 from tasks.reactions.events import (
+    email_address_confirmed,
     email_changes_requested,
     email_declined,
     email_fresh_link,
@@ -53,6 +54,7 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.HUB_IMPORTED: (imported,),
     EventType.LINK_REQUESTED: (email_fresh_link,),
     EventType.REOPENED: (email_reopened,),
+    EventType.ADDRESS_CONFIRMED: (email_address_confirmed,),
     EventType.CORRECTED: (publish_if_listed,),
     EventType.CONTACT_FORGOTTEN: (),
     EventType.CONTACTS_EXPORTED: (),

@@ -14,8 +14,9 @@ from models.review import ReviewTask
 from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
 from models.services.review_tasks import ensure_review_task, review_due
-from plumbing.email.outbox import Recipient, queue_email
+from plumbing.email.outbox import Recipient, is_forgotten, queue_email
 from plumbing.geography import geography
+from plumbing.tokens import confirm_url
 from tasks.reactions.contexts import (
     hub_context,
     staff_url,
@@ -27,7 +28,41 @@ from tasks.reactions.reaction import Reaction
 
 
 def email_interest_received(r: Reaction) -> None:
-    r.email_hub(MessageKind.INTEREST_RECEIVED, intro_days=r.settings.policy.review_due_days)
+    """What happens next, to each contact; an address its owner once asked hubflow to
+    forget is first asked to confirm it (nothing else is sent to it until then)."""
+    hub = r.require_hub()
+    forgotten = {c.email for c in hub.contacts if is_forgotten(r.session, c.email)}
+    for contact in hub.contacts:
+        if contact.email in forgotten:
+            r.emails_queued += queue_email(
+                r.session,
+                key=r.key(MessageKind.CONFIRM_ADDRESS),
+                kind=MessageKind.CONFIRM_ADDRESS,
+                to=Recipient(contact.email, contact.name),
+                context={
+                    "hub": hub_context(hub, r.settings),
+                    "confirm_url": confirm_url(contact.email, hub.id, settings=r.settings),
+                },
+                hub_id=hub.id,
+                now=r.now,
+            )
+    r.email_hub(
+        MessageKind.INTEREST_RECEIVED,
+        skip=forgotten,
+        intro_days=r.settings.policy.review_due_days,
+    )
+
+
+def email_address_confirmed(r: Reaction) -> None:
+    """An address brought back: its owner is emailed as any new contact is."""
+    contact = r.session.get(Contact, r.payload["contact_id"])
+    if contact is None or contact.hub_id != r.event.hub_id:
+        return
+    r.email_hub(
+        MessageKind.INTEREST_RECEIVED,
+        only={contact.email},
+        intro_days=r.settings.policy.review_due_days,
+    )
 
 
 def email_submission_received(r: Reaction) -> None:

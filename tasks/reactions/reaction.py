@@ -39,12 +39,20 @@ class Reaction:
         stage = self.payload.get("stage") or (self.hub.stage.value if self.hub else "-")
         return f"hub-{self.event.hub_id}/{kind}/{stage}/{self.event.uid}"
 
-    def email_hub(self, kind: MessageKind, **extra: Any) -> None:
+    def email_hub(
+        self,
+        kind: MessageKind,
+        *,
+        skip: set[str] | None = None,
+        only: set[str] | None = None,
+        **extra: Any,
+    ) -> None:
+        """`kind` to each of the Hub's contacts (but those in `skip`; only those in `only`)."""
         hub = self.require_hub()
         context = {"hub": hub_context(hub, self.settings), **extra}
-        seen = set()
+        seen = set(skip or ())
         for contact in hub.contacts:
-            if contact.email in seen:
+            if contact.email in seen or (only is not None and contact.email not in only):
                 continue
             seen.add(contact.email)
             self.emails_queued += queue_email(

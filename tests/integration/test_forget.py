@@ -59,9 +59,10 @@ def test_forget_leaves_the_address_only_as_a_hash_and_the_hub_its_history(
     assert _everywhere(session, BO)  # in contacts, emails, submissions, events, …
     changes = session.scalar(select(func.count(StageChange.id)).where(StageChange.hub_id == hub.id))
     sent = session.scalar(select(func.count(Submission.id)).where(Submission.hub_id == hub.id))
+    staff_email, staff_name, hub_id, other_id = ann.email, ann.name, hub.id, other.id
     session.close()  # no snapshot held open: forget empties SQLite's journal
 
-    code, out = hubflow("contacts", "forget", BO.upper(), "--staff", ann.email, "--yes")
+    code, out = hubflow("contacts", "forget", BO.upper(), "--staff", staff_email, "--yes")
     assert code == 0, out
     assert "Forgot BO.FORGET@EXAMPLE.ORG: 1 contact entry removed (Hubs: #" in out
     assert "The address is kept only as a keyed hash." in out
@@ -82,23 +83,23 @@ def test_forget_leaves_the_address_only_as_a_hash_and_the_hub_its_history(
         )
         assert hashed and is_suppressed(after, BO) and is_suppressed(after, BO, asked_for=True)
         # The Hub keeps its history; the other Hub is untouched.
-        kept = after.get(Hub, hub.id)
+        kept = after.get(Hub, hub_id)
         assert kept is not None and kept.stage is Stage.STRATEGIC_PLAN
         assert (
-            after.scalar(select(func.count(StageChange.id)).where(StageChange.hub_id == hub.id))
+            after.scalar(select(func.count(StageChange.id)).where(StageChange.hub_id == hub_id))
             == changes
         )
         assert (
-            after.scalar(select(func.count(Submission.id)).where(Submission.hub_id == hub.id))
+            after.scalar(select(func.count(Submission.id)).where(Submission.hub_id == hub_id))
             == sent
         )
-        assert after.scalars(select(Contact).where(Contact.hub_id == other.id)).all()
-        payloads = after.scalars(select(Submission.payload).where(Submission.hub_id == hub.id))
+        assert after.scalars(select(Contact).where(Contact.hub_id == other_id)).all()
+        payloads = after.scalars(select(Submission.payload).where(Submission.hub_id == hub_id))
         assert "Bo Forget" not in " ".join(str(p) for p in payloads)
         words = [e.text for e in timeline(after, kept, today=NOW.date())]
-        assert f"{ann.name} removed a contact's details, at the person's request." in words
+        assert f"{staff_name} removed a contact's details, at the person's request." in words
         mails = after.scalars(
-            select(Email).where(Email.hub_id == hub.id, Email.to_email == "(forgotten)")
+            select(Email).where(Email.hub_id == hub_id, Email.to_email == "(forgotten)")
         ).all()
         assert len(mails) >= 3  # the emails to Bo: kept as a record, emptied
         assert all(m.text.startswith("(removed") and m.to_name == "" for m in mails)

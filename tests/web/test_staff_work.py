@@ -153,3 +153,52 @@ def test_after_an_address_is_corrected_the_old_link_asks_for_a_fresh_one_and_the
     link = re.search(r"http://hubflow\.test(/hub/[\w.\-]+)", sent.text)
     assert link is not None
     assert client.get(link.group(1)).status_code == 200
+
+
+def test_a_forgotten_person_who_joins_again_confirms_the_address_then_is_emailed(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    import re
+
+    from models.email import EmailState, MessageKind
+    from plumbing.email.outbox import is_forgotten, is_suppressed
+
+    address = "returning@example.org"
+    first = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member, email=address)
+    first_id, staff_email = first.id, staff_member.email
+    session.close()
+    code, out = hubflow("contacts", "forget", address, "--staff", staff_email, "--yes")
+    assert code == 0, out
+    assert is_forgotten(session, address)
+    again = hubs.submit_interest(
+        session, factories.interest_form(email=address, group_name="Second Try M4A")
+    )
+    react()
+    session.commit()
+    mails = session.scalars(
+        select(Email).where(Email.hub_id == again.id, Email.to_email == address)
+    ).all()
+    assert [(m.kind, m.state) for m in mails] == [
+        (MessageKind.CONFIRM_ADDRESS, EmailState.PENDING)  # nothing else, until confirmed
+    ]
+    link = re.search(r"http://hubflow\.test(/confirm/[\w.\-]+)", mails[0].text)
+    assert link is not None and first_id != again.id
+    page = client.get(link.group(1))
+    assert page.status_code == 200 and "Yes, email me at returning@example.org" in page.text
+    session.commit()
+    assert is_forgotten(session, address)  # opening the link changes nothing
+    done = client.post(link.group(1), data={"csrf_token": csrf(client, link.group(1))})
+    assert done.status_code == 200 and "We will email returning@example.org again" in done.text
+    react()
+    session.commit()
+    assert not is_forgotten(session, address) and not is_suppressed(session, address)
+    welcome = session.scalars(
+        select(Email).where(Email.kind == MessageKind.INTEREST_RECEIVED, Email.hub_id == again.id)
+    ).all()
+    assert [(m.to_email, m.state) for m in welcome] == [(address, EmailState.PENDING)]
+    # The link works once: used again, it changes nothing more.
+    client.post(link.group(1), data={"csrf_token": csrf(client, link.group(1))})
+    react()
+    session.commit()
+    to_them = select(Email).where(Email.hub_id == again.id, Email.to_email == address)
+    assert len(session.scalars(to_them).all()) == 2  # the question, and the welcome

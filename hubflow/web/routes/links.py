@@ -6,11 +6,14 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
 from hubflow.web import forms
-from hubflow.web.deps import in_own_session
-from hubflow.web.pages import page, redirect
+from hubflow.web.deps import Config, Db, in_own_session
+from hubflow.web.forms import sentence
+from hubflow.web.pages import message, page, redirect
 from models.errors import InvalidInput
 from models.forms import FreshLinkRequest, parse
 from models.services.links import request_fresh_links
+from models.services.privacy import remember_again
+from plumbing.tokens import LinkRefused, read_confirm_token
 
 router = APIRouter()
 
@@ -50,3 +53,29 @@ async def fresh_link(request: Request, background: BackgroundTasks) -> Response:
 @router.get("/hub/link/sent")
 def fresh_link_sent(request: Request) -> Response:
     return page(request, "fresh_link_sent.html", {})
+
+
+@router.get("/confirm/{token}")
+def confirm_form(request: Request, token: str) -> Response:
+    """The link sent to an address that had been forgotten: a button, not a change (mail
+    scanners open links)."""
+    try:
+        address, _ = read_confirm_token(token)
+    except LinkRefused as exc:
+        return message(request, "Link not valid", sentence(str(exc)), status=404)
+    return page(request, "confirm_address.html", {"email": address, "token": token})
+
+
+@router.post("/confirm/{token}")
+async def confirm(request: Request, session: Db, settings: Config, token: str) -> Response:
+    await forms.read_form(request)
+    try:
+        address, hub_id = read_confirm_token(token)
+    except LinkRefused as exc:
+        return message(request, "Link not valid", sentence(str(exc)), status=404)
+    remember_again(session, address, hub_id, key=settings.key())
+    return message(
+        request,
+        "Thank you",
+        f"We will email {address} again: the message about your Hub is on its way.",
+    )
