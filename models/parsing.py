@@ -4,6 +4,7 @@ its field (models/forms.py holds the forms themselves)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -96,3 +97,22 @@ def from_spreadsheet(cell: str) -> str:
     if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
         return cell[1:]
     return cell
+
+
+# The one input boundary's rule (the web app's forms and URLs, imported files):
+# C0 controls but tab and line breaks, DEL and C1; U+FFFD is what undecodable bytes became;
+# surrogates cannot be stored as text at all.
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\r\n\u2028\u2029\u0085]")
+
+
+def unreadable(value: str, *, multiline: bool = True) -> str | None:
+    """Why `value` cannot be taken as text, or None."""
+    if _UNREADABLE.search(value):
+        return (
+            "it contains a character that cannot be stored (a control character or bytes "
+            "that are not text); type it again"
+        )
+    if not multiline and _LINE_BREAKS.search(value):
+        return "keep it on one line"
+    return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from models.enums import Chamber, HubKind, Stage, Status, Worded
 from models.errors import InvalidInput
 from models.forms import Email, check_phone
 from models.legislature import District
-from models.parsing import from_spreadsheet
+from models.parsing import from_spreadsheet, unreadable
 from models.services.import_evidence import evidence
 
 REQUIRED = ("group_name", "kind", "towns", "district", "stage", "contact_name", "contact_email")
@@ -69,10 +70,23 @@ def _date(value: str, today: date) -> date:
     return parsed
 
 
+# Columns whose cells may hold several lines (a description, tactics); every other cell is
+# one line, as the forms' fields are.
+MULTILINE = ("first_action_description", "onboarding_description", "plan_tactics")
+
+
 def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
-    """Every row checked; InvalidInput naming each problem by line and column, all at once."""
+    """Every row checked; InvalidInput naming each problem by line and column, all at once.
+    Each cell passes the input boundary the web's forms do (no control characters; one line
+    but where a form takes several)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    columns = [c.strip() for c in reader.fieldnames or []]
+    try:
+        columns = [c.strip() for c in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise InvalidInput.one("line 1", f"the header cannot be read: {exc}") from None
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise InvalidInput.one("file", "the file names a column twice: " + ", ".join(twice))
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InvalidInput.one("file", "the file has no column " + ", ".join(missing))
@@ -85,8 +99,20 @@ def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
     rows: list[Row] = []
     errors: dict[str, str] = {}
     seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, 2):
+    for line, raw in _records(reader):
+        if raw is None:  # the record could not be read at all
+            errors[f"line {line}"] = "a cell is longer than 131,072 characters, or not CSV"
+            continue
         cell = {k.strip(): from_spreadsheet((v or "").strip()) for k, v in raw.items() if k}
+        unread = {
+            column: problem
+            for column, value in cell.items()
+            if (problem := unreadable(value, multiline=column in MULTILINE))
+        }
+        if unread:
+            for column, message in unread.items():
+                errors[f"line {line}, {column}"] = message
+            continue
         row, problems = _row(session, line, cell, districts, today)
         key = row.external_id or f"{row.name.casefold()}|{row.district}" if row else ""
         if row is not None and key in seen:
@@ -104,6 +130,23 @@ def read_rows(session: Session, text: str, *, today: date) -> list[Row]:
     if not rows:
         raise InvalidInput.one("file", "the file has no rows")
     return rows
+
+
+def _records(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str] | None]]:
+    """(the line a record starts on, the record) for each, a cell over several lines
+    counted; None for a record the csv module refuses."""
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield start, None
+            start = reader.line_num + 1
+            continue
+        yield start, record
+        start = reader.line_num + 1
 
 
 def _row(
