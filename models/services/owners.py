@@ -15,9 +15,9 @@ from models.enums import ReviewState, Term
 from models.errors import InvalidInput, NotFound
 from models.events import EventType
 from models.hub import Hub
-from models.notes import Correction
 from models.review import ReviewTask
 from models.services.common import Actor, clock, emit, load_staff, staff_by_email, transaction
+from models.services.corrections import record_correction
 from models.services.staff import end_member_sessions
 from models.staff import StaffMember
 
@@ -133,17 +133,8 @@ def _hand(
     for hub in hubs:
         if hub.owner_id == member.id:
             continue
-        session.add(
-            Correction(
-                hub_id=hub.id,
-                at=now,
-                actor=actor.label,
-                staff_id=actor.staff_id,
-                field="owner",
-                before=names.get(hub.owner_id, "") if hub.owner_id else "",
-                after=member.name,
-            )
-        )
+        before = names.get(hub.owner_id, "") if hub.owner_id else ""
+        record_correction(session, hub, "owner", before, member.name, actor=actor, now=now)
         hub.owner_id = member.id
         changed += 1
     ids = [h.id for h in hubs]
