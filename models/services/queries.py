@@ -41,6 +41,7 @@ def list_hubs(
     q: str = "",
     whose: str = "",
     bounced: bool = False,
+    owner: str = "",
     sort: str = "",
     limit: int | None = None,
     offset: int = 0,
@@ -55,7 +56,7 @@ def list_hubs(
         "due": [case((clocks.hubs_move(), 0), else_=1), Hub.stage_due_date, Hub.id],
         "waiting": [case((clocks.teams_move(), 0), else_=1), clocks.waiting_since(), Hub.id],
     }
-    stmt = _hubs_where(select(Hub), stage, status, q, whose, bounced).options(
+    stmt = _hubs_where(select(Hub), stage, status, q, whose, bounced, owner).options(
         contains_eager(Hub.district)
     )
     return list(session.scalars(stmt.order_by(*orders[sort]).limit(limit).offset(offset)))
@@ -69,9 +70,16 @@ def count_hubs(
     q: str = "",
     whose: str = "",
     bounced: bool = False,
+    owner: str = "",
 ) -> int:
-    counted = _hubs_where(select(func.count(Hub.id)), stage, status, q, whose, bounced)
+    counted = _hubs_where(select(func.count(Hub.id)), stage, status, q, whose, bounced, owner)
     return session.scalar(counted) or 0
+
+
+def hub_ids(session: Session, *, limit: int, **filters: Any) -> list[int]:
+    """The ids of every Hub the filters of `list_hubs` match, at most `limit` of them."""
+    stmt = _hubs_where(select(Hub.id), **filters).order_by(Hub.id).limit(limit)
+    return list(session.scalars(stmt))
 
 
 def _hubs_where(
@@ -81,8 +89,15 @@ def _hubs_where(
     q: str,
     whose: str = "",
     bounced: bool = False,
+    owner: str = "",
 ) -> Select[Any]:
     stmt = stmt.join(District, District.id == Hub.district_id)
+    if owner == "none":
+        stmt = stmt.where(Hub.owner_id.is_(None))
+    elif owner:
+        if not (owner.isascii() and owner.isdigit() and len(owner) < 10):
+            raise InvalidInput.one("owner", "choose someone on the team, or nobody")
+        stmt = stmt.where(Hub.owner_id == int(owner))
     if bounced:  # its primary contact's address bounces
         stmt = stmt.where(
             exists().where(

@@ -202,3 +202,34 @@ def test_a_forgotten_person_who_joins_again_confirms_the_address_then_is_emailed
     session.commit()
     to_them = select(Email).where(Email.hub_id == again.id, Email.to_email == address)
     assert len(session.scalars(to_them).all()) == 2  # the question, and the welcome
+
+
+def test_everything_of_someone_is_handed_over_from_the_list_in_one_action(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    from sqlalchemy import func
+
+    from models.services import owners
+    from models.services.common import Actor
+
+    bea = factories.staff(session, name="Bea Ruiz", email="bea@masscare.org")
+    made = hubs.record_interests(session, [factories.interest_form() for _ in range(60)])
+    owners.assign(session, [m.hub_id for m in made], staff_id=bea.id, actor=Actor.system("t"))
+    bea_id, ann_id = bea.id, staff_member.id
+    page = staff_client.get(f"/staff/hubs?owner={bea_id}").text
+    assert "60 Hubs match these filters" in page and "on every page (60)" in page
+    done = staff_client.post(
+        "/staff/hubs/assign",
+        data={
+            "csrf_token": csrf(staff_client, "/staff/hubs"),
+            "all_matching": "1",
+            "match-owner": str(bea_id),
+            "staff_id": str(ann_id),
+            "next": f"/staff/hubs?owner={bea_id}",
+        },
+    )
+    assert "60 Hubs now with Ann Lee" in done.text
+    session.commit()
+    left = session.scalar(select(func.count(Hub.id)).where(Hub.owner_id == bea_id))
+    assert left == 0
+    assert "No Hubs match these filters" in staff_client.get(f"/staff/hubs?owner={bea_id}").text

@@ -40,13 +40,21 @@ def hubs_list(
     q: str = "",
     whose: str = "",
     bounced: str = "",
+    owner: str = "",
     sort: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
-    filters = {"stage": stage, "status": status, "q": q, "whose": whose, "sort": sort}
+    filters = {
+        "stage": stage,
+        "status": status,
+        "q": q,
+        "whose": whose,
+        "owner": owner,
+        "sort": sort,
+    }
     bouncing = bounced == "1"
     total = queries.count_hubs(
-        session, stage=stage, status=status, q=q, whose=whose, bounced=bouncing
+        session, stage=stage, status=status, q=q, whose=whose, bounced=bouncing, owner=owner
     )
     paging = Paging.of(
         total=total,
@@ -205,6 +213,17 @@ async def assign_hubs(request: Request, session: Db, me: Staff) -> Response:
     for listed in values.get("page_hubs", "").split(","):
         chosen.append(ascii_int(listed))
     ids = [i for i in chosen if i is not None]
+    if values.get("all_matching") == "1":  # every Hub the list's filters match, every page
+        matching = {
+            name: values.get(f"match-{name}", "")
+            for name in ("stage", "status", "q", "whose", "owner")
+        }
+        ids += queries.hub_ids(
+            session,
+            limit=owners.MAX_AT_ONCE + 1,
+            bounced=values.get("match-bounced") == "1",
+            **matching,
+        )
     staff_id = ascii_int(values.get("staff_id", ""))
     if staff_id is None:
         return redirect(target, flash="Choose who should take the Hubs.", bad=True)
