@@ -34,15 +34,16 @@ def add(
 @app.command("set-password", epilog=example("hubflow staff set-password ann@masscare.org"))
 def set_password(
     email: str = EMAIL,
-    password: str = typer.Option(
-        ...,
-        prompt=True,
-        hide_input=True,
-        confirmation_prompt=True,
-        help="At least 10 characters; asked for when not given. Ends their other sessions.",
+    password: str | None = typer.Option(
+        None,
+        "--password",
+        help="At least 10 characters (asked for, twice and unseen, when not given: better "
+        "than leaving it in the shell's history). Ends their other sessions.",
     ),
 ) -> None:
     """Set the password a staff member logs in to /staff with."""
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     from hubflow.cli.output import console
     from models.errors import InvalidInput
     from models.services.staff import set_password_hash

@@ -204,3 +204,15 @@ def test_relay_without_a_prefect_server_says_how_to_run_instead(
     assert result.exit_code == 1
     assert "hubflow relay needs a Prefect server: set PREFECT_API_URL" in result.output
     assert "`hubflow process` handles waiting events once" in result.output
+
+
+def test_set_password_help_does_not_call_the_password_required_and_asks_for_it() -> None:
+    code, out = hubflow("staff", "set-password", "--help")
+    assert code == 0 and "asked for" in out
+    options = out.split("Options:")[1].split("--help")[0]
+    assert "[required]" not in options
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    first_login = readme.split("**The first login.**")[1].split("From the command line")[0]
+    for step in ("hubflow init", "staff add", "staff set-password", "/staff/login"):
+        assert step in first_login
+    assert "../shared/" not in readme.split("## Layout")[0]

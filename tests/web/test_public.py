@@ -112,8 +112,9 @@ def test_coverage_lists_every_house_district(
 def test_unsubscribing_stops_email_to_that_address(client: TestClient, session: Session) -> None:
     token = unsubscribe_token("Bo@Example.org")
     page = client.get(f"/unsubscribe/{token}")
-    assert page.status_code == 200 and "Stop all hubflow emails to <strong>bo@example.org" in (
-        page.text
+    assert (
+        page.status_code == 200
+        and "Stop all of Mass-Care's emails to <strong>bo@example.org" in (page.text)
     )
     assert "also the news of approvals, requested changes and deadlines" in page.text
     done = client.post(f"/unsubscribe/{token}")  # one-click: no CSRF token, the link signs it
@@ -125,7 +126,7 @@ def test_unsubscribing_stops_email_to_that_address(client: TestClient, session: 
         f"/unsubscribe/{token}/resubscribe",
         data={"csrf_token": csrf(client, f"/unsubscribe/{token}")},
     )
-    assert "bo@example.org will get hubflow emails again." in again.text
+    assert "bo@example.org will get Mass-Care&#39;s emails again." in again.text
     assert "Unsubscribe?" in again.text
     session.commit()
     assert session.scalars(select(Suppression.email)).all() == []
@@ -178,3 +179,34 @@ def test_a_script_in_a_group_name_is_escaped_on_every_page_and_in_every_email(
     for email in emails:
         assert "<script>" not in email.html
         assert "&lt;script&gt;" in email.html
+
+
+def test_no_volunteer_page_or_email_names_the_software(
+    client: TestClient, session: Session
+) -> None:
+    """People know the campaign, not the program that runs it: "hubflow" appears on no page
+    a volunteer sees and in no email (its links' paths aside)."""
+    import re
+
+    from models.email import MessageKind
+    from plumbing.email.render import render
+    from plumbing.tokens import hub_token, unsubscribe_token
+    from tests import email_samples
+    from tests.web.visible import visible_text
+
+    hub = hubs.submit_interest(session, factories.interest_form())
+    token = unsubscribe_token("bo@example.org")
+    pages = ["/join", "/hubs", "/coverage", "/hub/link", "/hub/link/sent"]
+    pages += [f"/unsubscribe/{token}", f"/hub/{hub_token(hub.id, hub.token_version)}"]
+    said = {path: visible_text(client.get(path).text) for path in pages}
+    client.post(f"/unsubscribe/{token}")
+    said["unsubscribed"] = visible_text(client.get(f"/unsubscribe/{token}").text)
+    for kind in MessageKind:
+        subject, html, text = render(kind, email_samples.context(kind))
+        said[f"email {kind}"] = " ".join([subject, visible_text(html), text])
+    named = {
+        where: text
+        for where, text in said.items()
+        if re.search(r"hubflow(?![./_-]|\.test)", re.sub(r"https?://\S+", "", text), re.I)
+    }
+    assert named == {}

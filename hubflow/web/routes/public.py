@@ -233,11 +233,13 @@ def unsubscribe(request: Request, session: Db, token: str) -> Response:
 
 
 @router.post("/unsubscribe/{token}/resubscribe")
-async def resubscribe_page(request: Request, session: Db, token: str) -> Response:
+async def resubscribe_page(request: Request, session: Db, settings: Config, token: str) -> Response:
     await read_form(request)
     try:
         email = read_unsubscribe_token(token)
     except LinkRefused as exc:
         return message(request, "Link not valid", sentence(str(exc)), status=404)
     resubscribe(session, email)
-    return redirect(f"/unsubscribe/{token}", flash=f"{email} will get hubflow emails again.")
+    return redirect(
+        f"/unsubscribe/{token}", flash=f"{email} will get {settings.campaign.name}'s emails again."
+    )
