@@ -46,6 +46,13 @@ def test_prefect_s_database_holds_nothing_of_a_forgotten_person(
     serve = start_serve(env, tmp_path, "--port", str(free_port()), "--prefect-api-url", api)
     try:
         wait_for(lambda: left() == 0, 150)  # every event processed, and emitted to Prefect
+    except AssertionError:  # say what serve was doing, and what is left
+        with sessions() as session:
+            rows = session.execute(
+                select(DomainEvent.id, DomainEvent.type, DomainEvent.handed_to)
+                .where(DomainEvent.processed_at.is_(None))
+            ).all()
+        raise AssertionError(f"{rows} left after 150 s; serve said:\n" + stop(serve)) from None
     finally:
         output = stop(serve)
     assert serve.returncode == 0, output
