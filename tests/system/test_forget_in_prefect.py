@@ -49,8 +49,9 @@ def test_prefect_s_database_holds_nothing_of_a_forgotten_person(
     except AssertionError:  # say what serve was doing, and what is left
         with sessions() as session:
             rows = session.execute(
-                select(DomainEvent.id, DomainEvent.type, DomainEvent.handed_to)
-                .where(DomainEvent.processed_at.is_(None))
+                select(DomainEvent.id, DomainEvent.type, DomainEvent.handed_to).where(
+                    DomainEvent.processed_at.is_(None)
+                )
             ).all()
         raise AssertionError(f"{rows} left after 150 s; serve said:\n" + stop(serve)) from None
     finally:
