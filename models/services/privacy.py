@@ -154,14 +154,27 @@ def _given_with(value: Any, address: str) -> list[tuple[str, str]]:
     return found
 
 
+def _phone_digits(needle: str) -> str | None:
+    digits = re.sub(r"\D", "", needle)
+    if "@" in needle or len(digits) < 7 or re.search(r"[A-Za-z]", needle):
+        return None
+    return digits
+
+
 def _pattern(needle: str) -> re.Pattern[str]:
     """An address anywhere; a name as whole words; a phone in any punctuation."""
-    digits = re.sub(r"\D", "", needle)
     if "@" in needle:
         return re.compile(re.escape(needle), re.IGNORECASE)
-    if len(digits) >= 7 and not re.search(r"[A-Za-z]", needle):
+    if digits := _phone_digits(needle):
         return re.compile(r"\+?" + r"[\s().\-]{0,3}".join(digits))
     return re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
+
+
+def _probe(needle: str) -> str:
+    """What the database is asked for before the pattern decides: a phone typed in any
+    punctuation (a staff note's "617.555.0199") still holds its last four digits."""
+    digits = _phone_digits(needle)
+    return digits[-4:] if digits else needle.lower()
 
 
 def _scrub_everywhere(session: Session, needles: list[str], token: str) -> tuple[int, set[int]]:
@@ -171,7 +184,7 @@ def _scrub_everywhere(session: Session, needles: list[str], token: str) -> tuple
     how many rows changed, and which emails."""
     address = needles[0]
     pattern = re.compile("|".join(f"(?:{_pattern(n).pattern})" for n in needles), re.IGNORECASE)
-    probes = [n.lower() for n in needles]
+    probes = [_probe(n) for n in needles]
     changed, emails = 0, set()
     for table in Base.metadata.sorted_tables:
         columns = [

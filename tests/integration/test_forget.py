@@ -13,6 +13,7 @@ from models.base import Base
 from models.email import Email, Suppression
 from models.enums import Stage
 from models.hub import Contact, Hub, Submission
+from models.services.notes import add_note, hub_notes
 from models.services.privacy import address_hash
 from models.services.timeline import timeline
 from plumbing.email.outbox import is_suppressed
@@ -55,6 +56,9 @@ def test_forget_leaves_the_address_only_as_a_hash_and_the_hub_its_history(
         phone="(617) 555-0199",
     )
     other = factories.hub_in(session, Stage.ONBOARDING, reviewer=ann, now=NOW)
+    # Staff notes of calls: the phone as a caller writes it, the name alone.
+    add_note(session, hub.id, author_id=ann.id, text="Left a message on 617.555.0199", now=NOW)
+    add_note(session, hub.id, author_id=ann.id, text="bo forget will host in March", now=NOW)
     assert hubflow("process")[0] == 0  # the emails to Bo queued and sent, the events done
     assert _everywhere(session, BO)  # in contacts, emails, submissions, events, …
     changes = session.scalar(select(func.count(StageChange.id)).where(StageChange.hub_id == hub.id))
@@ -67,7 +71,7 @@ def test_forget_leaves_the_address_only_as_a_hash_and_the_hub_its_history(
     assert "Forgot BO.FORGET@EXAMPLE.ORG: 1 contact entry removed (Hubs: #" in out
     assert "The address is kept only as a keyed hash." in out
     with sessions() as after:  # a new snapshot: what the command committed
-        for needle in (BO, "Bo Forget", "(617) 555-0199", "617-555-0199"):
+        for needle in (BO, "Bo Forget", "(617) 555-0199", "617-555-0199", "617.555.0199"):
             assert _everywhere(after, needle) == [], needle
         # The suppression is a keyed hash: no list of addresses confirms who it was.
         assert (
@@ -96,6 +100,8 @@ def test_forget_leaves_the_address_only_as_a_hash_and_the_hub_its_history(
         assert after.scalars(select(Contact).where(Contact.hub_id == other_id)).all()
         payloads = after.scalars(select(Submission.payload).where(Submission.hub_id == hub_id))
         assert "Bo Forget" not in " ".join(str(p) for p in payloads)
+        notes = [n.text for n in hub_notes(after, hub_id)]
+        assert sorted(notes) == ["(forgotten) will host in March", "Left a message on (forgotten)"]
         words = [e.text for e in timeline(after, kept, today=NOW.date())]
         assert f"{staff_name} removed a contact's details, at the person's request." in words
         mails = after.scalars(
