@@ -107,7 +107,9 @@ def _change_text(c: StageChange, who: str) -> str:
         return status[c.to_status]
     if c.from_status is Status.PAUSED:
         return f"{who} resumed the Hub."
-    return f"The Hub is active again ({c.reason or 'work came in'})."
+    if c.from_status is Status.DECLINED:
+        return f"{who} reopened the Hub."  # the reason is quoted beneath
+    return "The Hub is active again: its work came in."
 
 
 # The reasons hubflow writes itself (an approval's, in words and in its older code form).

@@ -14,13 +14,16 @@ from models.hub import Hub
 from models.services import hubs
 from models.services.staff import add_staff
 from tests import factories
-from tests.browser.conftest import LAPTOP, axe_violations, context, log_in, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, axe_violations, context, log_in, screenshot
 from tests.browser.test_console import PASSWORD, staff
 
 
 def looked_at(page: Page, name: str) -> None:
-    screenshot(page, f"staff-work-{name}")
-    assert axe_violations(page) == [], name
+    """Photographed and checked at a phone's width, then the laptop's it works at."""
+    for size in (PHONE, LAPTOP):
+        page.set_viewport_size(size)
+        screenshot(page, f"staff-work-{name}")
+        assert axe_violations(page) == [], (name, size)
 
 
 def test_a_note_a_correction_twenty_hubs_reassigned_a_decline_and_a_reopen(

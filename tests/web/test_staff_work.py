@@ -94,7 +94,11 @@ def test_decline_asks_for_confirmation_and_a_reason_then_reopen_undoes_it(
     reopened = staff_client.post(
         f"/staff/hubs/{hub.id}/reopen", data={"csrf_token": token, "reason": "They called back."}
     )
-    assert "is active again" in visible_text(reopened.text)
+    words = visible_text(reopened.text)
+    assert "is active again" in words
+    # The timeline says who reopened it and quotes why, once.
+    assert "Ann Lee reopened the Hub. They called back." in words
+    assert words.count("They called back.") == 1
     session.commit()  # a fresh read: what the requests wrote
     session.expire_all()
     assert session.get(Hub, hub.id).status is Status.ACTIVE  # type: ignore[union-attr]
