@@ -80,6 +80,13 @@ def test_the_digest_marks_late_reviews_and_says_whose_move_it_is() -> None:
     assert "waiting on the GO! Team for 9 days" in text and "waiting on the GO! Team for 9" in html
     assert "4 Hubs waiting on the GO! Team; 2 past their own deadline (1 stalled)" in text
     assert "Coverage: 12 of 160 State Rep districts" in text
+    # A summary of the day: beside the coverage, before the lists.
+    assert text.index("Whose move") < text.index("New interest")
+    ctx = context(MessageKind.DAILY_DIGEST)
+    ctx["digest"]["moves"]["hubs_waiting_on_team"] = 1
+    _, html, text = render(MessageKind.DAILY_DIGEST, ctx)
+    assert "Whose move: 1 Hub waiting on the GO! Team;" in text
+    assert "<strong>1</strong> Hub waiting" in html
 
 
 def test_dates_read_like_a_person_wrote_them() -> None:
