@@ -160,6 +160,15 @@ class Goal(Worded):
     JOIN_CAUCUS = "join_caucus"
     COHOST_EVENT = "cohost_event"
     PERSUADE_COLLEAGUES = "persuade_colleagues"
+    # For Members of Congress, who vote on the federal bill, not the state one.
+    COSPONSOR_FEDERAL = "cosponsor_federal"
+    PUBLIC_STATEMENT = "public_statement"
+
+    def fits(self, role: TargetRole) -> bool:
+        """Whether a legislator in `role` can meet this goal: the state bill, its caucus and
+        committee are the state legislature's; Congress has the federal bill."""
+        federal = self in (Goal.COSPONSOR_FEDERAL, Goal.PUBLIC_STATEMENT)
+        return federal == (role is TargetRole.MEMBER_OF_CONGRESS)
 
 
 # A goal is only open to legislators whose stance ranks below its ceiling:
@@ -167,6 +176,7 @@ class Goal(Worded):
 _GOAL_CEILING = {
     Goal.WIN_COSPONSORSHIP: Stance.COSPONSOR.rank,
     Goal.JOIN_CAUCUS: Stance.CAUCUS_MEMBER.rank,
+    Goal.COSPONSOR_FEDERAL: Stance.COSPONSOR.rank,
 }
 
 
@@ -243,6 +253,8 @@ WORDS: list[tuple[Worded, str]] = [
     (Goal.JOIN_CAUCUS, "Join the caucus"),
     (Goal.COHOST_EVENT, "Co-host a district event"),
     (Goal.PERSUADE_COLLEAGUES, "Persuade colleagues (e.g. Health Care Financing)"),
+    (Goal.COSPONSOR_FEDERAL, "Co-sponsor the federal bill"),
+    (Goal.PUBLIC_STATEMENT, "Speak up for it in public (a statement, an op-ed, a town hall)"),
     (ActionKind.CANVASS, "Canvass"),
     (ActionKind.PHONEBANK, "Phonebank"),
     (ActionKind.DELEGATION, "Delegation to a legislator"),

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -65,6 +66,22 @@ Email = Annotated[EmailStr, AfterValidator(_deliverable)]
 GroupName = Annotated[
     str, StringConstraints(min_length=2, max_length=120), AfterValidator(_one_line)
 ]
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _us_date(value: Any) -> Any:
+    """A date typed as the browser's own date control shows it in the U.S. (3/14/2026) is
+    the same day as 2026-03-14; anything else is left to the date parser."""
+    if isinstance(value, str) and (found := _US_DATE.match(value.strip())):
+        month, day, year = (int(part) for part in found.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return value
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_us_date)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 _PHONE_DIGITS = re.compile(r"\d")
 _PHONE_CHARS = re.compile(r"^[\d\s().+\-x]+$")
@@ -134,7 +151,7 @@ class FirstActionReport(_Form):
     """A Hub's report of its first action for Medicare for All."""
 
     kind: ActionKind
-    date: dt.date
+    date: Day
     description: LongText
     participants: int = Field(ge=1, le=100_000)
 
@@ -193,13 +210,22 @@ class PlanTarget(_Form):
     stance: Stance
     goal: Goal
     tactics: LongText
-    target_date: dt.date
+    target_date: Day
 
     @field_validator("goal")
     @classmethod
     def _goal_fits_stance(cls, value: Goal, info: ValidationInfo) -> Goal:
         # A field validator, not a model one: it runs even when other fields are wrong.
-        stance = info.data.get("stance")
+        role, stance = info.data.get("role"), info.data.get("stance")
+        if isinstance(role, TargetRole) and not value.fits(role):
+            raise ValueError(
+                f"“{value.label}” is not a goal for a {role.label}: "
+                + (
+                    "Members of Congress vote on the federal bill, not the state one"
+                    if role is TargetRole.MEMBER_OF_CONGRESS
+                    else "choose a goal in the state legislature"
+                )
+            )
         if isinstance(stance, Stance) and not stance.allows(value):
             raise ValueError(
                 f"“{value.label}” does not fit a legislator who is already "

@@ -51,7 +51,8 @@ def _errors_by_field(exc: ValidationError, prefix: str) -> dict[str, str]:
 def _plain(err: Any) -> str:
     """Pydantic's message, said the way a volunteer filling in a form would want it."""
     kind, ctx = err["type"], err.get("ctx") or {}
-    empty = kind == "string_too_short" and str(err.get("input", "")).strip() == ""
+    blank = str(err.get("input", "")).strip() == ""
+    empty = blank and kind in ("string_too_short", "date_parsing", "date_from_datetime_parsing")
     if kind == "missing" or empty or (kind == "string_too_short" and ctx.get("min_length") == 1):
         return "this is required"
     if kind == "too_short" and ctx.get("min_length") == 1:
@@ -66,8 +67,10 @@ def _plain(err: Any) -> str:
         "less_than_equal": "must be at most {le}",
         "int_parsing": "enter a whole number",
         "int_from_float": "enter a whole number",
-        "date_parsing": "enter a date as YYYY-MM-DD",
-        "date_from_datetime_parsing": "enter a date as YYYY-MM-DD",
+        # The form's date control shows the reader's own format; a typed date may be either.
+        "date_parsing": "enter a real date, such as 3/14/2026 or 2026-03-14",
+        "date_from_datetime_parsing": "enter a real date, such as 3/14/2026 or 2026-03-14",
+        "date_type": "enter a real date, such as 3/14/2026 or 2026-03-14",
         "bool_parsing": "choose yes or no",
         "extra_forbidden": "unknown field",
     }

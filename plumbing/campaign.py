@@ -93,6 +93,8 @@ class Campaign(_Section):
     reply_to: EmailStr
     coverage: Coverage
     bill: Bill
+    # The bill in Congress, if the campaign asks Members of Congress to co-sponsor one.
+    federal_bill: Bill | None = None
     committee: Committee
     deadlines: Deadlines
     first_actions: FirstActions
@@ -156,6 +158,8 @@ class Campaign(_Section):
         words[Goal, Goal.PERSUADE_COLLEAGUES.value] = (
             f"Persuade colleagues (e.g. {self.committee.name})"
         )
+        if self.federal_bill is not None:
+            words[Goal, Goal.COSPONSOR_FEDERAL.value] = f"Co-sponsor {self.federal_bill.name}"
         words[Chamber, Chamber.HOUSE.value] = str(self.covered.name)
         words[TargetRole, TargetRole.STATE_REP.value] = f"State {self.covered.title}"
         if self.upper is not None:

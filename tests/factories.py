@@ -238,7 +238,7 @@ def every_kind_of_hub(
             goal="cohost_event",
         ),
         plan_target(
-            today, role="member_of_congress", legislator=member_of_congress, goal="join_caucus"
+            today, role="member_of_congress", legislator=member_of_congress, goal="public_statement"
         ),
     )
     hubs.submit_stage_work(session, made["strategic_plan"].id, Stage.STRATEGIC_PLAN, plan)

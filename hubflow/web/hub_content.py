@@ -35,15 +35,37 @@ DUE_WORDS = {
     Stage.STRATEGIC_PLAN: "Send your strategic plan",
 }
 # The choices the forms offer, in words; "another way" asks to be described.
-LABELS = {
-    "action_kinds": [(k, k.label) for k in ActionKind],
-    "processes": [
-        (p, "Another way (describe it)" if p is OnboardingProcess.OTHER else p.label)
-        for p in OnboardingProcess
-    ],
-    "stances": [(s, s.label) for s in Stance],
-    "goals": [(g, g.label) for g in Goal],
-}
+def form_choices(*, federal_bill: bool) -> dict[str, Any]:
+    """The choices in the campaign's words; a plan's goals for each kind of legislator."""
+    federal = [Goal.COSPONSOR_FEDERAL] if federal_bill else []
+    goals = {
+        role.value: [
+            (g, g.label)
+            for g in Goal
+            if g.fits(role) and (g is not Goal.COSPONSOR_FEDERAL or g in federal)
+        ]
+        for role in TargetRole
+    }
+    state_hint = "It must go beyond where they stand: a co-sponsor cannot be won as a co-sponsor."
+    congress_hint = (
+        "Members of Congress vote on the federal bill, not the state one: ask them to "
+        "co-sponsor it or to speak up for it."
+        if federal_bill
+        else "Members of Congress do not vote on the state bill: ask them to speak up for it."
+    )
+    return {
+        "action_kinds": [(k, k.label) for k in ActionKind],
+        "processes": [
+            (p, "Another way (describe it)" if p is OnboardingProcess.OTHER else p.label)
+            for p in OnboardingProcess
+        ],
+        "stances_for": {role.value: [(s, s.label) for s in Stance] for role in TargetRole},
+        "goals_for": goals,
+        "goal_hints": {
+            role.value: congress_hint if role is TargetRole.MEMBER_OF_CONGRESS else state_hint
+            for role in TargetRole
+        },
+    }
 # An example of each kind of first action, for a group choosing one.
 ACTION_EXAMPLES = {
     ActionKind.CANVASS: "knock on doors in a neighbourhood with a flyer and a petition",
@@ -78,6 +100,54 @@ _PLAN_FIELDS = {
     "tactics": "tactics",
     "target_date": "target date",
 }
+
+
+_ASKS = {
+    "stance": "choose where they stand now",
+    "goal": "choose a goal",
+    "tactics": "say how you will move them",
+    "target_date": "give a target date",
+}
+
+
+def plan_asks(errors: dict[str, str], plan_rows: list[dict[str, Any]]) -> dict[str, str]:
+    """A row the page marks optional asks for what it lacks only as the way to include its
+    legislator: "this is required" would contradict the "(optional)" beside it."""
+    out = dict(errors)
+    for name, message in errors.items():
+        parts = name.split("-")
+        if len(parts) != 3 or parts[0] != "targets" or not parts[1].isdigit():
+            continue
+        index, field = int(parts[1]), parts[2]
+        missing = ("This is required.", "Choose one of the options.")
+        if index >= len(plan_rows) or field not in _ASKS or message not in missing:
+            continue
+        row = plan_rows[index]
+        if row["role"] == "state_rep":
+            out[name] = _ASKS[field][:1].upper() + _ASKS[field][1:] + "."
+        else:
+            who = row["name"] or f"this {row['who']}"
+            out[name] = (
+                f"To include {who} in your plan, {_ASKS[field]}; "
+                "or clear this section to leave them out."
+            )
+    return out
+
+
+def open_sections(
+    errors: dict[str, str], values: dict[str, str], plan_rows: list[dict[str, Any]]
+) -> set[int]:
+    """The optional rows of the plan shown open: those with something typed or wrong in
+    them. The others stay closed, so that the form is as short as the plan."""
+    opened = set()
+    for i, row in enumerate(plan_rows):
+        p = f"targets-{i}-"
+        typed = [f for f in ("goal", "tactics", "target_date") if values.get(p + f)]
+        if not row["id"]:
+            typed += [f for f in ("legislator", "legislator_id") if values.get(p + f)]
+        if typed or any(name.startswith(p) for name in errors):
+            opened.add(i)
+    return opened
 
 
 def field_labels(stage: Stage, plan_rows: list[dict[str, Any]] | None = None) -> dict[str, str]:

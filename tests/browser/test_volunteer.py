@@ -51,9 +51,16 @@ def test_the_plan_keeps_every_value_through_an_error_and_stores_the_rows_filled_
     rows = {
         0: ("not_cosponsor", "win_cosponsorship", "Monthly constituent meetings."),
         1: ("cosponsor", "win_cosponsorship", "A town hall with the Quincy Hubs."),  # no fit
-        lynch: ("not_cosponsor", "cohost_event", "A delegation to his district office."),
+        lynch: ("not_cosponsor", "public_statement", "A delegation to his district office."),
     }
-    expect(page.locator("#targets-1 legend")).to_have_text("Your State Senator (optional)")
+    # The optional legislators are closed sections: the form is short until one is opened.
+    expect(page.locator("#targets-1 > summary")).to_have_text(
+        "Your State Senator: John Keenan (optional)"
+    )
+    expect(page.locator("#targets-1-goal")).to_be_hidden()
+    for i in rows:
+        if i:
+            page.locator(f"#targets-{i} > summary").click()
     for i, (stance, goal, tactics) in rows.items():
         page.locator(f"#targets-{i}-stance").select_option(stance)
         page.locator(f"#targets-{i}-goal").select_option(goal)
@@ -85,7 +92,7 @@ def test_the_plan_keeps_every_value_through_an_error_and_stores_the_rows_filled_
         assert {(t.role, t.legislator_name, t.goal.value) for t in stored} == {
             (TargetRole.STATE_REP, "Bruce Ayers", "win_cosponsorship"),
             (TargetRole.STATE_SENATOR, "John Keenan", "join_caucus"),
-            (TargetRole.MEMBER_OF_CONGRESS, "Stephen F. Lynch", "cohost_event"),
+            (TargetRole.MEMBER_OF_CONGRESS, "Stephen F. Lynch", "public_statement"),
         }
 
 

@@ -92,7 +92,7 @@ def plan_for(senator: str, congress: str) -> dict[str, object]:
             role="member_of_congress",
             legislator=congress,
             stance="cosponsor",
-            goal="persuade_colleagues",
+            goal="public_statement",
         ),
     )
 

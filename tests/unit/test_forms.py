@@ -103,7 +103,7 @@ def test_a_plan_may_add_a_senator_and_members_of_congress() -> None:
             role="member_of_congress",
             legislator="Stephen Lynch",
             stance="champion",
-            goal="persuade_colleagues",
+            goal="public_statement",
         ),
     )
     assert len(parse_evidence(Stage.STRATEGIC_PLAN, plan, today=TODAY).targets) == 3  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from models.hub import Hub, Submission
 from models.services import hubs, reviews
 from models.staff import StaffMember
 from plumbing.tokens import hub_token
+from hubflow.web.hub_content import plan_rows
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import csrf, react
@@ -159,7 +162,7 @@ def test_the_plan_prefills_the_state_rep_and_checks_goal_against_stance(
         "targets-2-role": "member_of_congress",
         "targets-2-legislator": "Stephen Lynch",
         "targets-2-stance": "champion",
-        "targets-2-goal": "join_caucus",
+        "targets-2-goal": "cosponsor_federal",
         "targets-2-tactics": "Join the neighbouring Hubs' delegation.",
         "targets-2-target_date": target,
     }
@@ -174,8 +177,30 @@ def test_the_plan_prefills_the_state_rep_and_checks_goal_against_stance(
     )
     assert "does not fit a legislator who is already “Champion”" in congress_error
     assert row_counts(session) == before
-    fixed = {**rep, "targets-0-goal": "join_caucus", "targets-2-goal": "persuade_colleagues"}
+    # Congress has no say on the state bill: a state goal for them is refused, by name.
+    state_goal = {**rep, "targets-0-goal": "join_caucus", "targets-2-goal": "persuade_colleagues"}
+    refused = post(client, hub, state_goal)
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "Members of Congress vote on the federal bill" in refused.text  # type: ignore[attr-defined]
+    fixed = {**state_goal, "targets-2-goal": "public_statement"}
     assert post(client, hub, fixed).status_code == 303  # type: ignore[attr-defined]
+
+
+def test_the_plan_offers_each_legislator_the_goals_of_their_body(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    hub = factories.hub_in(session, Stage.STRATEGIC_PLAN, reviewer=staff_member)
+    page = client.get(page_of(hub)).text
+    rows = plan_rows(session, hub)
+    congress = next(i for i, r in enumerate(rows) if r["role"] == "member_of_congress")
+
+    def goals(i: int) -> list[str]:
+        select = page.split(f'id="targets-{i}-goal"')[1].split("</select>")[0]
+        return re.findall(r'<option value="([a-z_]+)"', select)
+
+    assert goals(0) == ["win_cosponsorship", "join_caucus", "cohost_event", "persuade_colleagues"]
+    assert goals(congress) == ["cosponsor_federal", "public_statement"]
+    assert "Co-sponsor the Medicare for All Act" in page  # the campaign file's federal bill
 
 
 def test_a_tampered_link_is_refused(client: TestClient, hub_in_first_action: Hub) -> None:

@@ -119,6 +119,24 @@ def test_staff_approve_from_the_queue_and_a_second_decision_is_told_it_was_decid
     assert session.get(Hub, hub.id).stage is Stage.FIRST_ACTION  # type: ignore[union-attr]
 
 
+def test_deciding_the_last_of_a_filtered_queue_offers_the_rest_one_click_away(
+    staff_client: TestClient, session: Session
+) -> None:
+    first = hubs.submit_interest(session, factories.interest_form(group_name="Filtered Hub"))
+    hubs.submit_interest(session, factories.interest_form(group_name="Other Hub"))
+    sub = factories.pending(session, first)
+    here = "/staff/queue?q=Filtered"
+    response = staff_client.post(
+        f"/staff/submissions/{sub.id}/decide",
+        data={"csrf_token": csrf(staff_client, here), "decision": "approve", "next": here},
+    )
+    assert "Nothing is waiting that matches these filters." in response.text
+    assert '<a href="/staff/queue">Show all 1 submission waiting</a>' in response.text
+    assert '<a href="/staff/queue" class="clear">Clear the filters</a>' in response.text
+    shown = staff_client.get("/staff/queue").text
+    assert "Other Hub</a>: interest form" in shown and "Clear the filters" not in shown
+
+
 def test_request_changes_without_a_comment_is_refused(
     staff_client: TestClient, session: Session
 ) -> None:

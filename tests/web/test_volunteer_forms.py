@@ -105,6 +105,40 @@ def test_the_first_action_form_reports_every_wrong_field_at_once(
     assert row_counts(session) == before
 
 
+def test_a_date_is_asked_for_in_the_words_of_the_date_control_a_person_sees(
+    client: TestClient, session: Session, first_action_hub: Hub
+) -> None:
+    report = {"kind": "canvass", "description": "We knocked on 200 doors.", "participants": "9"}
+    empty = errors_in(submit(client, first_action_hub, {**report, "date": ""}))
+    assert empty == {"date": "This is required."}  # not a format nobody typed
+    response = submit(client, first_action_hub, {**report, "date": "14 March"})
+    typed = errors_in(response)
+    assert "YYYY" not in typed["date"] and "3/14/2026" in typed["date"]
+    # A browser without a date control: the day as the U.S. writes it is taken.
+    day = utcnow().date() - timedelta(days=2)
+    sent = submit(client, first_action_hub, {**report, "date": f"{day.month}/{day.day}/{day.year}"})
+    assert sent.status_code == 303
+    stored = session.scalars(
+        select(Submission).where(
+            Submission.hub_id == first_action_hub.id, Submission.stage == Stage.FIRST_ACTION
+        )
+    )
+    assert [s.payload["date"] for s in stored] == [day.isoformat()]
+
+
+def test_after_the_first_action_is_sent_the_page_points_to_no_form_below(
+    client: TestClient, session: Session, first_action_hub: Hub
+) -> None:
+    before = visible_text(client.get(page_of(first_action_hub)).text)
+    assert "report it below" in before
+    report = {"kind": "canvass", "description": "We knocked on 200 doors.", "participants": "9"}
+    day = (utcnow().date() - timedelta(days=2)).isoformat()
+    assert submit(client, first_action_hub, {**report, "date": day}).status_code == 303
+    after = visible_text(client.get(page_of(first_action_hub)).text)
+    assert "is with the GO! Team" in after
+    assert "below" not in after and "Report your first action" not in after
+
+
 def test_the_onboarding_form_reports_every_wrong_field_at_once(
     client: TestClient, session: Session, staff_member: StaffMember
 ) -> None:
@@ -163,7 +197,7 @@ def test_the_plan_reports_every_wrong_field_at_once_and_drops_no_row(
             "targets-1-tactics": "A town hall with the neighbouring Hubs in the spring.",
             **_offered(2, rows[2]),
             "targets-2-stance": "champion",
-            "targets-2-goal": "join_caucus",
+            "targets-2-goal": "cosponsor_federal",
             **_offered(3, rows[3]),  # offered and left as it was: not part of the plan
         },
     )
@@ -179,6 +213,13 @@ def test_the_plan_reports_every_wrong_field_at_once_and_drops_no_row(
         "targets-2-target_date",
     }
     assert "does not fit a legislator who is already “Champion”" in errors["targets-2-goal"]
+    # An optional row is not "required": it asks for what would include its legislator.
+    assert errors["targets-1-target_date"] == (
+        f"To include {rows[1]['name']} in your plan, give a target date; "
+        "or clear this section to leave them out."
+    )
+    assert errors["targets-0-goal"] == "Choose a goal."
+    assert "required" not in " ".join(errors.values()).lower()
     assert "A town hall with the neighbouring Hubs in the spring.</textarea>" in response.text
     assert row_counts(session) == before
 

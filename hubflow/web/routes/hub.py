@@ -17,9 +17,11 @@ from hubflow.web.hub_content import (
     ACTION_EXAMPLES,
     DUE_WORDS,
     FORM_TITLES,
-    LABELS,
     checklist,
     field_labels,
+    open_sections,
+    form_choices,
+    plan_asks,
     plan_rows,
 )
 from hubflow.web.pages import campaign_today, campaign_zone, message, page, redirect
@@ -101,10 +103,11 @@ def show(
             "form_title": FORM_TITLES.get(hub.stage, ""),
             "due_words": DUE_WORDS.get(hub.stage, ""),
             "action_examples": ACTION_EXAMPLES,
-            "errors": errors or {},
+            "errors": plan_asks(errors or {}, rows),
             "labels": field_labels(hub.stage, rows),
             "values": values or {},
             "plan_rows": rows,
+            "open_rows": open_sections(errors or {}, values or {}, rows),
             "senators": sitting_senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
             "neighbours": working_with,
             "nearby": [
@@ -116,7 +119,7 @@ def show(
             "go_team_email": settings.go_team_email,
             "link_expires": link_expires.astimezone(campaign_zone()).date(),
             "review_days": settings.policy.review_due_days,
-            **LABELS,
+            **form_choices(federal_bill=settings.campaign.federal_bill is not None),
         }
         return page(request, "hub.html", context, status=status)
     except LinkRefused as exc:

@@ -81,6 +81,9 @@ def queue_page(
     )
     current = found.items[0] if found.items else None
     filters = {"who": who, "stage": stage, "q": q, "sort": sort}
+    filtered = who == "mine" or bool(stage or q)
+    # Decided the last of a filtered queue: how many wait beyond the filter, one link away.
+    beyond = review_queue(session, today=today, limit=0).total if filtered and not current else 0
     here = "/staff/queue?" + urlencode({k: v for k, v in filters.items() if v})
     return page(
         request,
@@ -93,6 +96,9 @@ def queue_page(
             else None,
             "here": here,
             "filters": filters,
+            "filtered": filtered,
+            "beyond": beyond,
+            "unfiltered": "/staff/queue" + (f"?sort={sort}" if sort else ""),
             "stages": [s for s in Stage if s.takes_submission()],
             "sorts": QUEUE_SORTS,
         },
