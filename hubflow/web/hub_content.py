@@ -34,6 +34,8 @@ DUE_WORDS = {
     Stage.ONBOARDING: "Send your on-boarding set-up",
     Stage.STRATEGIC_PLAN: "Send your strategic plan",
 }
+
+
 # The choices the forms offer, in words; "another way" asks to be described.
 def form_choices(*, federal_bill: bool) -> dict[str, Any]:
     """The choices in the campaign's words; a plan's goals for each kind of legislator."""
@@ -66,6 +68,8 @@ def form_choices(*, federal_bill: bool) -> dict[str, Any]:
             for role in TargetRole
         },
     }
+
+
 # An example of each kind of first action, for a group choosing one.
 ACTION_EXAMPLES = {
     ActionKind.CANVASS: "knock on doors in a neighbourhood with a flyer and a petition",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hubflow.web.hub_content import plan_rows
 from models.base import utcnow
 from models.email import Email
 from models.enums import Decision, Stage, SubmissionState
@@ -19,7 +19,6 @@ from models.hub import Hub, Submission
 from models.services import hubs, reviews
 from models.staff import StaffMember
 from plumbing.tokens import hub_token
-from hubflow.web.hub_content import plan_rows
 from tests import factories
 from tests.integration.helpers import row_counts
 from tests.web.conftest import csrf, react

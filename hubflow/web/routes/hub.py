@@ -19,8 +19,8 @@ from hubflow.web.hub_content import (
     FORM_TITLES,
     checklist,
     field_labels,
-    open_sections,
     form_choices,
+    open_sections,
     plan_asks,
     plan_rows,
 )
