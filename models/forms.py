@@ -89,6 +89,8 @@ _PHONE_CHARS = re.compile(r"^[\d\s().+\-x]+$")
 
 def check_phone(value: str) -> str:
     value = value.strip()
+    if not value:
+        raise ValueError("this is required")
     digits = len(_PHONE_DIGITS.findall(value))
     if not _PHONE_CHARS.match(value) or not 10 <= digits <= 15:
         raise ValueError("enter a phone number with 10 to 15 digits, e.g. 617-555-0123")

@@ -78,7 +78,7 @@ def _plain(err: Any) -> str:
         return messages[kind].format(**{k: str(v) for k, v in ctx.items()})
     message = str(err["msg"]).removeprefix("Value error, ")
     if "email address" in message:
-        return "enter a valid email address, e.g. name@example.org"
+        return "this is required" if blank else "enter a valid email address, e.g. name@example.org"
     return message
 
 

@@ -46,7 +46,7 @@ def test_joining_shows_what_happens_next_and_creates_one_hub(
         ("ward", "7", "quincy has no ward 7 (its wards are 1 to 6)"),
         ("precinct", "99", "quincy has no precinct 99"),
         ("district", "99th Nowhere", "quincy is not in 99th nowhere: choose one of"),
-        ("contact_name", "", "this is required"),
+        ("contact_name", "", "enter your name"),
         ("email", "bo.example.org", "valid email address"),
         ("phone", "12", "10 to 15 digits"),
         ("consent_to_contact", "", "agree to be contacted"),
@@ -83,10 +83,14 @@ def test_a_split_city_asks_to_choose_among_its_districts_or_for_ward_and_precinc
     client: TestClient, session: Session
 ) -> None:
     response = client.post("/join", data=form(client, town="Boston", towns="", district=""))
-    assert response.status_code == 422
-    message = response.text.split('id="district-error">')[1].split("</p>")[0]
-    assert message.startswith("Boston is split among 16 State Rep districts: choose yours")
-    assert "ward and precinct" in message
+    # Choosing the district is the form's next step, not a problem with it.
+    assert response.status_code == 200
+    assert '<p class="error"' not in response.text and 'class="error-summary"' not in response.text
+    assert "There is a problem" not in response.text and 'aria-invalid="true"' not in response.text
+    step = response.text.split('<div class="note" id="step"')[1].split("</div>")[0]
+    assert "One more step" in step and 'href="#district"' in step
+    assert "Boston is split among 16 State Rep districts: choose yours" in step
+    assert "ward and precinct" in step
     districts = response.text.split('<select name="district"')[1].split("</select>")[0]
     assert districts.count("<option value=") == 17  # Boston's 16, after "choose"
     assert '<option value="13th Suffolk">' in districts and "1st Norfolk" not in districts
@@ -110,9 +114,30 @@ def test_a_form_without_a_town_asks_for_it_and_reports_the_rest_at_once(
     before = row_counts(session)
     response = client.post("/join", data=form(client, town="", towns="", email="nope"))
     assert response.status_code == 422
-    assert "Your town or city: This is required." in response.text
+    assert '<a href="#town">Enter your town or city.</a>' in response.text
     assert 'id="email-error">' in response.text and 'id="towns-error">' not in response.text
     assert row_counts(session) == before
+
+
+def test_the_error_summary_follows_the_form_and_asks_for_what_is_empty(
+    client: TestClient, session: Session
+) -> None:
+    data = form(client, group_name="", town="", towns="", email="", phone="", consent_to_contact="")
+    response = client.post("/join", data=data)
+    assert response.status_code == 422
+    summary = response.text.split('class="error-summary"')[1].split("</ul>")[0]
+    links = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', summary)
+    assert [name for name, _ in links] == [
+        "group_name",
+        "town",  # the third field, third in the summary
+        "email",
+        "phone",
+        "consent_to_contact",
+    ]
+    said = dict(links)
+    assert said["email"] == "Enter your email address."
+    assert said["phone"] == "Enter your phone number."
+    assert "valid" not in said["email"] + said["phone"]
 
 
 def test_a_post_without_a_valid_csrf_token_is_refused(client: TestClient, session: Session) -> None:

@@ -61,6 +61,30 @@ JOIN_LABELS = {
 }
 
 
+# What a field left empty asks for, as a person would ask it.
+JOIN_ASKS = {
+    "group_name": "Enter your group's name",
+    "kind": "Choose the kind of group",
+    "town": "Enter your town or city",
+    "contact_name": "Enter your name",
+    "email": "Enter your email address",
+    "phone": "Enter your phone number",
+}
+
+
+def join_errors(errors: dict[str, str], values: dict[str, str]) -> dict[str, str]:
+    """The form's errors in the order of its fields (the summary reads top to bottom), an
+    empty field asked for rather than called wrong."""
+    order = {name: i for i, name in enumerate(JOIN_LABELS)}
+    asked = {
+        name: JOIN_ASKS[name] + "."
+        if name in JOIN_ASKS and not values.get(name, "").strip()
+        else message
+        for name, message in errors.items()
+    }
+    return dict(sorted(asked.items(), key=lambda item: order.get(item[0], len(order))))
+
+
 def join_page(
     request: Request,
     session: Session,
@@ -68,21 +92,29 @@ def join_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     busy: bool = False,
+    step: str = "",
 ) -> Response:
     values = values or {}
+    errors = join_errors(errors or {}, values)
     response = page(
         request,
         "join.html",
         {
-            "errors": errors or {},
+            "errors": errors,
             "values": values,
-            "labels": {**JOIN_LABELS, "district": f"Your {Term.DISTRICT.label}"},
+            "step": step,
+            # An asked-for field's message names it: the summary says only the message.
+            "labels": {
+                **JOIN_LABELS,
+                "district": f"Your {Term.DISTRICT.label}",
+                **{name: "" for name, ask in JOIN_ASKS.items() if errors.get(name) == ask + "."},
+            },
             "kinds": [(k, k.label) for k in HubKind],
             "towns": geography().towns,
             "place": _district_choices(session, values),
             "busy": BUSY if busy else "",
         },
-        status=503 if busy else 422 if errors else 200,
+        status=503 if busy else 422 if errors else 200,  # a step to take is no error
     )
     if busy:
         response.headers["Retry-After"] = RETRY_AFTER
@@ -111,9 +143,11 @@ def _district_choices(session: Session, values: dict[str, str]) -> tuple[str, li
     return "", geo.house_districts
 
 
-def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], str]:
     """What the service takes from the posted fields (the town first among the Hub's
-    towns, the district found from the town), and the errors of the place fields."""
+    towns, the district found from the town), the errors of the place fields, and the
+    step left when the town is split among districts and none was chosen: choosing one
+    is the form's next step, not a mistake."""
     form: dict[str, Any] = {name: values.get(name, "") for name in JOIN_FIELDS}
     form["consent_to_contact"] = checked(values, "consent_to_contact")
     others = [t.strip() for t in values.get("towns", "").split(",") if t.strip()]
@@ -128,7 +162,7 @@ def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         if not town.strip():
             place["town"] = "this is required"
         form["towns"] = list(dict.fromkeys(t for t in [town.strip(), *others] if t))
-        return form, place
+        return form, place, ""
     try:
         form["district"] = house_district_for(
             geography(),
@@ -140,9 +174,12 @@ def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         town = geography().town(town)
     except InvalidInput as exc:
         place = exc.errors
+    step = ""
+    if set(place) == {"district"} and not values.get("district", "").strip():
+        step = sentence(place.pop("district"))  # the town is split: choose the district
     form["towns"] = [t for t in [town.strip(), *others] if t]
     form["towns"] = list(dict.fromkeys(form["towns"]))  # the town once, in the order given
-    return form, place
+    return form, place, step
 
 
 @router.get("/join")
@@ -157,8 +194,8 @@ async def join(request: Request, session: Db, settings: Config) -> Response:
             request, "Too many requests", "Please wait a minute and try again.", status=429
         )
     values = await read_form(request)
-    form, place = _join_form(values)
-    if values.problems or place:  # nothing is recorded; every other error is reported too
+    form, place, step = _join_form(values)
+    if values.problems or place or step:  # nothing is recorded; every error is reported
         try:
             parse(InterestForm, {**form, "district": form["district"] or "?"})
             others = {}
@@ -167,7 +204,7 @@ async def join(request: Request, session: Db, settings: Config) -> Response:
         if "town" in place or values.problems.get("town"):
             others = {k: v for k, v in others.items() if not k.startswith("towns")}
         errors = field_errors({**others, **place, **values.problems})
-        return join_page(request, session, errors=errors, values=values)
+        return join_page(request, session, errors=errors, values=values, step=step)
     try:
         outcome = await interests.run(form)
     except Exception as exc:
