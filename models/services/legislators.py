@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.enums import Chamber, Stance
 from models.errors import NotFound, choice
 from models.events import EventType
+from models.geography import natural_key
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.names import name_key, short_key
 from models.services.common import Actor, clock, emit, transaction
@@ -168,7 +169,12 @@ def list_legislators(
         )
     if not include_inactive:
         stmt = stmt.where(Legislator.active)
-    return list(session.scalars(stmt.order_by(Legislator.chamber, District.name)))
+    found = session.scalars(stmt.order_by(Legislator.chamber, District.name, Legislator.name))
+    # Districts as people count them: 1st Bristol, 2nd Bristol, … 10th Bristol.
+    chambers = list(Chamber)
+    return sorted(
+        found, key=lambda leg: (chambers.index(leg.chamber), natural_key(leg.district.name))
+    )
 
 
 def committee_role(legislator: Legislator, committee: str) -> str | None:

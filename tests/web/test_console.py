@@ -147,6 +147,21 @@ def test_legislators_are_filtered_by_chamber_stance_committee_and_name(
     assert "No legislators match these filters." in none
 
 
+def test_legislators_sort_districts_as_numbers_and_name_the_hubs_working_on_them(
+    staff_client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    bristol = visible_text(staff_client.get("/staff/legislators?chamber=house&q=Bristol").text)
+    order = re.findall(r"House: (\d+)(?:st|nd|rd|th) Bristol", bristol)
+    assert order == sorted(order, key=int) and order[:2] == ["1", "2"] and "10" in order
+    # The 1st Norfolk's Hubs work on its State Rep: one in its plan, one as the new Hub.
+    factories.hub_in(session, Stage.LISTED, reviewer=staff_member, group_name="Quincy M4A")
+    factories.hub_in(session, Stage.FIRST_ACTION, reviewer=staff_member, group_name="New M4A")
+    norfolk = visible_text(staff_client.get("/staff/legislators?q=1st+Norfolk").text)
+    assert "New M4A (its district's Hub) Quincy M4A (in its plan)" in norfolk
+    others = visible_text(staff_client.get("/staff/legislators?q=2nd+Bristol").text)
+    assert "No Hub yet" in others
+
+
 def _luminance(hex_colour: str) -> float:
     channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)

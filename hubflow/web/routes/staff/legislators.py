@@ -14,6 +14,7 @@ from models.enums import Chamber, Stance
 from models.errors import HubflowError
 from models.services import legislators
 from models.services.common import Actor
+from models.services.coverage import hubs_working_on
 
 router = APIRouter(prefix="/staff")
 
@@ -63,6 +64,7 @@ def legislators_page(
             "paging": paging,
             "filters": filters,
             "roles": {leg.id: legislators.committee_role(leg, focus) for leg in shown},
+            "workers": hubs_working_on(session, shown),
             "chambers": list(Chamber),
             "stances": list(Stance),
         },
