@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.enums import ContactRole, OnboardingProcess, Stage, Status, SubmissionState
+from models.geography import natural_key
 from models.hub import Hub, Submission
 from models.legislature import District
 
@@ -32,7 +33,10 @@ def listed_hubs(
     )
     if district:
         stmt = stmt.where(func.lower(District.name) == district.strip().lower())
-    hubs = list(session.scalars(stmt))
+    # Districts as people count them (1st, 2nd, … 10th Bristol), then the Hubs' names.
+    hubs = sorted(
+        session.scalars(stmt), key=lambda h: (natural_key(h.district.name), h.name.casefold())
+    )
     if town:
         wanted = town.strip().casefold()
         hubs = [

@@ -54,9 +54,7 @@ def test_the_plan_keeps_every_value_through_an_error_and_stores_the_rows_filled_
         lynch: ("not_cosponsor", "public_statement", "A delegation to his district office."),
     }
     # The optional legislators are closed sections: the form is short until one is opened.
-    expect(page.locator("#targets-1 > summary")).to_have_text(
-        "Your State Senator: John Keenan (optional)"
-    )
+    expect(page.locator("#targets-1 > summary")).to_have_text("John Keenan, your State Senator")
     expect(page.locator("#targets-1-goal")).to_be_hidden()
     for i in rows:
         if i:

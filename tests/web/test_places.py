@@ -23,11 +23,16 @@ def test_coverage_groups_districts_by_county_in_natural_order_with_a_bar_each(
     page = client.get("/coverage")
     assert page.status_code == 200
     text = visible_text(page.text)
-    bristol = text.split("Bristol 1 of 14 State Rep districts with a Hub")[1]
+    bristol = text.split("Bristol 1 of 14 with a Hub (0 listed)")[1]
     order = [bristol.index(f"{n} Bristol") for n in ("1st", "2nd", "3rd", "9th", "10th", "14th")]
     assert order == sorted(order)  # 1st, 2nd, … 10th, not 10th after 1st
     assert f'href="/hubs?district=13th%20Suffolk#hub-{hub_id}">Dorchester M4A</a>' in page.text
-    assert page.text.count('class="bar"') == 1 + 2 * 12  # the whole, and each county twice
+    assert page.text.count('class="bar"') == 1 + 12  # the whole, and each county's
+    # Each county a closed section: the page is as long as the list of counties.
+    assert (
+        page.text.count('<details class="area"') == 12
+        and '<details class="area" id="area-1" open' not in page.text
+    )
     assert 'aria-label="1 of 14 districts with a Hub: 0 listed, 1 in progress"' in page.text
 
 
@@ -39,12 +44,14 @@ def test_coverage_without_a_hub_and_the_senate_view(
     assert "Dorchester M4A" not in only and ">13th Suffolk<" not in only
     assert "<td>12th Suffolk" in only and 'id="without" checked' in only
     senate = visible_text(client.get("/coverage?view=senate").text)
-    assert "First Suffolk Senate district Senator Nick Collins" in senate
-    assert "1 of 8 State Rep districts with a Hub: 1 listed" in senate
+    assert "First Suffolk 1 of 8 with a Hub (1 listed) Senator Nick Collins" in senate
     # Natural order, grouped by county: First, Second, Third Bristol and Plymouth.
     assert senate.index("First Bristol and Plymouth") < senate.index("Second Bristol and Plymouth")
     congress = visible_text(client.get("/coverage?view=congress").text)
-    assert "7th Congressional District Represented by Ayanna Pressley" in congress
+    assert (
+        "7th Congressional District 1 of 24 with a Hub (1 listed) Represented by Ayanna Pressley"
+        in congress
+    )
 
 
 def test_the_directory_finds_hubs_by_the_districts_a_town_lies_in(
@@ -90,14 +97,15 @@ def test_the_hub_page_shows_hubs_near_it_and_the_plan_its_delegation(
     text = visible_text(page).replace(" ,", ",").replace(" :", ":")
     legends = [
         "Your State Representative (required)",
-        "Your State Senator: Mike Brady (optional)",
+        "Your other legislators (optional)",
+        "Mike Brady, your State Senator",
         "For the Second Plymouth and Norfolk Senate district.",
-        "Also your State Senator (part of your district): John Keenan (optional)",
+        "John Keenan, also your State Senator (part of your district)",
         "For the Norfolk and Plymouth Senate district.",
-        "Your U.S. Representative: Stephen F. Lynch (optional)",
+        "Stephen F. Lynch, your U.S. Representative",
         "For the 8th Congressional",
-        "Your U.S. Senator: Edward J. Markey (optional)",
-        "Your U.S. Senator: Elizabeth Warren (optional)",
+        "Edward J. Markey, your U.S. Senator",
+        "Elizabeth Warren, your U.S. Senator",
     ]
     missing = [words for words in legends if words not in text]
     assert not missing, (

@@ -19,6 +19,7 @@ from plumbing.tokens import hub_token, unsubscribe_token
 from tasks.events import process_event
 from tests import factories
 from tests.web.conftest import csrf, log_in
+from tests.web.visible import visible_text
 
 EVIL = "<script>alert(1)</script>"
 
@@ -210,3 +211,10 @@ def test_no_volunteer_page_or_email_names_the_software(
         if re.search(r"hubflow(?![./_-]|\.test)", re.sub(r"https?://\S+", "", text), re.I)
     }
     assert named == {}
+
+
+def test_the_directory_offers_people_no_developer_link(client: TestClient) -> None:
+    page = client.get("/hubs?town=Quincy").text
+    assert "As JSON" not in visible_text(page)
+    head = page.split("</head>")[0]
+    assert '<link rel="alternate" type="application/json" href="/hubs.json?town=Quincy' in head
