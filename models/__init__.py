@@ -2,7 +2,7 @@
 
 from models.audit import DomainEvent, StageChange
 from models.base import Base
-from models.email import Email, Suppression
+from models.email import Email, OptOut, Suppression
 from models.hub import Contact, Hub, Submission
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.notes import Correction, Note
@@ -24,6 +24,7 @@ __all__ = [
     "HubReminder",
     "Legislator",
     "Note",
+    "OptOut",
     "PlanTarget",
     "ReviewReminder",
     "ReviewTask",

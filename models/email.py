@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -39,6 +39,39 @@ class MessageKind(StrEnum):
 
 
 ASKED_FOR = [kind for kind in MessageKind if kind.asked_for]
+
+
+class Topic(StrEnum):
+    """Emails a person may stop without stopping everything (the unsubscribe page): news
+    about their own Hub (approvals, changes asked for, its listing) stops only with
+    everything."""
+
+    REMINDERS = "reminders"  # before and after a deadline
+    ANNOUNCEMENTS = "announcements"  # from staff to many Hubs
+
+
+# The kinds of email each topic stops.
+TOPIC_KINDS: dict[Topic, list[MessageKind]] = {
+    Topic.REMINDERS: [MessageKind.DUE_SOON, MessageKind.DUE_TODAY, MessageKind.OVERDUE_NUDGE],
+    Topic.ANNOUNCEMENTS: [],  # staff announcements (to come) join this list
+}
+
+
+def topic_of(kind: MessageKind) -> Topic | None:
+    """The topic whose unsubscribe stops `kind`, or None: only "everything" stops it."""
+    return next((topic for topic, kinds in TOPIC_KINDS.items() if kind in kinds), None)
+
+
+class OptOut(Base):
+    """An address that asked for no more emails of one topic (everything else still comes)."""
+
+    __tablename__ = "email_opt_outs"
+    __table_args__ = (UniqueConstraint("email", "topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    topic: Mapped[Topic] = mapped_column(enum_type(Topic))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class EmailState(StrEnum):

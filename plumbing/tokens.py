@@ -8,6 +8,7 @@ from functools import lru_cache
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import want_bytes
 
+from models.email import Topic
 from plumbing.settings import Settings, get_settings
 
 
@@ -67,26 +68,39 @@ def read_hub_link(token: str, *, settings: Settings | None = None) -> tuple[int,
     return hub_id, version, signed_at + timedelta(seconds=max_age)
 
 
-def unsubscribe_token(email: str, *, settings: Settings | None = None) -> str:
-    return _serializer("unsubscribe", settings or get_settings()).dumps(email.lower())
+def unsubscribe_token(
+    email: str, *, topic: Topic | None = None, settings: Settings | None = None
+) -> str:
+    """A recipient's unsubscribe link: for one topic (a reminder's link stops reminders), or
+    without one for everything (the links sent before topics existed are such links)."""
+    payload: str | list[str] = email.lower() if topic is None else [email.lower(), topic.value]
+    return _serializer("unsubscribe", settings or get_settings()).dumps(payload)
 
 
-def unsubscribe_url(email: str, *, settings: Settings | None = None) -> str:
+def unsubscribe_url(
+    email: str, *, topic: Topic | None = None, settings: Settings | None = None
+) -> str:
     settings = settings or get_settings()
-    token = unsubscribe_token(email, settings=settings)
+    token = unsubscribe_token(email, topic=topic, settings=settings)
     return f"{settings.base_url.rstrip('/')}/unsubscribe/{token}"
 
 
-def read_unsubscribe_token(token: str, *, settings: Settings | None = None) -> str:
+def read_unsubscribe_token(
+    token: str, *, settings: Settings | None = None
+) -> tuple[str, Topic | None]:
+    """The address an unsubscribe link is for, and the topic it stops (None: everything)."""
     try:
-        address = _serializer("unsubscribe", settings or get_settings()).loads(token)
+        payload = _serializer("unsubscribe", settings or get_settings()).loads(token)
     except BadSignature:
         raise LinkRefused("this unsubscribe link is not valid") from None
+    address, topic = payload if isinstance(payload, list) and len(payload) == 2 else (payload, None)
     # Signed, but no address hubflow emails (one signed with a stolen or old key): refused
     # before it reaches a query.
     if not isinstance(address, str) or not 3 <= len(address) <= 254 or not address.isprintable():
         raise LinkRefused("this unsubscribe link is not valid")
-    return address
+    if topic is not None and topic not in {t.value for t in Topic}:
+        raise LinkRefused("this unsubscribe link is not valid")
+    return address, Topic(topic) if topic is not None else None
 
 
 RECEIPT_MAX_AGE = 86400  # a day: long enough to reload, short enough to leave no trail

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, String, Text, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.base import Base
-from models.email import Email, EmailState, Suppression, SuppressionReason
+from models.email import Email, EmailState, OptOut, Suppression, SuppressionReason
 from models.events import EventType
 from models.hub import Contact, Hub
 from models.services.common import Actor, clock, emit, transaction
@@ -120,6 +120,7 @@ def _keep_only_the_hash(session: Session, address: str, key: str, now: datetime)
     session.execute(
         delete(Suppression).where(Suppression.email.in_([address, legacy_hash(address)]))
     )
+    session.execute(delete(OptOut).where(OptOut.email == address))  # its choices go with it
     if session.scalar(select(Suppression.id).where(Suppression.email == hashed)) is None:
         session.add(Suppression(email=hashed, reason=SuppressionReason.FORGOTTEN, created_at=now))
 

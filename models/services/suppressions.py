@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from models.email import Email, Suppression, SuppressionReason
+from models.email import Email, OptOut, Suppression, SuppressionReason, Topic
 from models.hub import Contact
 from models.services.common import clock, transaction
 
@@ -60,6 +60,36 @@ def resubscribe(session: Session, address: str) -> bool:
             .execution_options(synchronize_session=False)
         )
         return True
+
+
+def opted_out(session: Session, address: str) -> set[Topic]:
+    """The topics `address` asked to stop (everything else still comes)."""
+    address = address.strip().lower()
+    return set(session.scalars(select(OptOut.topic).where(OptOut.email == address)))
+
+
+def choose_topics(
+    session: Session, address: str, stopped: set[Topic], *, now: datetime | None = None
+) -> set[Topic]:
+    """Stop exactly the topics in `stopped` for `address` and get the others again; returns
+    what changed. Everything (an unsubscribe) is apart: see suppress and resubscribe."""
+    address, now = address.strip().lower(), clock(now)
+    with transaction(session):
+        before = opted_out(session, address)
+        for topic in stopped - before:
+            session.add(OptOut(email=address, topic=topic, created_at=now))
+        if before - stopped:
+            session.execute(
+                delete(OptOut).where(OptOut.email == address, OptOut.topic.in_(before - stopped))
+            )
+        return before ^ stopped
+
+
+def stop_topic(
+    session: Session, address: str, topic: Topic, *, now: datetime | None = None
+) -> bool:
+    """Stop one topic for `address` (a one-click unsubscribe); False if it was stopped."""
+    return bool(choose_topics(session, address, opted_out(session, address) | {topic}, now=now))
 
 
 # What SendGrid's Event Webhook can say of an email that hubflow keeps (opens and clicks are

@@ -12,7 +12,15 @@ from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_,
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.base import utcnow
-from models.email import ASKED_FOR, Email, EmailState, Suppression, SuppressionReason
+from models.email import (
+    ASKED_FOR,
+    TOPIC_KINDS,
+    Email,
+    EmailState,
+    OptOut,
+    Suppression,
+    SuppressionReason,
+)
 from models.services.common import transaction
 from plumbing.email.backends import Outgoing
 
@@ -54,6 +62,15 @@ _SUPPRESSED = and_(
         and_(Email.kind.not_in(ASKED_FOR), Email.to_email.in_(select(Suppression.email))),
         Email.to_email.in_(
             select(Suppression.email).where(Suppression.reason != SuppressionReason.UNSUBSCRIBE)
+        ),
+        # A topic the address stopped since the email was queued (reminders, announcements).
+        *(
+            and_(
+                Email.kind.in_(kinds),
+                Email.to_email.in_(select(OptOut.email).where(OptOut.topic == topic)),
+            )
+            for topic, kinds in TOPIC_KINDS.items()
+            if kinds
         ),
     ),
 )

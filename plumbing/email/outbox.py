@@ -12,7 +12,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
+from models.email import (
+    Email,
+    EmailState,
+    MessageKind,
+    OptOut,
+    Suppression,
+    SuppressionReason,
+    Topic,
+    topic_of,
+)
 from models.services.privacy import address_hash, legacy_hash
 from plumbing.email.render import render
 from plumbing.settings import get_settings
@@ -31,12 +40,19 @@ def email_key(base: str, recipient: Recipient) -> str:
     return f"{base}/to:{recipient.email.lower()}"
 
 
-def is_suppressed(session: Session, address: str, *, asked_for: bool = False) -> bool:
-    """Whether `address` gets no email; one it `asked_for` is stopped only by a bounce."""
+def is_suppressed(
+    session: Session, address: str, *, asked_for: bool = False, topic: Topic | None = None
+) -> bool:
+    """Whether `address` gets no email (or none of `topic`, which it may have stopped on its
+    own); one it `asked_for` is stopped only by a bounce."""
     forms = [address.lower(), address_hash(address, get_settings().key()), legacy_hash(address)]
     where: list[ColumnElement[bool]] = [Suppression.email.in_(forms)]
     if asked_for:
         where.append(Suppression.reason != SuppressionReason.UNSUBSCRIBE)
+    if topic is not None and session.scalar(
+        select(exists().where(OptOut.email == address.lower(), OptOut.topic == topic))
+    ):
+        return True
     return bool(session.scalar(select(exists().where(*where))))
 
 
@@ -65,7 +81,8 @@ def email_row(
     suppressed: bool,
 ) -> dict[str, Any]:
     """One rendered email, as a row of the outbox table."""
-    unsubscribe = unsubscribe_url(to.email)
+    # The link (and List-Unsubscribe) of a reminder stops reminders; of news, everything.
+    unsubscribe = unsubscribe_url(to.email, topic=topic_of(kind))
     subject, html, text = render(
         kind, {**context, "recipient_name": to.name, "unsubscribe_url": unsubscribe}
     )
@@ -100,17 +117,23 @@ def insert_ignoring_duplicates(session: Session, table: Any, rows: list[dict[str
     return len(session.execute(stmt, rows).all())
 
 
-def suppressed_among(session: Session, addresses: set[str]) -> set[str]:
+def suppressed_among(
+    session: Session, addresses: set[str], *, topic: Topic | None = None
+) -> set[str]:
+    """The addresses that get no email, or none of `topic`."""
     if not addresses:
         return set()
     lowered = [a.lower() for a in addresses]
     found: set[str] = set()
     for start in range(0, len(lowered), 500):
-        found.update(
-            session.scalars(
-                select(Suppression.email).where(Suppression.email.in_(lowered[start : start + 500]))
+        some = lowered[start : start + 500]
+        found.update(session.scalars(select(Suppression.email).where(Suppression.email.in_(some))))
+        if topic is not None:
+            found.update(
+                session.scalars(
+                    select(OptOut.email).where(OptOut.email.in_(some), OptOut.topic == topic)
+                )
             )
-        )
     return found
 
 
@@ -140,6 +163,6 @@ def queue_email(
         now=now or utcnow(),
         suppressed=not to.staff
         and kind is not MessageKind.CONFIRM_ADDRESS  # its owner just gave it again
-        and is_suppressed(session, to.email, asked_for=kind.asked_for),
+        and is_suppressed(session, to.email, asked_for=kind.asked_for, topic=topic_of(kind)),
     )
     return insert_emails(session, [row]) == 1

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.email import MessageKind
+from models.email import MessageKind, Topic
 from models.hub import Hub
 from models.reminders import HubReminder, ReviewReminder
 from models.services import clocks, reports
@@ -44,7 +44,9 @@ def hub_reminders(
 ) -> int:
     """Queue the reminders' emails to the Hubs' contacts, each reminder marked sent, in
     the caller's transaction; returns how many emails were new."""
-    suppressed = suppressed_among(session, {e for r in reminders for e, _ in r.recipients})
+    suppressed = suppressed_among(
+        session, {e for r in reminders for e, _ in r.recipients}, topic=Topic.REMINDERS
+    )
     rows, marks = [], []
     for r in reminders:
         context = {

@@ -112,6 +112,11 @@ def test_long_pages_fold_on_a_phone(
                 assert height(page) < tallest, (name, viewport, height(page))
             if viewport is not NARROW:
                 assert axe_violations(page) == [], (name, viewport)
+    # The directory's two search fields side by side on a laptop, level with each other.
+    page = context(browser, LAPTOP).new_page()
+    page.goto(f"{server}/hubs")
+    town, district = (page.locator(f"#{name}").bounding_box() for name in ("town", "district"))
+    assert town and district and town["y"] == district["y"] and town["x"] < district["x"]
     # Opened, a section shows its districts, and the page is still whole.
     page = context(browser, PHONE).new_page()
     page.goto(f"{server}/coverage")

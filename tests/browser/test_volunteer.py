@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hubflow.web.hub_content import plan_rows
 from models.base import utcnow
+from models.email import Topic
 from models.enums import Stage, TargetRole
 from models.hub import Hub
 from models.plan import PlanTarget
@@ -119,10 +120,25 @@ def test_every_volunteer_page_fits_a_phone_and_passes_axe(
         "fresh-link": "/hub/link",
         "fresh-link-sent": "/hub/link/sent",
         "unsubscribe": f"/unsubscribe/{unsubscribe_token('bo@example.org')}",
+        "unsubscribe-reminders": "/unsubscribe/"
+        + unsubscribe_token("rem@example.org", topic=Topic.REMINDERS),
         "expired-link": "/hub/not-a-valid-token",
         **{f"hub-{name}": url for name, url in link.items()},
     }
     phone, _ = look_at(browser, server, pages)
+
+    # A reminder's link: stop reminders in one press; then the page says so, and the rest
+    # of the choices; then everything.
+    phone.goto(f"{server}{pages['unsubscribe-reminders']}")
+    phone.get_by_role("button", name="Stop reminders and nudges").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Choose the emails you get")
+    expect(phone.get_by_label("Reminders and nudges", exact=False)).not_to_be_checked()
+    screenshot(phone, "unsubscribe-reminders-stopped")
+    assert axe_violations(phone) == []
+    phone.get_by_role("button", name="Unsubscribe from everything").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    screenshot(phone, "unsubscribe-everything")
+    assert axe_violations(phone) == []
 
     # hints are tied to their fields, and the focus can be seen
     phone.goto(f"{server}/join")

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.audit import StageChange
 from models.base import Base
-from models.email import Email, Suppression
+from models.email import Email, Suppression, Topic
 from models.enums import Stage
 from models.hub import Contact, Hub, Submission
 from models.services.notes import add_note, hub_notes
 from models.services.privacy import address_hash
+from models.services.suppressions import stop_topic
 from models.services.timeline import timeline
 from plumbing.email.outbox import is_suppressed
 from plumbing.settings import get_settings
@@ -59,6 +60,7 @@ def test_forget_leaves_the_address_only_as_a_hash_and_the_hub_its_history(
     # Staff notes of calls: the phone as a caller writes it, the name alone.
     add_note(session, hub.id, author_id=ann.id, text="Left a message on 617.555.0199", now=NOW)
     add_note(session, hub.id, author_id=ann.id, text="bo forget will host in March", now=NOW)
+    stop_topic(session, BO, Topic.REMINDERS, now=NOW)  # their choice of emails goes with them
     assert hubflow("process")[0] == 0  # the emails to Bo queued and sent, the events done
     assert _everywhere(session, BO)  # in contacts, emails, submissions, events, …
     changes = session.scalar(select(func.count(StageChange.id)).where(StageChange.hub_id == hub.id))

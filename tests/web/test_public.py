@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from models.audit import DomainEvent
 from models.base import utcnow
-from models.email import Email, Suppression
+from models.email import Email, Suppression, Topic
 from models.enums import Decision, Stage
 from models.hub import Contact
 from models.services import hubs, reviews
+from models.services.suppressions import opted_out
 from models.staff import StaffMember
 from plumbing.db import session_factory
 from plumbing.settings import get_settings
@@ -110,27 +111,106 @@ def test_coverage_lists_every_house_district(
     assert "<strong>1</strong> listed" in page and "<strong>159</strong> without a Hub" in page
 
 
-def test_unsubscribing_stops_email_to_that_address(client: TestClient, session: Session) -> None:
-    token = unsubscribe_token("Bo@Example.org")
+def test_unsubscribing_from_everything_stops_email_to_that_address(
+    client: TestClient, session: Session
+) -> None:
+    token = unsubscribe_token("Bo@Example.org")  # a news email's link: no topic
     page = client.get(f"/unsubscribe/{token}")
-    assert (
-        page.status_code == 200
-        and "Stop all of Mass-Care's emails to <strong>bo@example.org" in (page.text)
-    )
-    assert "also the news of approvals, requested changes and deadlines" in page.text
-    done = client.post(f"/unsubscribe/{token}")  # one-click: no CSRF token, the link signs it
+    assert page.status_code == 200
+    said = visible_text(page.text)
+    assert "Choose the emails you get For bo@example.org ." in said
+    assert "Reminders and nudges before and after your Hub's deadlines" in said
+    assert "Unsubscribe from everything" in said
+    assert session.scalars(select(Suppression.email)).all() == []  # looking changes nothing
+    session.commit()
+    url = f"/unsubscribe/{token}"
+    done = client.post(f"{url}/choose", data={"csrf_token": csrf(client, url), "everything": "yes"})
     assert "You are unsubscribed" in done.text
     assert "If you ask for a fresh link to your Hub's page, we still send it" in done.text
     assert session.scalars(select(Suppression.email)).all() == ["bo@example.org"]
     assert client.get(f"/unsubscribe/{token[:-2]}xx").status_code == 404
-    again = client.post(
-        f"/unsubscribe/{token}/resubscribe",
-        data={"csrf_token": csrf(client, f"/unsubscribe/{token}")},
-    )
+    again = client.post(f"{url}/resubscribe", data={"csrf_token": csrf(client, url)})
     assert "bo@example.org will get Mass-Care&#39;s emails again." in again.text
-    assert "Unsubscribe?" in again.text
+    assert "Choose the emails you get" in again.text
     session.commit()
     assert session.scalars(select(Suppression.email)).all() == []
+
+
+def test_choosing_topics_on_the_page_keeps_the_rest_coming(
+    client: TestClient, session: Session
+) -> None:
+    url = f"/unsubscribe/{unsubscribe_token('bo@example.org')}"
+    saved = client.post(
+        f"{url}/choose", data={"csrf_token": csrf(client, url), "announcements": "yes"}
+    )
+    assert "Saved: no more reminders and nudges to bo@example.org." in saved.text
+    assert 'id="topic-reminders" value="yes">' in saved.text  # unticked, as chosen
+    assert 'id="topic-announcements" value="yes" checked>' in saved.text
+    assert opted_out(session, "bo@example.org") == {Topic.REMINDERS}
+    back = client.post(
+        f"{url}/choose",
+        data={"csrf_token": csrf(client, url), "announcements": "yes", "reminders": "yes"},
+    )
+    assert "Saved: bo@example.org gets every kind of email." in back.text
+    session.commit()
+    assert opted_out(session, "bo@example.org") == set()
+
+
+def one_click(client: TestClient, url: str) -> None:
+    """What a mail client does with List-Unsubscribe-Post: a POST to the header's link."""
+    answer = client.post(
+        url.removeprefix("http://hubflow.test"), data={"List-Unsubscribe": "One-Click"}
+    )
+    assert answer.status_code == 200
+
+
+def test_a_reminder_unsubscribe_stops_reminders_and_a_news_one_stops_everything(
+    client: TestClient, session: Session
+) -> None:
+    from models.email import Email, EmailState, MessageKind
+    from plumbing.db import session_factory
+    from plumbing.email.claims import claim
+    from plumbing.email.outbox import Recipient, queue_email
+    from tests.email_samples import context
+
+    def queue(address: str, kind: MessageKind, n: int) -> Email:
+        key = f"test/{address}/{kind}/{n}"
+        queue_email(session, key=key, kind=kind, to=Recipient(address, "Bo"), context=context(kind))
+        session.commit()
+        found = session.scalars(select(Email).where(Email.key.startswith(key))).one()
+        session.commit()
+        return found
+
+    reminder = queue("rem@example.org", MessageKind.DUE_SOON, 1)
+    waiting = queue("rem@example.org", MessageKind.OVERDUE_NUDGE, 1)  # queued before
+    news = queue("all@example.org", MessageKind.STAGE_APPROVED, 1)
+    assert "/unsubscribe/" in reminder.unsubscribe_url
+    assert reminder.unsubscribe_url != news.unsubscribe_url  # each email says what it stops
+    page = visible_text(client.get(reminder.unsubscribe_url).text)
+    assert "Stop reminders and nudges?" in page and "keeps coming" in page
+
+    one_click(client, reminder.unsubscribe_url)
+    one_click(client, news.unsubscribe_url)
+    session.commit()  # end this session's read: see what the clicks stored
+    assert opted_out(session, "rem@example.org") == {Topic.REMINDERS}
+    assert session.scalars(select(Suppression.email)).all() == ["all@example.org"]
+
+    states = {
+        (address, kind): queue(address, kind, 2).state
+        for address in ("rem@example.org", "all@example.org")
+        for kind in (MessageKind.DUE_TODAY, MessageKind.LISTED_WELCOME)
+    }
+    assert states == {
+        ("rem@example.org", MessageKind.DUE_TODAY): EmailState.SUPPRESSED,
+        ("rem@example.org", MessageKind.LISTED_WELCOME): EmailState.PENDING,  # "you are listed"
+        ("all@example.org", MessageKind.DUE_TODAY): EmailState.SUPPRESSED,
+        ("all@example.org", MessageKind.LISTED_WELCOME): EmailState.SUPPRESSED,
+    }
+    # The nudge queued before the choice is set aside when dispatch comes to it.
+    taken = claim(session_factory(), worker="test", limit=50, now=utcnow())
+    session.expire_all()
+    assert session.get(Email, waiting.id).state is EmailState.SUPPRESSED  # type: ignore[union-attr]
+    assert waiting.id not in {t.id for t in taken}
 
 
 def test_a_script_in_a_group_name_is_escaped_on_every_page_and_in_every_email(

@@ -1,4 +1,5 @@
-"""Pages anyone may see: the interest form, the directory, coverage, unsubscribe."""
+"""Pages anyone may see: the interest form and its thanks (places.py: the directory and
+coverage; unsubscribe.py: the emails a person gets)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,18 @@ from hubflow.web.boundary import MAX_ID
 from hubflow.web.deps import Config, Db, interests
 from hubflow.web.forms import checked, field_errors, read_form, sentence
 from hubflow.web.pages import BUSY, RETRY_AFTER, campaign_today, message, page, redirect
-from models.email import SuppressionReason
 from models.enums import HubKind, Term
 from models.errors import InvalidInput
 from models.forms import InterestForm, parse
 from models.geography import house_district_for, natural_key
 from models.services.queries import covered_districts, find_hub, interest_form_of
-from models.services.suppressions import resubscribe, suppress
 from models.services.timeline import facts_for, versions
 from plumbing.db import unavailable
-from plumbing.email.outbox import is_suppressed
 from plumbing.geography import geography
 from plumbing.tokens import (
     LinkRefused,
     hub_url,
     read_receipt_token,
-    read_unsubscribe_token,
     receipt_token,
 )
 
@@ -244,39 +241,4 @@ def join_thanks(request: Request, session: Db, settings: Config, token: str) -> 
             "sent": version.document if new else None,
             "hub_link": hub_url(hub.id, hub.token_version) if new else "",
         },
-    )
-
-
-@router.get("/unsubscribe/{token}")
-def unsubscribe_page(request: Request, session: Db, token: str) -> Response:
-    try:
-        email = read_unsubscribe_token(token)
-    except LinkRefused as exc:
-        return message(request, "Link not valid", str(exc), status=404)
-    done = is_suppressed(session, email)
-    return page(request, "unsubscribe.html", {"email": email, "token": token, "done": done})
-
-
-@router.post("/unsubscribe/{token}")
-def unsubscribe(request: Request, session: Db, token: str) -> Response:
-    """No CSRF token here on purpose: the signed token is the proof, and mail clients'
-    one-click unsubscribe (List-Unsubscribe-Post) posts without one."""
-    try:
-        email = read_unsubscribe_token(token)
-    except LinkRefused as exc:
-        return message(request, "Link not valid", str(exc), status=404)
-    suppress(session, email, SuppressionReason.UNSUBSCRIBE, detail="unsubscribe link")
-    return page(request, "unsubscribe.html", {"email": email, "token": token, "done": True})
-
-
-@router.post("/unsubscribe/{token}/resubscribe")
-async def resubscribe_page(request: Request, session: Db, settings: Config, token: str) -> Response:
-    await read_form(request)
-    try:
-        email = read_unsubscribe_token(token)
-    except LinkRefused as exc:
-        return message(request, "Link not valid", sentence(str(exc)), status=404)
-    resubscribe(session, email)
-    return redirect(
-        f"/unsubscribe/{token}", flash=f"{email} will get {settings.campaign.name}'s emails again."
     )
