@@ -117,6 +117,8 @@ def test_long_pages_fold_on_a_phone(
     page.goto(f"{server}/hubs")
     town, district = (page.locator(f"#{name}").bounding_box() for name in ("town", "district"))
     assert town and district and town["y"] == district["y"] and town["x"] < district["x"]
+    labels = [page.locator(f"label[for={name}]").bounding_box() for name in ("town", "district")]
+    assert labels[0] and labels[1] and labels[0]["y"] == labels[1]["y"]
     # Opened, a section shows its districts, and the page is still whole.
     page = context(browser, PHONE).new_page()
     page.goto(f"{server}/coverage")
