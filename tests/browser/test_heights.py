@@ -6,13 +6,10 @@ least 24 px (axe-core's target-size) and every page photographed
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.base import utcnow
-from models.enums import ContactRole, HubKind, Stage, Status
-from models.hub import Contact, Hub
-from models.legislature import District
+from models.enums import Stage
 from models.services import hubs
 from plumbing.tokens import hub_token
 from tests import factories
@@ -28,42 +25,13 @@ from tests.browser.conftest import (
     screenshot,
 )
 from tests.browser.test_console import PASSWORD, staff
+from tests.seeding import many_hubs
 
 TALLEST = {"plan": 3000, "neighbourhood": 5000, "directory": 5000, "coverage": 5000}
 
 
 def height(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollHeight"))
-
-
-def listed_hubs(sessions: sessionmaker[Session], count: int) -> None:
-    """`count` listed Hubs across the districts, each with a published contact for new
-    people (what makes a directory entry tall)."""
-    with sessions() as s:
-        districts = s.scalars(select(District.id).where(District.chamber == "house")).all()
-        now = utcnow()
-        for i in range(count):
-            hub = Hub(
-                name=f"Listed Hub {i:03}",
-                kind=HubKind.SINGLE_ISSUE,
-                towns=["Quincy", "Braintree"],
-                district_id=districts[i % len(districts)],
-                stage=Stage.LISTED,
-                status=Status.ACTIVE,
-                dedup_key=f"listed hub {i}|l{i}@example.org",
-                listed_at=now,
-            )
-            hub.contacts.append(
-                Contact(
-                    name=f"Contact {i}",
-                    email=f"l{i}@example.org",
-                    phone="617-555-0123",
-                    role=ContactRole.ONBOARDING,
-                    consent_to_publish=True,
-                )
-            )
-            s.add(hub)
-        s.commit()
 
 
 def test_long_pages_fold_on_a_phone(
@@ -93,7 +61,8 @@ def test_long_pages_fold_on_a_phone(
             screenshot(page, f"height-{name}")
             assert height(page) < TALLEST["plan"], (name, viewport, height(page))
             assert axe_violations(page) == []
-    listed_hubs(sessions, 400)
+    with sessions() as s:
+        many_hubs(s, 400)
     pages = {
         "neighbourhood": path,  # the plan among 400 Hubs near it: their lists folded
         "directory": "/hubs",
