@@ -10,6 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, JSONType, utcnow
 from models.columns import enum_type
 from models.enums import Chamber, Stance
+from models.geography import natural_key
+
+
+def district_order(name: str) -> str:
+    """A district's place in the order people count them, as text a database sorts:
+    "bristol|00010|" comes after "bristol|00002|"."""
+    rest, number, tie = natural_key(name)
+    return f"{rest.casefold()}|{number:05d}|{tie.casefold()}"
 
 
 class District(Base):
@@ -22,6 +30,12 @@ class District(Base):
     division_id: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
     # How many members it elects: one in Massachusetts, up to 11 in New Hampshire's House.
     seats: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # Its place in the order people count districts (1st, 2nd, … 10th Bristol), for ORDER BY.
+    sort_key: Mapped[str] = mapped_column(
+        String(200),
+        default=lambda ctx: district_order(ctx.get_current_parameters()["name"]),
+        server_default="",
+    )
 
     legislators: Mapped[list[Legislator]] = relationship(back_populates="district")
 

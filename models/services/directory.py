@@ -2,50 +2,64 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Text, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.enums import ContactRole, OnboardingProcess, Stage, Status, SubmissionState
-from models.geography import natural_key
 from models.hub import Hub, Submission
 from models.legislature import District
 
 LISTED_STATUSES = (Status.ACTIVE, Status.STALLED, Status.PAUSED)
 
 
-def listed_hubs(
-    session: Session,
-    *,
-    town: str | None = None,
-    district: str | None = None,
-    covering: set[str] | None = None,
-) -> list[Hub]:
+@dataclass(frozen=True)
+class Search:
     """Listed Hubs, in a House district (by name), and for a town: those whose towns name it
     or, when `covering` gives the House districts the town lies in, whose district is one."""
+
+    town: str | None = None
+    district: str | None = None
+    covering: frozenset[str] | None = None
+
+
+def _listed(search: Search) -> list[ColumnElement[bool]]:
+    town, district, covering = search.town, search.district, search.covering
+    where: list[ColumnElement[bool]] = [
+        Hub.stage == Stage.LISTED,
+        Hub.status.in_(LISTED_STATUSES),
+    ]
+    if district:
+        where.append(func.lower(District.name) == district.strip().lower())
+    if town and town.strip():
+        # The towns are a JSON list: its text holds each name, quoted.
+        named = func.lower(cast(Hub.towns, Text)).contains(town.strip().lower(), autoescape=True)
+        where.append(or_(named, District.name.in_(covering)) if covering else named)
+    return where
+
+
+def listed_hubs(
+    session: Session, search: Search = Search(), *, offset: int = 0, limit: int | None = None
+) -> list[Hub]:
+    """The listed Hubs found, in the order people count districts, then by name; `limit`
+    of them from `offset`, or all."""
     stmt = (
         select(Hub)
         .join(District)
-        .where(Hub.stage == Stage.LISTED, Hub.status.in_(LISTED_STATUSES))
+        .where(*_listed(search))
         .options(selectinload(Hub.contacts), selectinload(Hub.district))
-        .order_by(District.name, Hub.name)
+        .order_by(District.sort_key, Hub.name, Hub.id)
+        .offset(offset)
+        .limit(limit)
     )
-    if district:
-        stmt = stmt.where(func.lower(District.name) == district.strip().lower())
-    # Districts as people count them (1st, 2nd, … 10th Bristol), then the Hubs' names.
-    hubs = sorted(
-        session.scalars(stmt), key=lambda h: (natural_key(h.district.name), h.name.casefold())
-    )
-    if town:
-        wanted = town.strip().casefold()
-        hubs = [
-            h
-            for h in hubs
-            if any(wanted in t.casefold() for t in h.towns)
-            or (covering is not None and h.district.name in covering)
-        ]
-    return hubs
+    return list(session.scalars(stmt))
+
+
+def count_listed(session: Session, search: Search = Search()) -> int:
+    stmt = select(func.count(Hub.id)).join(District).where(*_listed(search))
+    return session.scalar(stmt) or 0
 
 
 def meetings(session: Session, hub_ids: list[int]) -> dict[int, str]:
@@ -96,12 +110,9 @@ def public_entry(hub: Hub, meets: str = "") -> dict[str, Any]:
 
 
 def directory(
-    session: Session,
-    *,
-    town: str | None = None,
-    district: str | None = None,
-    covering: set[str] | None = None,
+    session: Session, search: Search = Search(), *, offset: int = 0, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    hubs = listed_hubs(session, town=town, district=district, covering=covering)
+    """The public entries of the listed Hubs found: see listed_hubs."""
+    hubs = listed_hubs(session, search, offset=offset, limit=limit)
     meets = meetings(session, [h.id for h in hubs])
     return [public_entry(h, meets.get(h.id, "")) for h in hubs]

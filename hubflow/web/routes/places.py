@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.orm import Session
 
 from hubflow.web.boundary import MAX_ID
 from hubflow.web.deps import Db
@@ -17,7 +16,7 @@ from models.errors import InvalidInput
 from models.geography import natural_key
 from models.services.areas import Area, AreaCoverage, Part, by_area
 from models.services.coverage import coverage
-from models.services.directory import directory
+from models.services.directory import Search, count_listed, directory
 from models.services.queries import covered_districts
 from plumbing.geography import geography
 
@@ -70,14 +69,14 @@ def _area(area: AreaCoverage, *, only_without: bool) -> dict[str, Any]:
     }
 
 
-def _search(session: Session, town: str, district: str) -> list[dict[str, Any]]:
-    """Listed Hubs in a district, or of a town: naming it, or in a district it lies in."""
+def _search(town: str, district: str) -> Search:
+    """The directory's search: for a town we know, also the House districts it lies in (a
+    name that is not one is still searched among the Hubs' towns)."""
     covering = None
     if town.strip():
-        # Not a town we know: its name is still searched among the Hubs' towns.
         with suppress(InvalidInput):
-            covering = set(geography().lookup(town).house)
-    return directory(session, town=town or None, district=district or None, covering=covering)
+            covering = frozenset(geography().lookup(town).house)
+    return Search(town=town or None, district=district or None, covering=covering)
 
 
 @router.get("/hubs")
@@ -88,24 +87,24 @@ def hubs_page(
     district: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
-    entries = _search(session, town, district)
-    districts = covered_districts(session)
+    search = _search(town, district)
     paging = Paging.of(
-        total=len(entries),
+        total=count_listed(session, search),
         asked=page_no,
         per_page=HUBS_PER_PAGE,
         path="/hubs",
         filters={"town": town, "district": district},
     )
+    entries = directory(session, search, offset=paging.offset, limit=HUBS_PER_PAGE)
     return page(
         request,
         "directory.html",
         {
-            "entries": entries[paging.offset : paging.offset + HUBS_PER_PAGE],
+            "entries": entries,
             "paging": paging,
             "town": town,
             "district": district,
-            "districts": districts,
+            "districts": covered_districts(session),
             "towns": geography().towns,
         },
     )
@@ -113,4 +112,4 @@ def hubs_page(
 
 @router.get("/hubs.json")
 def hubs_json(session: Db, town: str = "", district: str = "") -> JSONResponse:
-    return JSONResponse({"hubs": _search(session, town, district)})
+    return JSONResponse({"hubs": directory(session, _search(town, district))})
