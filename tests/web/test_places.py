@@ -3,6 +3,8 @@ directory searched by town, Hubs near you, and the plan's delegation (SPEC §1, 
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -117,3 +119,18 @@ def test_the_hub_page_shows_hubs_near_it_and_the_plan_its_delegation(
     assert "Hubs near you" in text
     assert "Rockland M4A (5th Plymouth), also in the" in text
     assert "Unseen Hanover" not in text
+
+
+def test_a_district_with_many_hubs_names_a_few_and_counts_the_rest(
+    client: TestClient, session: Session
+) -> None:
+    from tests.seeding import many_hubs
+
+    many_hubs(session, 160 * 5, listed_share=1.0)  # five listed Hubs in every district
+    page = client.get("/coverage")
+    text = visible_text(page.text).replace(" ,", ",")
+    cells = re.findall(r"(?:Seeded Hub \d{5}, ){3}2 more listed", text)
+    assert len(cells) == 160  # each district: three by name, the other two counted
+    assert '<a href="/hubs?district=1st%20Barnstable">2 more listed</a>' in page.text
+    assert text.count("Seeded Hub") == 160 * 3
+    assert len(page.content) < 150 * 1024
