@@ -134,3 +134,20 @@ def test_a_district_with_many_hubs_names_a_few_and_counts_the_rest(
     assert '<a href="/hubs?district=1st%20Barnstable">2 more listed</a>' in page.text
     assert text.count("Seeded Hub") == 160 * 3
     assert len(page.content) < 150 * 1024
+
+
+def test_the_directory_json_comes_a_page_at_a_time(client: TestClient, session: Session) -> None:
+    from tests.seeding import many_hubs
+
+    many_hubs(session, 450, listed_share=1.0)
+    first = client.get("/hubs.json").json()
+    assert (len(first["hubs"]), first["total"], first["page"], first["pages"]) == (200, 450, 1, 3)
+    assert first["next"] == "/hubs.json?page=2"
+    last = client.get("/hubs.json?page=3").json()
+    assert len(last["hubs"]) == 50 and last["next"] is None
+    names = {
+        h["name"]
+        for page in (1, 2, 3)
+        for h in client.get(f"/hubs.json?page={page}").json()["hubs"]
+    }
+    assert len(names) == 450  # every Hub once, none twice across the pages

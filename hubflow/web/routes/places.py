@@ -23,6 +23,7 @@ from plumbing.geography import geography
 router = APIRouter()
 
 HUBS_PER_PAGE = 20  # a phone's few screens: the directory grows with the campaign
+JSON_PER_PAGE = 200  # /hubs.json: the whole directory is the published file (publish-directory)
 
 VIEWS = {
     "county": ("By county", Area.COUNTY),
@@ -111,5 +112,29 @@ def hubs_page(
 
 
 @router.get("/hubs.json")
-def hubs_json(session: Db, town: str = "", district: str = "") -> JSONResponse:
-    return JSONResponse({"hubs": directory(session, _search(town, district))})
+def hubs_json(
+    session: Db,
+    town: str = "",
+    district: str = "",
+    page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
+) -> JSONResponse:
+    """The directory for machines, a page of JSON_PER_PAGE at a time: `next` is the path of
+    the page after it, or null on the last."""
+    search = _search(town, district)
+    paging = Paging.of(
+        total=count_listed(session, search),
+        asked=page_no,
+        per_page=JSON_PER_PAGE,
+        path="/hubs.json",
+        filters={"town": town, "district": district},
+    )
+    found = directory(session, search, offset=paging.offset, limit=JSON_PER_PAGE)
+    return JSONResponse(
+        {
+            "hubs": found,
+            "total": paging.total,
+            "page": paging.page_no,
+            "pages": paging.pages,
+            "next": paging.next_url,
+        }
+    )
