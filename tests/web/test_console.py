@@ -14,6 +14,7 @@ from models.services import hubs
 from models.staff import StaffMember
 from plumbing.tokens import hub_token, unsubscribe_token
 from tests import factories
+from tests.seeding import many_hubs
 from tests.web.conftest import csrf
 from tests.web.visible import raw_codes, visible_text
 
@@ -160,6 +161,10 @@ def test_legislators_sort_districts_as_numbers_and_name_the_hubs_working_on_them
     assert "New M4A (its district's Hub) Quincy M4A (in its plan)" in norfolk
     others = visible_text(staff_client.get("/staff/legislators?q=2nd+Bristol").text)
     assert "No Hub yet" in others
+    # A district of many Hubs: three by name, the rest counted.
+    many_hubs(session, 160 * 4, listed_share=1.0)
+    crowded = visible_text(staff_client.get("/staff/legislators?q=2nd+Bristol").text)
+    assert crowded.count("(its district's Hub)") == 3 and "and 1 more" in crowded
 
 
 def _luminance(hex_colour: str) -> float:
