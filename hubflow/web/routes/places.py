@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from hubflow.web.boundary import MAX_ID
 from hubflow.web.deps import Db
@@ -80,6 +81,21 @@ def _search(town: str, district: str) -> Search:
     return Search(town=town or None, district=district or None, covering=covering)
 
 
+def _found(
+    session: Session, town: str, district: str, *, asked: int, per_page: int, path: str
+) -> tuple[Paging, list[dict[str, Any]]]:
+    """One page of the directory's search, and where it stands among the pages."""
+    search = _search(town, district)
+    paging = Paging.of(
+        total=count_listed(session, search),
+        asked=asked,
+        per_page=per_page,
+        path=path,
+        filters={"town": town, "district": district},
+    )
+    return paging, directory(session, search, offset=paging.offset, limit=per_page)
+
+
 @router.get("/hubs")
 def hubs_page(
     request: Request,
@@ -88,15 +104,9 @@ def hubs_page(
     district: str = "",
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
-    search = _search(town, district)
-    paging = Paging.of(
-        total=count_listed(session, search),
-        asked=page_no,
-        per_page=HUBS_PER_PAGE,
-        path="/hubs",
-        filters={"town": town, "district": district},
+    paging, entries = _found(
+        session, town, district, asked=page_no, per_page=HUBS_PER_PAGE, path="/hubs"
     )
-    entries = directory(session, search, offset=paging.offset, limit=HUBS_PER_PAGE)
     return page(
         request,
         "directory.html",
@@ -120,15 +130,9 @@ def hubs_json(
 ) -> JSONResponse:
     """The directory for machines, a page of JSON_PER_PAGE at a time: `next` is the path of
     the page after it, or null on the last."""
-    search = _search(town, district)
-    paging = Paging.of(
-        total=count_listed(session, search),
-        asked=page_no,
-        per_page=JSON_PER_PAGE,
-        path="/hubs.json",
-        filters={"town": town, "district": district},
+    paging, found = _found(
+        session, town, district, asked=page_no, per_page=JSON_PER_PAGE, path="/hubs.json"
     )
-    found = directory(session, search, offset=paging.offset, limit=JSON_PER_PAGE)
     return JSONResponse(
         {
             "hubs": found,
