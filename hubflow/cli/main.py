@@ -24,6 +24,7 @@ from hubflow.cli import (
     running,
     servers,
     staff,
+    status,
 )
 from hubflow.cli.common import example
 
@@ -105,6 +106,8 @@ app.command(
 app.command(
     "report", epilog=example("hubflow report", "hubflow report --now 2026-03-02T08:00 --json")
 )(report.report)
+
+app.command("status", epilog=example("hubflow status", "hubflow status --json"))(status.status)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,146 @@
+"""`hubflow status` and `/readyz`: the right line and exit 1 in each stuck state (Prefect
+down, events not handed over, a flow run stuck, emails sending past their lease or due
+and not sent, the database gone); exit 0 and 200 when all is well."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from models.audit import DomainEvent
+from models.base import utcnow
+from models.email import Email, EmailState, MessageKind
+from plumbing.db import reset_engines
+from plumbing.settings import get_settings
+from tests.integration.test_cli import hubflow
+
+
+@pytest.fixture(autouse=True)
+def no_prefect_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+
+
+def event(session: Session, *, ago: timedelta, handed: bool = False) -> None:
+    at = utcnow() - ago
+    session.add(
+        DomainEvent(
+            type="hub.created",
+            payload={},
+            occurred_at=at,
+            handed_over_at=at if handed else None,
+            handed_to="run-1" if handed else None,
+        )
+    )
+    session.commit()
+
+
+def email(session: Session, state: EmailState, *, ago: timedelta) -> None:
+    at = utcnow() - ago
+    session.add(
+        Email(
+            key=f"status-test/{state}/{ago}",
+            kind=MessageKind.HUB_LINK,
+            to_email="bo@example.org",
+            subject="Your link",
+            html="<p>Hi</p>",
+            text="Hi",
+            state=state,
+            created_at=at,
+            claimed_at=at if state is EmailState.SENDING else None,
+            claimed_by="gone-dispatcher" if state is EmailState.SENDING else None,
+        )
+    )
+    session.commit()
+
+
+def status(*flags: str) -> tuple[int, str]:
+    return hubflow("status", *flags)
+
+
+def test_all_well_is_exit_0_with_a_line_for_each_check(session: Session) -> None:
+    event(session, ago=timedelta(seconds=5))  # just happened: the relay has a moment
+    email(session, EmailState.SENT, ago=timedelta(hours=2))
+    code, out = status()
+    assert code == 0, out
+    assert "ok    database: answers" in out
+    assert "ok    Prefect: no server configured" in out
+    assert "ok    events: 1 waiting to be handed over, the oldest for 5 seconds" in out
+    assert "ok    emails: 1 sent" in out and out.rstrip().endswith("All is well.")
+    code, out = status("--json")
+    said = json.loads(out)
+    assert code == 0 and said["ok"] is True
+    assert {c["name"] for c in said["checks"]} == {
+        "database",
+        "Prefect",
+        "events",
+        "flow runs",
+        "emails",
+        "review tasks",
+    }
+
+
+@pytest.mark.parametrize(
+    ("make", "line"),
+    [
+        (
+            lambda s: event(s, ago=timedelta(minutes=10)),
+            "STUCK events: 1 waiting to be handed over, the oldest for 10 minutes: is the "
+            "relay running",
+        ),
+        (
+            lambda s: event(s, ago=timedelta(hours=2), handed=True),
+            "STUCK flow runs: 1 in 1 flow run, handed over 2 hours ago at the most: a run is stuck",
+        ),
+        (
+            lambda s: email(s, EmailState.SENDING, ago=timedelta(minutes=30)),
+            "1 claimed by a dispatcher that has not answered within its lease",
+        ),
+        (
+            lambda s: email(s, EmailState.PENDING, ago=timedelta(hours=1)),
+            "STUCK emails: 1 pending; the oldest due for 1 hour: is dispatch running",
+        ),
+    ],
+)
+def test_each_stuck_state_is_named_and_exits_1(
+    session: Session, client: TestClient, make: object, line: str
+) -> None:
+    make(session)  # type: ignore[operator]
+    code, out = status()
+    assert code == 1, out
+    assert line in out, out
+    assert "Something is stuck" in out
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["status"] == "not ready"
+    assert "bo@example.org" not in ready.text  # what was found is the operator's, not public
+
+
+def test_prefect_not_answering_is_stuck(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: nothing listens there
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{port}/api")
+    code, out = status()
+    assert code == 1
+    assert f"STUCK Prefect: the server at http://127.0.0.1:{port}/api does not answer" in out
+
+
+def test_a_database_that_does_not_answer_is_the_one_line(
+    session: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("HUBFLOW_DATABASE_URL", "sqlite:////nonexistent-folder/hubflow.db")
+    get_settings.cache_clear()
+    reset_engines()
+    code, out = status()
+    assert code == 1
+    assert "STUCK database: does not answer" in out and "events" not in out
+
+
+def test_livez_and_readyz_when_all_is_well(client: TestClient) -> None:
+    assert client.get("/livez").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and all(ready.json()["checks"].values())
