@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # uvicorn's --forwarded-allow-ips); none by default, so the header cannot be forged.
     trusted_proxies: str = ""
     login_rate_limit: str = "10/minute"
+    # /metrics (Prometheus) answers only a scraper that sends this as its bearer token;
+    # unset, /metrics is not there at all.
+    metrics_token: SecretStr | None = None
     staff_session_hours: int = Field(12, ge=1)
     policy: Policy = Policy()
     # The campaign (hubflow/campaign.py). Unset: `<data_dir>/campaign.toml` if there is one,

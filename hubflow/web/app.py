@@ -15,11 +15,9 @@ from hubflow.web.boundary import check_query
 from hubflow.web.deps import LoginRequired, NotLoggedIn
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import busy, message
-from hubflow.web.routes import hub, links, places, public, staff, unsubscribe, webhooks
-from models.base import utcnow
+from hubflow.web.routes import hub, links, ops, places, public, staff, unsubscribe, webhooks
 from models.errors import InvalidInput, NotFound
 from plumbing.db import ping, unavailable
-from plumbing.health import checks
 from plumbing.settings import MissingSecret, get_settings
 
 log = logging.getLogger(__name__)
@@ -44,6 +42,7 @@ def create_app() -> FastAPI:
     app.include_router(hub.router)
     app.include_router(staff.router)
     app.include_router(webhooks.router)
+    app.include_router(ops.router)
 
     @app.get("/")
     def home() -> RedirectResponse:
@@ -58,26 +57,6 @@ def create_app() -> FastAPI:
             log.exception("health check: the database does not answer")
             return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
-
-    @app.get("/livez")
-    def livez() -> JSONResponse:
-        """The process answers (nothing else is asked: a restart would not cure the rest)."""
-        return JSONResponse({"status": "ok"})
-
-    @app.get("/readyz")
-    def readyz() -> JSONResponse:
-        """Ready to serve and to get work done: the database and Prefect answer and nothing
-        waits past its bound (as `hubflow status`). Each check's name and whether it holds;
-        what it found is for the operator's `hubflow status`, not the public."""
-        found = checks(get_settings(), now=utcnow())
-        ready = all(c.ok for c in found)
-        for c in found:
-            if not c.ok:
-                log.warning("not ready: %s: %s", c.name, c.says)
-        return JSONResponse(
-            {"status": "ok" if ready else "not ready", "checks": {c.name: c.ok for c in found}},
-            status_code=200 if ready else 503,
-        )
 
     @app.exception_handler(InvalidInput)
     def invalid_input(request: Request, exc: InvalidInput) -> Response:

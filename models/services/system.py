@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.audit import DomainEvent
 from models.email import Email, EmailState
 from models.enums import ReviewState
+from models.hub import Hub, Submission
 from models.review import ReviewTask
 
 
@@ -70,4 +71,38 @@ def backlog(session: Session, *, now: datetime, lease: timedelta, today: date) -
         oldest_due_email=due_since,
         sending_past_lease=past_lease or 0,
         tasks_overdue=overdue or 0,
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What /metrics reports, counted in the database (so every process reports the same)."""
+
+    hubs: dict[tuple[str, str], int]  # (stage, status) -> Hubs
+    forms: dict[str, int]  # submissions received, by stage
+    events: dict[str, int]  # waiting, in a run, processed
+    emails: dict[str, int]  # by state
+
+
+def counts(session: Session) -> Counts:
+    """Four grouped counts, whatever the campaign's size."""
+    hubs = session.execute(
+        select(Hub.stage, Hub.status, func.count(Hub.id)).group_by(Hub.stage, Hub.status)
+    ).all()
+    forms = session.execute(
+        select(Submission.stage, func.count(Submission.id)).group_by(Submission.stage)
+    ).all()
+    where = case(
+        (DomainEvent.processed_at.is_not(None), "processed"),
+        (DomainEvent.handed_over_at.is_not(None), "in_run"),
+        else_="waiting",
+    )
+    events = session.execute(select(where, func.count(DomainEvent.id)).group_by(where)).all()
+    emails = session.execute(select(Email.state, func.count(Email.id)).group_by(Email.state))
+    session.commit()  # end the read
+    return Counts(
+        hubs={(str(stage), str(status)): n for stage, status, n in hubs},
+        forms={str(stage): n for stage, n in forms},
+        events={"waiting": 0, "in_run": 0, "processed": 0} | {str(k): n for k, n in events},
+        emails={state.value: 0 for state in EmailState} | {str(k): n for k, n in emails},
     )

@@ -144,3 +144,33 @@ def test_livez_and_readyz_when_all_is_well(client: TestClient) -> None:
     assert client.get("/livez").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and all(ready.json()["checks"].values())
+
+
+def test_metrics_answer_only_a_scraper_with_the_token_in_prometheus_format(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from models.services import hubs
+    from tests import factories
+
+    assert client.get("/metrics").status_code == 404  # not configured: not there
+    monkeypatch.setenv("HUBFLOW_METRICS_TOKEN", "scrape-secret")
+    get_settings.cache_clear()
+    hubs.submit_interest(session, factories.interest_form())
+    email(session, EmailState.PENDING, ago=timedelta(seconds=1))
+    assert client.get("/metrics").status_code == 401
+    wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    got = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/plain")
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(got.text)
+        for s in family.samples
+    }
+    assert samples[("hubflow_hubs", (("stage", "interest"), ("status", "active")))] == 1
+    assert samples[("hubflow_forms", (("stage", "interest"),))] == 1
+    assert samples[("hubflow_events", (("state", "waiting"),))] >= 1
+    assert samples[("hubflow_emails", (("state", "pending"),))] == 1
+    assert samples[("hubflow_emails", (("state", "failed"),))] == 0
