@@ -27,6 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.names import headline
@@ -183,13 +184,20 @@ class Relay:
             try:
                 handed = self.run_once()
             except Exception as exc:
-                log.warning("Prefect did not take the events (%s); retrying in %.0fs", exc, delay)
+                log.warning("%s; retrying in %.0fs", failure(exc), delay)
                 stop.wait(delay)
                 delay = min(delay * 2, 30.0)
                 continue
             delay = interval
             if handed < self.batch:  # caught up: wait for the next events
                 _wait_either(stop, events_recorded, interval)
+
+
+def failure(exc: BaseException) -> str:
+    """What failed, named by where it failed: the database's errors are not Prefect's."""
+    if isinstance(exc, DBAPIError):
+        return f"the database did not answer ({type(exc).__name__}: {exc})"
+    return f"Prefect did not take the events ({type(exc).__name__}: {exc})"
 
 
 def _wait_either(stop: threading.Event, wake: threading.Event, timeout: float) -> None:

@@ -207,3 +207,16 @@ def test_the_relay_wakes_as_soon_as_this_process_records_events(
     with sessions() as request:
         factories.staff(request, name="Bea", email="bea@masscare.org")
     assert not events_recorded.is_set()  # no event: nothing to wake for
+
+
+def test_the_relay_names_the_database_not_prefect_when_the_database_fails() -> None:
+    import httpx
+    from sqlalchemy.exc import OperationalError
+
+    from hubflow.runtime.relay import failure
+
+    refused = OperationalError("SELECT 1", {}, Exception("connection refused"))
+    assert failure(refused).startswith("the database did not answer (OperationalError")
+    assert "Prefect" not in failure(refused)
+    down = httpx.ConnectError("All connection attempts failed")
+    assert failure(down).startswith("Prefect did not take the events (ConnectError")
