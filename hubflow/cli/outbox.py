@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import typer
 
 from hubflow.cli.common import JSON, database, example, reported
@@ -19,11 +21,18 @@ def list_(
 ) -> None:
     """Emails, newest first, with why any failed."""
     from hubflow.cli import views
-    from hubflow.cli.output import listing
+    from hubflow.cli.output import console, listing
+    from models.base import utcnow
+    from models.services.system import backlog
     from plumbing.email.queries import list_emails
+    from plumbing.settings import get_settings
 
+    settings = get_settings()
     with reported({"state": "--state"}), database() as session:
         rows = [views.email_row(e) for e in list_emails(session, state=state, limit=limit)]
+        now = utcnow()
+        lease = timedelta(seconds=settings.dispatch_lease_seconds)
+        found = backlog(session, now=now, lease=lease, today=settings.policy.today(now))
     listing(
         rows,
         ["id", "kind", "to", "state", "delivery", "subject", "last_error"],
@@ -31,6 +40,14 @@ def list_(
         empty="No emails.",
         as_json=as_json,
     )
+    unprocessed = found.events_waiting + found.events_in_runs
+    if unprocessed and not as_json and state in (None, "pending"):
+        # Their emails are not in the outbox yet: the list alone would say all is sent.
+        console.print(
+            f"{unprocessed} event{'s' if unprocessed != 1 else ''} not processed yet: their "
+            "emails are queued when they are (see hubflow status).",
+            markup=False,
+        )
 
 
 @app.command(

@@ -174,3 +174,13 @@ def test_metrics_answer_only_a_scraper_with_the_token_in_prometheus_format(
     assert samples[("hubflow_events", (("state", "waiting"),))] >= 1
     assert samples[("hubflow_emails", (("state", "pending"),))] == 1
     assert samples[("hubflow_emails", (("state", "failed"),))] == 0
+
+
+def test_outbox_list_says_when_events_still_wait_to_queue_their_emails(session: Session) -> None:
+    code, out = hubflow("outbox", "list", "--state", "pending")
+    assert code == 0 and "No emails." in out and "not processed yet" not in out
+    event(session, ago=timedelta(seconds=30))
+    event(session, ago=timedelta(seconds=5), handed=True)
+    code, out = hubflow("outbox", "list", "--state", "pending")
+    assert code == 0
+    assert "2 events not processed yet: their emails are queued when they are" in out
