@@ -1,4 +1,5 @@
-"""Baselines for bench/join.py: bare FastAPI handlers for the same form, storing nothing.
+"""Baselines for bench/join.py (bare FastAPI handlers for the same form, storing nothing)
+and bench/pages.py (a page with nothing behind it).
 
 `app` is the fastest of its kind: an `async def` reads the whole form (every field the
 volunteer sends) on the event loop, with no hop to a thread pool. `sync_app` is a plain
@@ -18,6 +19,12 @@ sync_app = FastAPI()
 async def join(request: Request) -> HTMLResponse:
     form = await request.form()
     return HTMLResponse(f"<p>Thank you, {form['group_name']} ({form['email']})</p>")
+
+
+@app.get("/ping")
+async def ping() -> HTMLResponse:
+    """bench/pages.py's baseline: a page served over HTTP with nothing behind it."""
+    return HTMLResponse("<!DOCTYPE html><title>ping</title><p>pong</p>")
 
 
 @sync_app.post("/join")

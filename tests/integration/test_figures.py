@@ -145,3 +145,23 @@ def test_percentiles_are_nearest_rank() -> None:
     assert percentile([3.0], 0.9) == 3.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0
     assert percentile([float(n) for n in range(1, 11)], 0.9) == 9.0
+
+
+def test_the_figures_are_worked_out_again_only_when_what_they_come_from_changes(
+    session: Session,
+) -> None:
+    ann = factories.staff(session)
+    zone = ZoneInfo("America/New_York")
+    hub = factories.hub_in(session, Stage.FIRST_ACTION, reviewer=ann)
+    today = datetime.now(UTC).date()
+    first = figures(session, today=today, zone=zone)
+    assert figures(session, today=today, zone=zone) is first  # nothing changed: kept
+    assert figures(session, today=today + timedelta(days=1), zone=zone) is not first  # a new day
+    hubs.submit_stage_work(session, hub.id, Stage.FIRST_ACTION, factories.first_action(today))
+    sent = figures(session, today=today, zone=zone)
+    assert sent is not first  # a hand-in
+    reviews.decide(session, factories.pending(session, hub).id, Decision.APPROVE, staff_id=ann.id)
+    decided = figures(session, today=today, zone=zone)
+    assert decided is not sent
+    entered = {c.stage: c.entered for c in decided.conversions}
+    assert entered[Stage.ONBOARDING] == 1 and entered[Stage.FIRST_ACTION] == 1
