@@ -5,18 +5,18 @@ reviews staff decide each week, and how many Hubs are listed, week by week."""
 from __future__ import annotations
 
 import math
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit import StageChange
 from models.enums import Stage, Status, SubmissionState
 from models.hub import Hub, Submission
+from models.services.kept import LAST, made_from
 
 WORK_STAGES = (Stage.INTEREST, Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN)
 AGE_BUCKETS = (("0 to 7 days", 0, 7), ("8 to 30 days", 8, 30), ("31 to 60 days", 31, 60))
@@ -109,58 +109,15 @@ def _days(later: datetime, earlier: datetime) -> float:
     return round((_aware(later) - _aware(earlier)).total_seconds() / 86400, 1)
 
 
-# The last figures worked out, with what they were worked out from: the dashboard asks for
-# them at every view, and they change only when a stage, a status or a submission does.
-_last: dict[str, tuple[tuple[Any, ...], Figures]] = {}
-_last_lock = threading.Lock()
-
-
-def _made_from(session: Session, today: date, zone: tzinfo) -> tuple[Any, ...]:
-    """What the figures depend on, in three grouped counts: every stage or status change adds
-    an audit row (and moves its Hub's stage_entered_at), every hand-in a submission, every
-    decision a decided_at."""
-    changes = session.execute(
-        select(
-            StageChange.to_stage,
-            StageChange.to_status,
-            func.count(StageChange.id),
-            func.max(StageChange.id),
-            func.max(StageChange.at),
-        )
-        .group_by(StageChange.to_stage, StageChange.to_status)
-        .order_by(StageChange.to_stage, StageChange.to_status)
-    ).all()
-    subs = session.execute(
-        select(
-            Submission.state,
-            func.count(Submission.id),
-            func.max(Submission.id),
-            func.max(Submission.decided_at),
-        )
-        .group_by(Submission.state)
-        .order_by(Submission.state)
-    ).all()
-    hubs = session.execute(
-        select(Hub.stage, Hub.status, func.count(Hub.id), func.max(Hub.stage_entered_at))
-        .group_by(Hub.stage, Hub.status)
-        .order_by(Hub.stage, Hub.status)
-    ).all()
-    where = str(session.get_bind().engine.url)
-    return (where, today, str(zone), *(tuple(map(tuple, rows)) for rows in (changes, subs, hubs)))
-
-
 def figures(session: Session, *, today: date, zone: tzinfo) -> Figures:
     """Every figure at once (see work_out), worked out again only when what they are made
     from has changed since the last time: an unchanged campaign costs three grouped counts."""
-    key = _made_from(session, today, zone)
-    with _last_lock:
-        kept = _last.get("figures")
-    if kept is not None and kept[0] == key:
-        return kept[1]
-    found = work_out(session, today=today, zone=zone)
-    with _last_lock:
-        _last["figures"] = (key, found)
-    return found
+    key = made_from(session, today, zone)
+    kept = LAST.get(key)
+    if kept is None:
+        kept = work_out(session, today=today, zone=zone)
+        LAST.keep(key, kept)
+    return kept
 
 
 def work_out(session: Session, *, today: date, zone: tzinfo) -> Figures:
