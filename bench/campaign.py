@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from hubflow.cli.demo import evidence
 from models.audit import DomainEvent, StageChange
 from models.base import utcnow
 from models.email import Email, EmailState, MessageKind
@@ -36,46 +37,19 @@ STATUSES = [Status.ACTIVE] * 14 + [Status.STALLED, Status.PAUSED, Status.WITHDRA
 
 
 def _payload(stage: Stage, i: int, today: Any) -> dict[str, Any]:
-    if stage is Stage.INTEREST:
-        return {
-            "group_name": f"Bench Hub {i:05}",
-            "kind": "single_issue",
-            "towns": ["Quincy", "Braintree"],
-            "district": "1st Norfolk",
-            "contact_name": f"Contact {i}",
-            "email": f"c{i}@example.org",
-            "phone": "617-555-0123",
-            "first_action_idea": "a canvass at the farmers market",
-            "consent_to_contact": True,
-        }
-    if stage is Stage.FIRST_ACTION:
-        return {
-            "kind": "canvass",
-            "date": (today - timedelta(days=40)).isoformat(),
-            "description": "Knocked on 200 doors and signed up 12 new people.",
-            "participants": 9,
-        }
-    if stage is Stage.ONBOARDING:
-        return {
-            "contacts": [
-                {"name": f"Cy {i}", "email": f"o{i}@example.org", "phone": "617 555 0199"}
-            ],
-            "process": "monthly_meeting",
-            "schedule": "First Tuesday of each month, 7pm, at the library",
-            "description": "",
-            "consent_to_publish": True,
-        }
+    """What the Hub handed in for `stage`: its interest form, or the demo's evidence."""
+    if stage is not Stage.INTEREST:
+        return evidence(stage.value, today)
     return {
-        "targets": [
-            {
-                "role": "state_rep",
-                "legislator": "Bruce Ayers",
-                "stance": "not_cosponsor",
-                "goal": "win_cosponsorship",
-                "tactics": "Constituent meetings every month and a district town hall.",
-                "target_date": (today + timedelta(days=90)).isoformat(),
-            }
-        ]
+        "group_name": f"Bench Hub {i:05}",
+        "kind": "single_issue",
+        "towns": ["Quincy", "Braintree"],
+        "district": "1st Norfolk",
+        "contact_name": f"Contact {i}",
+        "email": f"c{i}@example.org",
+        "phone": "617-555-0123",
+        "first_action_idea": "a canvass at the farmers market",
+        "consent_to_contact": True,
     }
 
 

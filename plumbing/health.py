@@ -62,7 +62,10 @@ def prefect_check() -> Check:
         health.raise_for_status()
     except httpx.HTTPError as exc:
         return Check("Prefect", False, f"the server at {url} does not answer ({exc})", {"url": url})
-    said = version.json() if version.status_code == 200 else "unknown"
+    try:
+        said = str(version.json()) if version.status_code == 200 else "unknown"
+    except ValueError:  # an answer that is not JSON: it answers, its version unknown
+        said = "unknown"
     return Check(
         "Prefect", True, f"answers at {url}, version {said}", {"url": url, "version": said}
     )

@@ -28,7 +28,8 @@ def _form(name: str, district: str, email: str, town: str) -> dict[str, Any]:
     }
 
 
-def _evidence(stage: str, today: Any) -> dict[str, Any]:
+def evidence(stage: str, today: Any) -> dict[str, Any]:
+    """What a Hub hands in to leave `stage` (the demo's; bench/campaign.py's too)."""
     if stage == "first_action":
         return {
             "kind": "canvass",
@@ -177,7 +178,7 @@ def run(folder: Path) -> None:
                 session,
                 ids[name],
                 stage,
-                _evidence(stage, settings.policy.today(now)),
+                evidence(stage, settings.policy.today(now)),
                 now=now,
                 policy=settings.policy,
             )

@@ -184,3 +184,31 @@ def test_outbox_list_says_when_events_still_wait_to_queue_their_emails(session: 
     code, out = hubflow("outbox", "list", "--state", "pending")
     assert code == 0
     assert "2 events not processed yet: their emails are queued when they are" in out
+
+
+def test_a_prefect_server_that_answers_is_named_with_its_version(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Prefect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = {"/api/health": b"true", "/api/admin/version": b'"3.8.8"'}.get(self.path)
+            self.send_response(200 if body else 404)
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Prefect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/api"
+        monkeypatch.setenv("PREFECT_API_URL", url)
+        code, out = status()
+    finally:
+        server.shutdown()
+    assert code == 0, out
+    assert f"ok    Prefect: answers at {url}, version 3.8.8" in out
