@@ -63,6 +63,7 @@ def test_every_staff_page_is_accessible_and_photographed(
         "dashboard": "/staff",
         "queue": "/staff/queue",
         "queue-plan": "/staff/queue?stage=strategic_plan",
+        "queue-filtered-empty": "/staff/queue?q=Nowhere+at+all",
         "hubs": "/staff/hubs",
         "hub-resubmitted": f"/staff/hubs/{again}",
         "hub-plan": f"/staff/hubs/{plan}",
