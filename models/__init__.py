@@ -1,5 +1,6 @@
 """The domain: typed tables, the lifecycle rules and the services that change state."""
 
+from models.announcement import Announcement, AnnouncementHub
 from models.audit import DomainEvent, StageChange
 from models.base import Base
 from models.email import Email, OptOut, Suppression
@@ -12,6 +13,8 @@ from models.review import ReviewTask
 from models.staff import StaffMember
 
 __all__ = [
+    "Announcement",
+    "AnnouncementHub",
     "Base",
     "Committee",
     "CommitteeMembership",

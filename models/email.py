@@ -30,6 +30,7 @@ class MessageKind(StrEnum):
     HUB_IMPORTED = "hub_imported"
     HUB_REOPENED = "hub_reopened"
     CONFIRM_ADDRESS = "confirm_address"
+    ANNOUNCEMENT = "announcement"  # written by staff, to many Hubs (models/announcement.py)
 
     @property
     def asked_for(self) -> bool:
@@ -53,7 +54,7 @@ class Topic(StrEnum):
 # The kinds of email each topic stops.
 TOPIC_KINDS: dict[Topic, list[MessageKind]] = {
     Topic.REMINDERS: [MessageKind.DUE_SOON, MessageKind.DUE_TODAY, MessageKind.OVERDUE_NUDGE],
-    Topic.ANNOUNCEMENTS: [],  # staff announcements (to come) join this list
+    Topic.ANNOUNCEMENTS: [MessageKind.ANNOUNCEMENT],
 }
 
 
@@ -91,6 +92,9 @@ class Email(Base):
     key: Mapped[str] = mapped_column(String(400), unique=True)
     kind: Mapped[MessageKind] = mapped_column(enum_type(MessageKind), index=True)
     hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"), default=None, index=True)
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcements.id"), default=None, index=True
+    )
     to_email: Mapped[str] = mapped_column(String(254), index=True)
     to_name: Mapped[str] = mapped_column(String(200), default="")
     # Staff messages are operational: they go out even to an address that unsubscribed.

@@ -27,3 +27,6 @@ class EventType(StrEnum):
     REOPENED = "hub.reopened"
     ADDRESS_CONFIRMED = "hub.address.confirmed"
     CORRECTED = "hub.corrected"
+    ANNOUNCEMENT_SCHEDULED = "announcement.scheduled"
+    ANNOUNCEMENT_CANCELLED = "announcement.cancelled"
+    ANNOUNCEMENT_TEST = "announcement.test.requested"

@@ -83,6 +83,12 @@ class FirstActions(_Section):
     educational_event: str = Text
 
 
+class Announcements(_Section):
+    # An announcement to more people than this waits for a second staff member's
+    # approval before it can go; 0: never.
+    approval_over: int = Field(200, ge=0)
+
+
 class Campaign(_Section):
     name: str = Text
     team: str = Text
@@ -98,6 +104,7 @@ class Campaign(_Section):
     committee: Committee
     deadlines: Deadlines
     first_actions: FirstActions
+    announcements: Announcements = Announcements()
 
     @field_validator("state")
     @classmethod

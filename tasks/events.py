@@ -16,6 +16,7 @@ from models.events import EventType
 from models.hub import Hub
 from models.services.common import transaction
 from plumbing.db import session_factory
+from plumbing.flow_runs import FlowRuns, PrefectRuns
 from plumbing.settings import Settings, get_settings
 from tasks.reactions import REACTIONS, Reaction
 
@@ -35,7 +36,12 @@ class _AlreadyProcessed(Exception):
 
 
 def process_event(
-    sessions: sessionmaker[Session], event_id: int, *, settings: Settings, now: datetime
+    sessions: sessionmaker[Session],
+    event_id: int,
+    *,
+    settings: Settings,
+    now: datetime,
+    runs: FlowRuns | None = None,
 ) -> Outcome:
     """Run the event's reactions and mark it processed, all in one transaction.
 
@@ -47,7 +53,9 @@ def process_event(
             if event is None or event.processed_at is not None:
                 return Outcome(event_id, processed=False)
             hub = session.get(Hub, event.hub_id) if event.hub_id is not None else None
-            reaction = Reaction(session=session, event=event, hub=hub, settings=settings, now=now)
+            reaction = Reaction(
+                session=session, event=event, hub=hub, settings=settings, now=now, runs=runs
+            )
             for react in REACTIONS.get(EventType(event.type), ()):
                 react(reaction)
             marked = session.execute(
@@ -100,4 +108,7 @@ def react_to_events(event_ids: list[int], name: str) -> list[Outcome]:
     """One Hub's events, in order: queue the emails, open the review tasks, mark each
     processed (each in its own transaction; a retry skips the ones already done)."""
     sessions, settings = session_factory(), get_settings()
-    return [process_event(sessions, i, settings=settings, now=utcnow()) for i in event_ids]
+    runs = PrefectRuns(settings.instance_name)
+    return [
+        process_event(sessions, i, settings=settings, now=utcnow(), runs=runs) for i in event_ids
+    ]

@@ -93,7 +93,8 @@ def relay(
 
 def process() -> None:
     """Handle the events waiting now, in this process, without Prefect: queue and send
-    their emails, open review tasks, publish the directory. For scripts and tiny set-ups."""
+    their emails, open review tasks, publish the directory, send the announcements whose
+    time has come. For scripts and tiny set-ups."""
     from hubflow.cli.output import console
     from models.base import utcnow
     from models.words import plural
@@ -102,10 +103,13 @@ def process() -> None:
     from plumbing.email.dispatch import dispatch
     from plumbing.settings import get_settings
     from tasks.events import process_waiting
+    from tasks.reactions.announce import deliver_due
 
     require_secret_key()  # its emails carry signed links: one line, not a traceback
     sessions = session_factory()
     outcomes = process_waiting(sessions, settings=get_settings(), now=utcnow())
+    for delivered in deliver_due(sessions, settings=get_settings(), now=utcnow()):
+        console.print(str(delivered).capitalize() + ".")
     done = [o for o in outcomes if o.processed]
     if any(o.publish_directory for o in done):
         write_directory_file()  # no Prefect artifact: that would start a Prefect server

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from models.events import EventType
+from tasks.reactions.announce import cancel_run, email_test, schedule_run
 from tasks.reactions.events import (
     email_address_confirmed,
     email_changes_requested,
@@ -58,6 +59,9 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.CORRECTED: (publish_if_listed,),
     EventType.CONTACT_FORGOTTEN: (),
     EventType.CONTACTS_EXPORTED: (),
+    EventType.ANNOUNCEMENT_SCHEDULED: (schedule_run,),
+    EventType.ANNOUNCEMENT_CANCELLED: (cancel_run,),
+    EventType.ANNOUNCEMENT_TEST: (email_test,),
 }
 
 __all__ = ["REACTIONS", "Reaction", "ReactionFn"]

@@ -13,6 +13,7 @@ from models.email import MessageKind
 from models.hub import Hub
 from models.staff import StaffMember
 from plumbing.email.outbox import Recipient, queue_email
+from plumbing.flow_runs import FlowRuns
 from plumbing.settings import Settings
 from tasks.reactions.contexts import hub_context
 
@@ -29,6 +30,8 @@ class Reaction:
     publish_directory: bool = False
     emails_queued: int = 0
     tasks_opened: list[int] = field(default_factory=list)
+    # Prefect's flow runs, when the events are processed under Prefect (else None).
+    runs: FlowRuns | None = None
 
     @property
     def payload(self) -> dict[str, Any]:

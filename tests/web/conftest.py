@@ -51,6 +51,13 @@ def csrf(client: TestClient, path: str = "/join") -> str:
     return match.group(1)
 
 
+def tampered(token: str) -> str:
+    """The token with one character of its signature changed. A middle character carries
+    six whole bits (the last one carries padding), so the change always breaks it."""
+    i = len(token) - 10
+    return token[:i] + ("B" if token[i] == "A" else "A") + token[i + 1 :]
+
+
 @pytest.fixture
 def steady_clock() -> Iterator[None]:
     """Time stands still mid-minute: a rate limit's window cannot roll over mid-test."""

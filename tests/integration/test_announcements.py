@@ -1,0 +1,348 @@
+"""Announcements (#30): the audience each criterion chooses on a campaign of 500 Hubs whose
+counts are known by construction, who is left out and why, one email per person even
+when the run is killed halfway, and the approval a large one waits for."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.announcement import Announcement, AnnouncementHub, AnnouncementState
+from models.base import utcnow
+from models.email import Email, MessageKind, OptOut, Suppression, SuppressionReason, Topic
+from models.enums import Chamber, ContactRole, HubKind, Stage, Status
+from models.errors import InvalidInput
+from models.geography import county_of
+from models.hub import Contact, Hub
+from models.legislature import District
+from models.services import announcements
+from models.services.audience import Audience, parse_audience
+from models.services.privacy import address_hash
+from models.services.reach import BOUNCED, FORGOTTEN, PAUSED, UNSUBSCRIBED, UNSUBSCRIBED_HERE
+from models.staff import StaffMember
+from plumbing.geography import geography
+from plumbing.settings import get_settings
+from tasks.events import process_waiting
+from tasks.reactions.announce import audience_reach, deliver
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+STAGES = list(Stage)
+
+
+@dataclass
+class Seeded:
+    """What each of the 500 Hubs is, by construction (index i)."""
+
+    hubs: list[dict]  # type: ignore[type-arg]
+    owner: StaffMember
+
+
+def _status(i: int) -> Status:
+    return Status.PAUSED if i % 10 == 0 else Status.WITHDRAWN if i % 25 == 1 else Status.ACTIVE
+
+
+def _blocked(i: int) -> str | None:
+    """What stops the primary contact of Hub i getting announcements, if anything."""
+    return {2: UNSUBSCRIBED_HERE, 3: UNSUBSCRIBED, 4: BOUNCED, 5: FORGOTTEN}.get(i % 50)
+
+
+@pytest.fixture
+def campaign(session: Session) -> Seeded:
+    owner = factories.staff(session, name="Owen Park", email="owen@masscare.org")
+    districts = session.execute(
+        select(District.id, District.name)
+        .where(District.chamber == Chamber.HOUSE)
+        .order_by(District.id)
+    ).all()
+    key = get_settings().key()
+    made = []
+    for i in range(500):
+        district_id, district = districts[(i * 7) % len(districts)]
+        hub = Hub(
+            name=f"Hub {i:03}",
+            kind=HubKind.SINGLE_ISSUE,
+            towns=["Quincy"],
+            district_id=district_id,
+            stage=STAGES[i % 5],
+            status=_status(i),
+            owner_id=owner.id if i % 3 == 0 else None,
+            dedup_key=f"hub {i}",
+        )
+        hub.contacts.append(
+            Contact(name=f"Pat {i}", email=f"p{i}@example.org", role=ContactRole.PRIMARY)
+        )
+        if i % 2 == 0:
+            hub.contacts.append(
+                Contact(name=f"Oli {i}", email=f"o{i}@example.org", role=ContactRole.ONBOARDING)
+            )
+        session.add(hub)
+        made.append({"i": i, "district": district, "stage": STAGES[i % 5], "status": _status(i)})
+        blocked = _blocked(i)
+        address = f"p{i}@example.org"
+        if blocked == UNSUBSCRIBED_HERE:
+            session.add(OptOut(email=address, topic=Topic.ANNOUNCEMENTS))
+        elif blocked == UNSUBSCRIBED:
+            session.add(Suppression(email=address, reason=SuppressionReason.UNSUBSCRIBE))
+        elif blocked == BOUNCED:
+            session.add(Suppression(email=address, reason=SuppressionReason.BOUNCE))
+        elif blocked == FORGOTTEN:
+            session.add(
+                Suppression(email=address_hash(address, key), reason=SuppressionReason.FORGOTTEN)
+            )
+    session.commit()
+    ids = {name: id_ for name, id_ in session.execute(select(Hub.name, Hub.id))}
+    for h in made:
+        h["id"] = ids[f"Hub {h['i']:03}"]
+    return Seeded(made, owner)
+
+
+def expected(
+    seeded: Seeded, keep, *, all_contacts: bool = False, paused: bool = False
+) -> tuple[int, int, Counter[str]]:  # type: ignore[no-untyped-def]
+    """(people reached, Hubs reached, left out by reason), counted in Python."""
+    people = hubs = 0
+    left: Counter[str] = Counter()
+    for h in seeded.hubs:
+        if h["status"] is Status.WITHDRAWN or not keep(h):
+            continue
+        n = 2 if all_contacts and h["i"] % 2 == 0 else 1
+        if h["status"] is Status.PAUSED and not paused:
+            left[PAUSED] += n
+            continue
+        blocked = _blocked(h["i"])
+        if blocked:
+            left[blocked] += 1
+        reached = n - (1 if blocked else 0)
+        people += reached
+        hubs += reached > 0
+    return people, hubs, left
+
+
+def check(session: Session, seeded: Seeded, form: dict[str, list[str]], keep, **kw) -> int:  # type: ignore[no-untyped-def]
+    audience = parse_audience(session, form, geography())
+    found = audience_reach(session, Announcement(audience=audience.as_dict()), get_settings())
+    people, hubs, left = expected(seeded, keep, **kw)
+    assert (len(found.people), found.hubs, dict(found.left_out)) == (people, hubs, dict(left)), form
+    return people
+
+
+def test_each_criterion_and_their_combinations_choose_the_hubs_known_by_construction(
+    session: Session, campaign: Seeded
+) -> None:
+    geo = geography()
+    senate = "Second Essex" if "Second Essex" in geo.senate_districts else geo.senate_districts[0]
+    in_senate = {h for h, _ in geo.house_in_senate(senate)}
+    in_congress = {h for h, _ in geo.house_in_congress(7)}
+    some_house = sorted({h["district"] for h in campaign.hubs})[:5]
+    owner = str(campaign.owner.id)
+    cases = [
+        ({}, lambda h: True),
+        ({"stages": ["onboarding"]}, lambda h: h["stage"] is Stage.ONBOARDING),
+        ({"stages": ["interest", "listed"]}, lambda h: h["stage"] in (Stage.INTEREST, Stage.LISTED)),
+        ({"statuses": ["active"]}, lambda h: h["status"] is Status.ACTIVE),
+        ({"counties": ["Essex"]}, lambda h: county_of(h["district"]) == "Essex"),
+        ({"senate": [senate]}, lambda h: h["district"] in in_senate),
+        ({"congress": ["7"]}, lambda h: h["district"] in in_congress),
+        ({"house": ["\n".join(some_house)]}, lambda h: h["district"] in some_house),
+        ({"listed": ["yes"]}, lambda h: h["stage"] is Stage.LISTED),
+        ({"listed": ["no"]}, lambda h: h["stage"] is not Stage.LISTED),
+        ({"owner": [owner]}, lambda h: h["i"] % 3 == 0),
+        ({"owner": ["none"]}, lambda h: h["i"] % 3 != 0),
+        ({"hub_ids": [f"{campaign.hubs[0]['id']}, {campaign.hubs[2]['id']}\n{campaign.hubs[4]['id']}"]},
+         lambda h: h["i"] in (0, 2, 4)),
+        ({"counties": ["Essex"], "stages": ["listed"], "owner": ["none"]},
+         lambda h: county_of(h["district"]) == "Essex" and h["stage"] is Stage.LISTED and h["i"] % 3 != 0),
+        ({"senate": [senate], "listed": ["no"]},
+         lambda h: h["district"] in in_senate and h["stage"] is not Stage.LISTED),
+    ]  # fmt: skip
+    for form, keep in cases:
+        assert check(session, campaign, form, keep) > 0 or form.get("hub_ids"), form
+    everyone = check(session, campaign, {"contacts": ["all"]}, lambda h: True, all_contacts=True)
+    with_paused = check(session, campaign, {"paused": ["yes"]}, lambda h: True, paused=True)
+    assert everyone > check(session, campaign, {}, lambda h: True) < with_paused
+    # The team's move: stage interest (its intro call) is always the team's.
+    move = parse_audience(session, {"whose": ["team"]}, geo)
+    assert {p.hub_id for p in audience_reach(session, Announcement(audience=move.as_dict()), get_settings()).people} == {
+        h["id"] for h in campaign.hubs
+        if h["stage"] is Stage.INTEREST and h["status"] is Status.ACTIVE and not _blocked(h["i"])
+    }  # fmt: skip
+
+
+def test_a_wrong_audience_names_every_wrong_field_at_once(
+    session: Session, campaign: Seeded
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_audience(
+            session,
+            {
+                "stages": ["nowhere"],
+                "counties": ["Atlantis"],
+                "congress": ["99"],
+                "house": ["99th Nowhere"],
+                "owner": ["12345"],
+                "hub_ids": ["1, two"],
+                "contacts": ["everyone"],
+            },
+            geography(),
+        )
+    assert set(refused.value.errors) == {
+        "stages",
+        "counties",
+        "congress",
+        "house",
+        "owner",
+        "hub_ids",
+        "contacts",
+    }
+    assert "Atlantis: not a county" in refused.value.errors["counties"]
+
+
+def test_the_text_names_its_wrong_fields_and_merge_fields_it_does_not_know() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        announcements.check_text("", "Hi {{ hub.nmae }}")
+    assert refused.value.errors["subject"] == "Give the email a subject."
+    assert "{{ hub.nmae }} is not a field we know" in refused.value.errors["body"]
+    assert "{{ first_name }}" in refused.value.errors["body"]
+    with pytest.raises(InvalidInput) as refused:
+        announcements.check_text("Line one\nline two", "{% include 'x' %}")
+    assert set(refused.value.errors) == {"subject", "body"}
+
+
+def _drafted(session: Session, author: StaffMember, audience: Audience) -> Announcement:
+    found = announcements.write(
+        session,
+        author=author,
+        subject="Training Tuesday, {{ first_name }}",
+        body="Hi {{ first_name }} of **{{ hub.name }}**, see [your page]({{ hub.link }}).",
+        audience=audience,
+    )
+    session.commit()
+    return found
+
+
+KILL_HALFWAY = """
+import os, signal, sys
+from datetime import datetime
+from plumbing.db import session_factory
+from plumbing.settings import get_settings
+from tasks.reactions.announce import deliver
+
+def phase(done):
+    if done >= int(sys.argv[3]):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+deliver(session_factory(), int(sys.argv[1]), int(sys.argv[2]), settings=get_settings(),
+        now=datetime.fromisoformat(sys.argv[4]), chunk=50, phase=phase)
+"""
+
+
+def test_an_announcement_killed_halfway_and_run_again_sends_each_person_one_email(
+    sessions: sessionmaker[Session], session: Session, campaign: Seeded, database_url: str
+) -> None:
+    found = _drafted(session, campaign.owner, Audience(contacts="all"))
+    reached = audience_reach(session, found, get_settings())
+    now = utcnow()
+    announcements.schedule(
+        session,
+        found.id,
+        by=campaign.owner,
+        at=None,
+        people=len(reached.people),
+        approval_over=0,
+        now=now,
+    )
+    session.commit()
+    half = len(reached.people) // 2
+    env = {**os.environ, "HUBFLOW_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_HALFWAY, str(found.id), "1", str(half), now.isoformat()],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with sessions() as s:
+        assert s.get(Announcement, found.id).state is AnnouncementState.SENDING  # type: ignore[union-attr]
+        assert half <= s.scalar(select(func.count(Email.id))) < len(reached.people)
+    again = deliver(sessions, found.id, 1, settings=get_settings(), now=utcnow())
+    assert again.outcome == "sent" and again.people == len(reached.people)
+    with sessions() as s:
+        per_person = Counter(
+            s.scalars(select(Email.to_email).where(Email.kind == MessageKind.ANNOUNCEMENT))
+        )
+        assert set(per_person.values()) == {1} and len(per_person) == len(reached.people)
+        done = s.get(Announcement, found.id)
+        assert (
+            done is not None and done.state is AnnouncementState.SENT and done.hubs == reached.hubs
+        )
+        assert s.scalar(select(func.count(AnnouncementHub.id))) == reached.hubs
+        one = s.scalars(select(Email).where(Email.hub_id == campaign.hubs[2]["id"])).first()
+        assert (
+            one is not None
+            and one.subject == "Training Tuesday, Oli"
+            or one.subject == "Training Tuesday, Pat"
+        )
+        assert "of <strong>Hub 002</strong>" in one.html and "/hub/" in one.html
+        assert "unsubscribe" in one.unsubscribe_url and "Stop announcements" in one.html
+    assert (
+        deliver(sessions, found.id, 1, settings=get_settings(), now=utcnow()).outcome
+        == "already sent"
+    )
+
+
+def test_many_people_wait_for_a_second_staff_members_approval(
+    session: Session, campaign: Seeded
+) -> None:
+    found = _drafted(session, campaign.owner, Audience())
+    now = utcnow()
+    later = now + timedelta(days=1)
+    announcements.schedule(
+        session, found.id, by=campaign.owner, at=later, people=201, approval_over=200, now=now
+    )
+    session.commit()
+    assert found.state is AnnouncementState.AWAITING_APPROVAL
+    with pytest.raises(announcements.NotNow, match="not the person who wrote it"):
+        announcements.approve(session, found.id, by=campaign.owner, now=now)
+    other = factories.staff(session, name="Bea Cruz", email="bea@masscare.org")
+    announcements.approve(session, found.id, by=other, now=now)
+    session.commit()
+    assert found.state is AnnouncementState.SCHEDULED and found.send_at == later
+    # Exactly 200 people: no approval asked.
+    second = _drafted(session, campaign.owner, Audience())
+    announcements.schedule(
+        session, second.id, by=campaign.owner, at=None, people=200, approval_over=200, now=now
+    )
+    assert second.state is AnnouncementState.SCHEDULED
+
+
+def test_without_prefect_hubflow_process_sends_it_when_its_time_comes(
+    sessions: sessionmaker[Session], session: Session, campaign: Seeded
+) -> None:
+    from tasks.reactions.announce import deliver_due
+
+    found = _drafted(session, campaign.owner, Audience(stages=("listed",)))
+    now = utcnow()
+    announcements.schedule(
+        session,
+        found.id,
+        by=campaign.owner,
+        at=now + timedelta(hours=2),
+        people=5,
+        approval_over=0,
+        now=now,
+    )
+    session.commit()
+    process_waiting(sessions, settings=get_settings(), now=now)  # no Prefect: no run made
+    assert deliver_due(sessions, settings=get_settings(), now=now) == []
+    sent = deliver_due(sessions, settings=get_settings(), now=now + timedelta(hours=2))
+    assert [d.outcome for d in sent] == ["sent"] and sent[0].people > 0
+    assert deliver_due(sessions, settings=get_settings(), now=now + timedelta(hours=3)) == []
