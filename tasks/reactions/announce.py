@@ -183,7 +183,7 @@ def schedule_run(r: Reaction) -> None:
         "announce",
         {"announcement_id": found.id, "version": payload["version"]},
         at=datetime.fromisoformat(payload["send_at"]),
-        key=f"announcement-{found.id}/{payload['version']}",
+        key=f"announcement-{found.id}/{payload['version']}/{r.event.uid}",  # once per event
     )
     record_flow_run(r.session, found.id, payload["version"], run_id)
 
