@@ -30,6 +30,26 @@ def task() -> dict[str, Any]:
     }
 
 
+def announcement(name: str) -> dict[str, Any]:
+    """An announcement as staff write it (Markdown), filled in for one person."""
+    from plumbing.email.announce import written
+
+    text = written(
+        "Training on Tuesday, {{ first_name }}",
+        "Hi {{ first_name }},\n\nThe **{{ hub.name }}** training is on Tuesday at 7pm: "
+        "[your Hub's page]({{ hub.link }}).\n\n- bring a friend\n- bring questions\n",
+    )
+    subject, body_html, body_text = text.fill(
+        {"first_name": "Bo", "hub.name": name, "hub.link": "http://hubflow.test/hub/t"}
+    )
+    return {
+        "announcement_subject": subject,
+        "body_html": body_html,
+        "body_text": body_text,
+        "hub_name": name,
+    }
+
+
 def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, Any]:
     base: dict[str, Any] = {
         "hub": hub(name),
@@ -107,5 +127,6 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
         MessageKind.HUB_IMPORTED: {},
         MessageKind.CONFIRM_ADDRESS: {"confirm_url": "http://hubflow.test/confirm/t"},
         MessageKind.HUB_REOPENED: {"reason": "We spoke again: the group has new members."},
+        MessageKind.ANNOUNCEMENT: announcement(name),
     }
     return {**base, **extra[kind]}

@@ -14,13 +14,14 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason
+from models.email import Email, EmailState, MessageKind, Suppression, SuppressionReason, Topic
 from plumbing.email.backends import OutboxBackend, RecordingBackend, Retry, SendGridBackend
 from plumbing.email.claims import due_count
 from plumbing.email.dispatch import backoff, dispatch
 from plumbing.email.fake_sendgrid import FakeSendGrid
 from plumbing.email.outbox import Recipient, queue_email
 from plumbing.settings import Settings, get_settings
+from plumbing.tokens import read_unsubscribe_token
 from tests.email_samples import EVIL, context
 from tests.integration.test_cli import hubflow
 
@@ -163,6 +164,16 @@ def test_sendgrid_requests_validate_against_the_mail_send_schema(
         assert body["reply_to"] == {"email": "go-team@masscare.org", "name": "Mass-Care GO! Team"}
     kinds = {c for b in fake.bodies for c in b["categories"]} - {"hubflow"}
     assert kinds == {k.value for k in MessageKind}
+    # An announcement's header stops announcements (its page offers everything too); a
+    # reminder's stops reminders; news about the Hub's own work, everything.
+    topics = {
+        next(c for c in b["categories"] if c != "hubflow"): read_unsubscribe_token(
+            b["headers"]["List-Unsubscribe"].strip("<>").rsplit("/", 1)[1]
+        )[1]
+        for b in fake.bodies
+    }
+    assert topics["announcement"] is Topic.ANNOUNCEMENTS
+    assert topics["due_soon"] is Topic.REMINDERS and topics["stage_approved"] is None
 
 
 def test_429_500_and_a_timeout_are_retried_and_each_email_goes_out_once(
