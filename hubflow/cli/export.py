@@ -1,4 +1,5 @@
-"""`hubflow export`: Hubs, contacts, plans, reviews or emails for a spreadsheet or a script."""
+"""`hubflow export`: Hubs, contacts, plans, reviews, emails, notes or announcements for a
+spreadsheet or a script."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from hubflow.cli.common import database, reported
 
 
 def export(
-    kind: str = typer.Argument(..., help="hubs, contacts, plans, reviews or emails."),
+    kind: str = typer.Argument(
+        ..., help="hubs, contacts, plans, reviews, emails, notes or announcements."
+    ),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of CSV."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV (the default)."),
     out: Path | None = typer.Option(None, "--out", help="Write to this file, not the terminal."),
@@ -24,7 +27,8 @@ def export(
         None, "--staff", help="Email of the staff member asking (needed with --include-private)."
     ),
 ) -> None:
-    """One row per Hub, contact, plan target, review task or email, in words."""
+    """One row per Hub, contact, plan target, review task, email, note or announcement, in
+    words."""
     from hubflow.cli.output import console
     from models.errors import InvalidInput
     from models.services.common import Actor, staff_by_email

@@ -10,6 +10,7 @@ import sys
 import typer
 
 from hubflow.cli import (
+    announce,
     contacts,
     coverage,
     data,
@@ -60,6 +61,7 @@ app.add_typer(legislature.legislators_app, name="legislators")
 app.add_typer(staff.app, name="staff")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(contacts.app, name="contacts")
+app.add_typer(announce.app, name="announce")
 app.command("init", epilog=example("hubflow init"))(running.init)
 app.command(
     "serve",

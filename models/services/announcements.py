@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from models.announcement import Announcement, AnnouncementState
 from models.errors import HubflowError, InvalidInput, NotFound
 from models.events import EventType
 from models.services.audience import Audience
-from models.services.common import emit
+from models.services.common import emit, transaction
 from models.staff import StaffMember
 
 # What an announcement may fill in for each recipient, and what a person reads for each.
@@ -76,7 +77,7 @@ def load(session: Session, announcement_id: int, *, lock: bool = False) -> Annou
     return found
 
 
-def write(
+def _write(
     session: Session,
     *,
     author: StaffMember,
@@ -102,7 +103,7 @@ def write(
     return found
 
 
-def schedule(
+def _schedule(
     session: Session,
     announcement_id: int,
     *,
@@ -130,7 +131,7 @@ def schedule(
     return _scheduled(session, found, now)
 
 
-def approve(
+def _approve(
     session: Session, announcement_id: int, *, by: StaffMember, now: datetime
 ) -> Announcement:
     found = load(session, announcement_id, lock=True)
@@ -161,7 +162,7 @@ def _scheduled(session: Session, found: Announcement, now: datetime) -> Announce
     return found
 
 
-def cancel(
+def _cancel(
     session: Session, announcement_id: int, *, by: StaffMember, now: datetime
 ) -> Announcement:
     found = load(session, announcement_id, lock=True)
@@ -181,7 +182,9 @@ def cancel(
     return found
 
 
-def request_test(session: Session, announcement_id: int, *, by: StaffMember, now: datetime) -> None:
+def _request_test(
+    session: Session, announcement_id: int, *, by: StaffMember, now: datetime
+) -> None:
     """Send the announcement as it stands to `by` (asked twice for the same text: once)."""
     found = load(session, announcement_id)
     text = hashlib.sha256(
@@ -207,3 +210,32 @@ def record_flow_run(session: Session, announcement_id: int, version: int, run_id
 
 def list_announcements(session: Session, *, limit: int = 200) -> list[Announcement]:
     return list(session.scalars(select(Announcement).order_by(Announcement.id.desc()).limit(limit)))
+
+
+def write(session: Session, **kw: Any) -> Announcement:
+    """A new draft, or the draft `announcement_id` rewritten (which asks again for any
+    approval it had); one transaction."""
+    with transaction(session):
+        return _write(session, **kw)
+
+
+def schedule(session: Session, announcement_id: int, **kw: Any) -> Announcement:
+    """Send it at `at` (now if None), or wait for a second staff member's approval first
+    when it reaches more than `approval_over` people (0: never ask)."""
+    with transaction(session):
+        return _schedule(session, announcement_id, **kw)
+
+
+def approve(session: Session, announcement_id: int, **kw: Any) -> Announcement:
+    with transaction(session):
+        return _approve(session, announcement_id, **kw)
+
+
+def cancel(session: Session, announcement_id: int, **kw: Any) -> Announcement:
+    with transaction(session):
+        return _cancel(session, announcement_id, **kw)
+
+
+def request_test(session: Session, announcement_id: int, **kw: Any) -> None:
+    with transaction(session):
+        _request_test(session, announcement_id, **kw)

@@ -92,8 +92,7 @@ def parse_audience(session: Session, form: Mapping[str, list[str]], geo: Geograp
         [str(n) for n in (geo.congressional_districts if geo else [])],
         "a congressional district number",
     )
-    houses = session.scalars(select(District.name).where(District.chamber == Chamber.HOUSE))
-    house = among("house", houses, "a district")
+    house = among("house", house_names(session), "a district")
     owner = (form.get("owner") or [""])[-1].strip()
     real = owner.isdigit() and len(owner) < 10 and session.get(StaffMember, int(owner)) is not None
     if owner not in ("", "none") and not real:
@@ -126,6 +125,12 @@ def parse_audience(session: Session, form: Mapping[str, list[str]], geo: Geograp
     if errors:
         raise InvalidInput(errors)
     return audience
+
+
+def house_names(session: Session) -> list[str]:
+    """The covered chamber's districts, in the order people count them."""
+    query = select(District.name).where(District.chamber == Chamber.HOUSE)
+    return list(session.scalars(query.order_by(District.sort_key, District.name)))
 
 
 def _districts(audience: Audience, geo: Geography) -> set[str] | None:
@@ -181,3 +186,35 @@ def contacts_where(audience: Audience) -> ColumnElement[bool]:
     if audience.contacts == "all":
         return true()
     return Contact.role == ContactRole.PRIMARY
+
+
+def describe(audience: Audience, team: list[StaffMember]) -> list[str]:
+    """The audience in words, a line per criterion chosen."""
+    lines = []
+    if audience.stages:
+        lines.append("At the stage " + " or ".join(Stage(s).label for s in audience.stages))
+    statuses = audience.statuses or ("active", "stalled", "paused")
+    lines.append("Status " + " or ".join(Status(s).label.lower() for s in statuses))
+    if audience.whose:
+        lines.append(WHOSE[audience.whose])
+    for name, values in (
+        ("In the county of", audience.counties),
+        ("In the Senate district", audience.senate),
+        ("In congressional district", [str(c) for c in audience.congress]),
+        ("In the district", audience.house),
+    ):
+        if values:
+            lines.append(f"{name} {', '.join(values)}")
+    if audience.listed:
+        lines.append(LISTED[audience.listed])
+    if audience.owner == "none":
+        lines.append("No owner yet")
+    elif audience.owner:
+        who = next((m.name for m in team if str(m.id) == audience.owner), audience.owner)
+        lines.append(f"Owned by {who}")
+    if audience.hub_ids:
+        lines.append(f"Only the Hubs numbered {', '.join(map(str, audience.hub_ids))}")
+    lines.append(CONTACTS[audience.contacts])
+    if audience.paused and "paused" not in audience.statuses:
+        lines.append("Paused Hubs too")
+    return lines

@@ -19,11 +19,11 @@ from models.hub import Contact, Hub, Submission
 from models.notes import Note
 from models.plan import PlanTarget
 from models.review import ReviewTask
-from models.services import clocks
+from models.services import announcement_views, clocks
 from models.services.common import Actor, clock, emit, transaction
 from models.services.coverage import current_plans
 
-KINDS = ("hubs", "contacts", "plans", "reviews", "emails", "notes")
+KINDS = ("hubs", "contacts", "plans", "reviews", "emails", "notes", "announcements")
 Row = dict[str, str]
 
 
@@ -221,6 +221,7 @@ _EXPORTS: dict[str, Callable[..., list[Row]]] = {
     "reviews": reviews,
     "emails": emails,
     "notes": notes,
+    "announcements": announcement_views.export_rows,
 }
 
 

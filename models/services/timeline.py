@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.announcement import Announcement, AnnouncementHub
 from models.audit import DomainEvent, StageChange
 from models.email import DELIVERY_WORDS, Email, EmailState
 from models.enums import NoteKind, ReviewState, Stage, Status, SubmissionState
@@ -20,7 +21,7 @@ from models.presenters import Change, Document, Facts, changes, present
 from models.review import ReviewTask
 from models.services.queries import hub_tasks
 from models.staff import StaffMember
-from models.words import longday
+from models.words import longday, plural
 
 
 @dataclass
@@ -205,8 +206,10 @@ def timeline(
         if t.decided_at is not None and t.state is not ReviewState.OPEN:
             closed = "done" if t.state is ReviewState.DONE else "cancelled"
             entries.append(Entry(t.decided_at, f"Task “{t.title}” {closed}.", t.comment, rank=3))
-    for e in session.scalars(select(Email).where(Email.hub_id == hub.id).order_by(Email.id)):
+    own = select(Email).where(Email.hub_id == hub.id, Email.announcement_id.is_(None))
+    for e in session.scalars(own.order_by(Email.id)):
         entries.append(Entry(e.sent_at or e.created_at, _email_text(e), rank=4))
+    entries += announced(session, hub)
     entries += staff_work(session, hub, names, today=today)
     forgotten = select(DomainEvent).where(
         DomainEvent.hub_id == hub.id, DomainEvent.type == EventType.CONTACT_FORGOTTEN.value
@@ -216,6 +219,26 @@ def timeline(
         words = f"{who} removed a contact's details, at the person's request."
         entries.append(Entry(event.occurred_at, words, rank=2))
     return _in_order(entries)
+
+
+def announced(session: Session, hub: Hub) -> list[Entry]:
+    """The announcements that went to the Hub's people (each person's email and its delivery
+    are on the announcement's page)."""
+    sent = (
+        select(Announcement, AnnouncementHub.people, AnnouncementHub.at)
+        .join(AnnouncementHub, AnnouncementHub.announcement_id == Announcement.id)
+        .where(AnnouncementHub.hub_id == hub.id)
+        .order_by(AnnouncementHub.id)
+    )
+    return [
+        Entry(
+            at,
+            f"{a.author.name}'s announcement “{a.subject}” went to "
+            f"{plural(n, 'person', 'people')} of the Hub.",
+            rank=4,
+        )
+        for a, n, at in session.execute(sent)
+    ]
 
 
 def staff_work(session: Session, hub: Hub, names: Names, *, today: date) -> list[Entry]:

@@ -149,7 +149,10 @@ def test_each_criterion_and_their_combinations_choose_the_hubs_known_by_construc
     cases = [
         ({}, lambda h: True),
         ({"stages": ["onboarding"]}, lambda h: h["stage"] is Stage.ONBOARDING),
-        ({"stages": ["interest", "listed"]}, lambda h: h["stage"] in (Stage.INTEREST, Stage.LISTED)),
+        (
+            {"stages": ["interest", "listed"]},
+            lambda h: h["stage"] in (Stage.INTEREST, Stage.LISTED),
+        ),
         ({"statuses": ["active"]}, lambda h: h["status"] is Status.ACTIVE),
         ({"counties": ["Essex"]}, lambda h: county_of(h["district"]) == "Essex"),
         ({"senate": [senate]}, lambda h: h["district"] in in_senate),
@@ -159,13 +162,27 @@ def test_each_criterion_and_their_combinations_choose_the_hubs_known_by_construc
         ({"listed": ["no"]}, lambda h: h["stage"] is not Stage.LISTED),
         ({"owner": [owner]}, lambda h: h["i"] % 3 == 0),
         ({"owner": ["none"]}, lambda h: h["i"] % 3 != 0),
-        ({"hub_ids": [f"{campaign.hubs[0]['id']}, {campaign.hubs[2]['id']}\n{campaign.hubs[4]['id']}"]},
-         lambda h: h["i"] in (0, 2, 4)),
-        ({"counties": ["Essex"], "stages": ["listed"], "owner": ["none"]},
-         lambda h: county_of(h["district"]) == "Essex" and h["stage"] is Stage.LISTED and h["i"] % 3 != 0),
-        ({"senate": [senate], "listed": ["no"]},
-         lambda h: h["district"] in in_senate and h["stage"] is not Stage.LISTED),
-    ]  # fmt: skip
+        (
+            {
+                "hub_ids": [
+                    f"{campaign.hubs[0]['id']}, {campaign.hubs[2]['id']}\n{campaign.hubs[4]['id']}"
+                ]
+            },
+            lambda h: h["i"] in (0, 2, 4),
+        ),
+        (
+            {"counties": ["Essex"], "stages": ["listed"], "owner": ["none"]},
+            lambda h: (
+                county_of(h["district"]) == "Essex"
+                and h["stage"] is Stage.LISTED
+                and h["i"] % 3 != 0
+            ),
+        ),
+        (
+            {"senate": [senate], "listed": ["no"]},
+            lambda h: h["district"] in in_senate and h["stage"] is not Stage.LISTED,
+        ),
+    ]
     for form, keep in cases:
         assert check(session, campaign, form, keep) > 0 or form.get("hub_ids"), form
     everyone = check(session, campaign, {"contacts": ["all"]}, lambda h: True, all_contacts=True)
@@ -173,10 +190,16 @@ def test_each_criterion_and_their_combinations_choose_the_hubs_known_by_construc
     assert everyone > check(session, campaign, {}, lambda h: True) < with_paused
     # The team's move: stage interest (its intro call) is always the team's.
     move = parse_audience(session, {"whose": ["team"]}, geo)
-    assert {p.hub_id for p in audience_reach(session, Announcement(audience=move.as_dict()), get_settings()).people} == {
-        h["id"] for h in campaign.hubs
+    assert {
+        p.hub_id
+        for p in audience_reach(
+            session, Announcement(audience=move.as_dict()), get_settings()
+        ).people
+    } == {
+        h["id"]
+        for h in campaign.hubs
         if h["stage"] is Stage.INTEREST and h["status"] is Status.ACTIVE and not _blocked(h["i"])
-    }  # fmt: skip
+    }
 
 
 def test_a_wrong_audience_names_every_wrong_field_at_once(
@@ -267,8 +290,11 @@ def test_an_announcement_killed_halfway_and_run_again_sends_each_person_one_emai
     env = {**os.environ, "HUBFLOW_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     killed = subprocess.run(
         [sys.executable, "-c", KILL_HALFWAY, str(found.id), "1", str(half), now.isoformat()],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     with sessions() as s:
         assert s.get(Announcement, found.id).state is AnnouncementState.SENDING  # type: ignore[union-attr]
@@ -287,10 +313,8 @@ def test_an_announcement_killed_halfway_and_run_again_sends_each_person_one_emai
         assert s.scalar(select(func.count(AnnouncementHub.id))) == reached.hubs
         one = s.scalars(select(Email).where(Email.hub_id == campaign.hubs[2]["id"])).first()
         assert (
-            one is not None
-            and one.subject == "Training Tuesday, Oli"
-            or one.subject == "Training Tuesday, Pat"
-        )
+            one is not None and one.subject == "Training Tuesday, Oli"
+        ) or one.subject == "Training Tuesday, Pat"
         assert "of <strong>Hub 002</strong>" in one.html and "/hub/" in one.html
         assert "unsubscribe" in one.unsubscribe_url and "Stop announcements" in one.html
     assert (

@@ -1,4 +1,5 @@
-"""The GO! Team console (SPEC §6): login, dashboard, review queue, Hubs, legislators.
+"""The GO! Team console (SPEC §6): login, dashboard, review queue, Hubs, legislators,
+announcements.
 
 Every route but login and logout is behind `staff_member` (hubflow/web/deps.py), declared
 here once for the whole console."""
@@ -8,13 +9,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from hubflow.web.deps import staff_member
-from hubflow.web.routes.staff import auth, downloads, hubs, legislators, queue, work
+from hubflow.web.routes.staff import (
+    announcements,
+    auth,
+    downloads,
+    hubs,
+    legislators,
+    queue,
+    work,
+)
 from hubflow.web.routes.staff.auth import login_url
 
 router = APIRouter()
 router.include_router(auth.router)
 console = APIRouter(dependencies=[Depends(staff_member)])
-for part in (queue, work, hubs, legislators, downloads):  # work before hubs: /hubs/{id}/{action}
+for part in (
+    queue,
+    work,
+    hubs,
+    legislators,
+    announcements,
+    downloads,
+):  # work before hubs: /hubs/{id}/{action}
     console.include_router(part.router)
 router.include_router(console)
 
