@@ -20,10 +20,11 @@ from tests.system.helpers import ROOT
     [
         ["bench.sweep", "--sizes", "300,600"],
         ["bench.dispatch", "--emails", "200", "--delay", "0.001"],
+        ["bench.announce", "--sizes", "100,200", "--delay", "0.001"],
         ["bench.join", "--seconds", "1", "--connections", "4"],
         ["bench.pages", "--sizes", "60,120", "--clients", "2", "--rounds", "1"],
     ],
-    ids=["sweep", "dispatch", "join", "pages"],
+    ids=["sweep", "dispatch", "announce", "join", "pages"],
 )
 def test_a_bench_leaves_nothing_behind(tmp_path: Path, argv: list[str]) -> None:
     if argv[0] == "bench.join" and not shutil.which("wrk"):
