@@ -192,9 +192,9 @@ def describe(audience: Audience, team: list[StaffMember]) -> list[str]:
     """The audience in words, a line per criterion chosen."""
     lines = []
     if audience.stages:
-        lines.append("At the stage " + " or ".join(Stage(s).label for s in audience.stages))
-    statuses = audience.statuses or ("active", "stalled", "paused")
-    lines.append("Status " + " or ".join(Status(s).label.lower() for s in statuses))
+        lines.append("At the stage " + _or([Stage(s).label for s in audience.stages]))
+    statuses = list(audience.statuses) or ["active", "stalled"] + ["paused"] * audience.paused
+    lines.append("Status: " + _or([Status(s).label.lower() for s in statuses]))
     if audience.whose:
         lines.append(WHOSE[audience.whose])
     for name, values in (
@@ -215,6 +215,9 @@ def describe(audience: Audience, team: list[StaffMember]) -> list[str]:
     if audience.hub_ids:
         lines.append(f"Only the Hubs numbered {', '.join(map(str, audience.hub_ids))}")
     lines.append(CONTACTS[audience.contacts])
-    if audience.paused and "paused" not in audience.statuses:
-        lines.append("Paused Hubs too")
     return lines
+
+
+def _or(words: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
