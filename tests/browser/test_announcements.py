@@ -72,9 +72,13 @@ def test_compose_preview_test_schedule_cancel_send_and_the_record(
     with sessions() as s:
         for i in range(3):
             factories.hub_in(
-                s, Stage.ONBOARDING, reviewer=member, email=f"lead{i}@example.org",
-                group_name=f"Merrimack Valley M4A {i}", contact_name=f"Dana Lee{i}",
-            )  # fmt: skip
+                s,
+                Stage.ONBOARDING,
+                reviewer=member,
+                email=f"lead{i}@example.org",
+                group_name=f"Merrimack Valley M4A {i}",
+                contact_name=f"Dana Lee{i}",
+            )
         factories.hub_in(s, Stage.LISTED, reviewer=member, email="listed@example.org")
         s.add(OptOut(email="lead2@example.org", topic=Topic.ANNOUNCEMENTS))
         s.commit()
@@ -157,9 +161,19 @@ def test_compose_preview_test_schedule_cancel_send_and_the_record(
                 .order_by(Email.id)
             ).all()
         events = [
-            {"event": "delivered", "email": sent[0].to_email, "timestamp": int(time.time()), "hubflow_email_id": str(sent[0].id)},
-            {"event": "bounce", "email": sent[1].to_email, "timestamp": int(time.time()), "hubflow_email_id": str(sent[1].id)},
-        ]  # fmt: skip
+            {
+                "event": "delivered",
+                "email": sent[0].to_email,
+                "timestamp": int(time.time()),
+                "hubflow_email_id": str(sent[0].id),
+            },
+            {
+                "event": "bounce",
+                "email": sent[1].to_email,
+                "timestamp": int(time.time()),
+                "hubflow_email_id": str(sent[1].id),
+            },
+        ]
         body = json.dumps(events)
         answer = httpx.post(f"{server}/webhooks/sendgrid", content=body, headers=signed(key, body))
         assert answer.status_code == 200, answer.text
