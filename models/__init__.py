@@ -6,6 +6,7 @@ from models.base import Base
 from models.email import Email, OptOut, Suppression
 from models.hub import Contact, Hub, Submission
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
+from models.newcomer import Newcomer
 from models.notes import Correction, Note
 from models.plan import PlanTarget
 from models.reminders import HubReminder, ReviewReminder
@@ -26,6 +27,7 @@ __all__ = [
     "Hub",
     "HubReminder",
     "Legislator",
+    "Newcomer",
     "Note",
     "OptOut",
     "PlanTarget",

@@ -31,6 +31,11 @@ class MessageKind(StrEnum):
     HUB_REOPENED = "hub_reopened"
     CONFIRM_ADDRESS = "confirm_address"
     ANNOUNCEMENT = "announcement"  # written by staff, to many Hubs (models/announcement.py)
+    NEWCOMER_WELCOME = "newcomer_welcome"  # to a newcomer: their Hub and its contact
+    NEWCOMER_WAITING = "newcomer_waiting"  # to a newcomer: no Hub yet, you are on the list
+    NEWCOMER_TO_HUB = "newcomer_to_hub"  # to a Hub's contact for new people: one newcomer
+    NEWCOMER_LIST = "newcomer_list"  # ... : the people who waited for it
+    NEWCOMER_REMINDER = "newcomer_reminder"  # ... : not yet reached after 7 days
 
     @property
     def asked_for(self) -> bool:
@@ -53,7 +58,12 @@ class Topic(StrEnum):
 
 # The kinds of email each topic stops.
 TOPIC_KINDS: dict[Topic, list[MessageKind]] = {
-    Topic.REMINDERS: [MessageKind.DUE_SOON, MessageKind.DUE_TODAY, MessageKind.OVERDUE_NUDGE],
+    Topic.REMINDERS: [
+        MessageKind.DUE_SOON,
+        MessageKind.DUE_TODAY,
+        MessageKind.OVERDUE_NUDGE,
+        MessageKind.NEWCOMER_REMINDER,
+    ],
     Topic.ANNOUNCEMENTS: [MessageKind.ANNOUNCEMENT],
 }
 

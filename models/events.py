@@ -30,3 +30,5 @@ class EventType(StrEnum):
     ANNOUNCEMENT_SCHEDULED = "announcement.scheduled"
     ANNOUNCEMENT_CANCELLED = "announcement.cancelled"
     ANNOUNCEMENT_TEST = "announcement.test.requested"
+    NEWCOMER_SIGNED_UP = "newcomer.signed_up"
+    NEWCOMER_FOLLOWED_UP = "newcomer.followed_up"

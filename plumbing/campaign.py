@@ -89,6 +89,21 @@ class Announcements(_Section):
     approval_over: int = Field(200, ge=0)
 
 
+class GetInvolved(_Section):
+    # What a newcomer may say they would like to do: a code and the words the form shows.
+    interests: dict[str, str] = Field(
+        default_factory=lambda: {
+            "canvass": "Knock on doors and talk with neighbours",
+            "phonebank": "Make phone calls",
+            "events": "Help at events",
+            "legislators": "Meet our legislators",
+            "other": "Something else: I'll say when we talk",
+        },
+        min_length=1,
+        max_length=12,
+    )
+
+
 class Campaign(_Section):
     name: str = Text
     team: str = Text
@@ -105,6 +120,7 @@ class Campaign(_Section):
     deadlines: Deadlines
     first_actions: FirstActions
     announcements: Announcements = Announcements()
+    get_involved: GetInvolved = GetInvolved()
 
     @field_validator("state")
     @classmethod

@@ -146,3 +146,26 @@ def read_confirm_token(token: str, *, settings: Settings | None = None) -> tuple
     if not isinstance(address, str) or not isinstance(hub_id, int) or len(address) > 254:
         raise LinkRefused("this link is not valid")
     return address, hub_id
+
+
+NEWCOMER_MAX_AGE = 90 * 86400  # a Hub's contact for new people follows up within weeks
+
+
+def newcomer_url(newcomer_id: int, hub_id: int, *, settings: Settings | None = None) -> str:
+    """The link a Hub's contact for new people marks a newcomer reached with: for that Hub
+    and that newcomer only."""
+    settings = settings or get_settings()
+    token = _serializer("newcomer", settings).dumps([newcomer_id, hub_id])
+    return f"{settings.base_url.rstrip('/')}/newcomer/{token}"
+
+
+def read_newcomer_token(token: str, *, settings: Settings | None = None) -> tuple[int, int]:
+    try:
+        value = _serializer("newcomer", settings or get_settings()).loads(
+            token, max_age=NEWCOMER_MAX_AGE
+        )
+    except (BadSignature, ValueError, TypeError):
+        raise LinkRefused("this link is not valid, or more than 90 days old") from None
+    if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)):
+        raise LinkRefused("this link is not valid")
+    return value[0], value[1]

@@ -18,7 +18,7 @@ from models.services.status import record_stall
 from models.services.sweep import StallPlan, SweepPlan, plan
 from plumbing.db import session_factory
 from plumbing.settings import Settings, get_settings
-from tasks.reactions import clock
+from tasks.reactions import clock, newcomers
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class SweepReport:
     stalled: list[int] = field(default_factory=list)
     held_back: int = 0
     emails_queued: int = 0
+    newcomer_tasks: int = 0  # newcomers not reached in two weeks: a task for the owner
 
 
 def planned_emails(p: SweepPlan) -> list[Planned]:
@@ -109,6 +110,10 @@ def apply(
             with sessions() as session, transaction(session):
                 report.emails_queued += write(session, items[start : start + size])
             phase(says())
+    with sessions() as session, transaction(session):  # newcomers not yet reached (#31)
+        emails, tasks = newcomers.follow_ups(session, now=p.now, settings=settings)
+    report.emails_queued += emails
+    report.newcomer_tasks = tasks
     return report
 
 

@@ -50,6 +50,18 @@ def announcement(name: str) -> dict[str, Any]:
     }
 
 
+def newcomer() -> dict[str, Any]:
+    return {
+        "name": "Pat Doe",
+        "first_name": "Pat",
+        "email": "pat@example.org",
+        "phone": "617-555-0199",
+        "town": "Quincy",
+        "interests": ["Make phone calls", "Help at events"],
+        "mark_url": "http://hubflow.test/newcomer/t",
+    }
+
+
 def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, Any]:
     base: dict[str, Any] = {
         "hub": hub(name),
@@ -128,5 +140,22 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
         MessageKind.CONFIRM_ADDRESS: {"confirm_url": "http://hubflow.test/confirm/t"},
         MessageKind.HUB_REOPENED: {"reason": "We spoke again: the group has new members."},
         MessageKind.ANNOUNCEMENT: announcement(name),
+        MessageKind.NEWCOMER_WELCOME: {
+            "first_name": "Pat",
+            "hub": {
+                "name": name,
+                "district": "1st Norfolk",
+                "meets": "A monthly meeting: first Tuesday, 7pm, at the library",
+                "contacts": [{"name": "Bo Diaz", "email": "bo@example.org", "phone": ""}],
+            },
+        },
+        MessageKind.NEWCOMER_WAITING: {
+            "first_name": "Pat",
+            "district": "1st Norfolk",
+            "forming": [name],
+        },
+        MessageKind.NEWCOMER_TO_HUB: {"hub_name": name, "newcomer": newcomer()},
+        MessageKind.NEWCOMER_LIST: {"hub_name": name, "newcomers": [newcomer(), newcomer()]},
+        MessageKind.NEWCOMER_REMINDER: {"hub_name": name, "newcomer": newcomer(), "days": 7},
     }
     return {**base, **extra[kind]}

@@ -18,6 +18,7 @@ from models.base import Base
 from models.email import Email, EmailState, OptOut, Suppression, SuppressionReason
 from models.events import EventType
 from models.hub import Contact, Hub
+from models.newcomer import Newcomer
 from models.services.common import Actor, clock, emit, transaction
 
 FORGOTTEN = "(forgotten)"
@@ -65,13 +66,18 @@ def forget(
                 func.lower(Contact.email) == address
             )
         ).all()
+        # A neighbour who asked to get involved (#31) is forgotten with their sign-up.
+        newcomers = session.execute(
+            select(Newcomer.name, Newcomer.phone).where(Newcomer.email == address)
+        ).all()
         out.hubs = sorted({hub_id for hub_id, _, _ in people})
         out.needles = _needles(
             session,
             address,
-            names={n for _, n, _ in people if n},
-            phones={p for _, _, p in people if p},
+            names={n for _, n, _ in people if n} | {n for n, _ in newcomers if n},
+            phones={p for _, _, p in people if p} | {p for _, p in newcomers if p},
         )
+        out.rows += _count(session.execute(delete(Newcomer).where(Newcomer.email == address)))
         out.email_ids = list(
             session.scalars(select(Email.id).where(func.lower(Email.to_email) == address))
         )
@@ -102,7 +108,8 @@ def forget(
                 )
             )
         )
-        out.rows, touched = _scrub_everywhere(session, out.needles, token)
+        scrubbed, touched = _scrub_everywhere(session, out.needles, token)
+        out.rows += scrubbed
         out.email_ids = sorted(set(out.email_ids) | touched)
         _keep_only_the_hash(session, address, key, now)
         for hub in session.scalars(select(Hub).where(Hub.id.in_(out.hubs))):

@@ -31,6 +31,7 @@ from tasks.reactions.events import (
     publish_if_it_was_listed,
     publish_if_listed,
 )
+from tasks.reactions.newcomers import introduce_waiting, route_newcomer
 from tasks.reactions.reaction import Reaction
 
 ReactionFn = Callable[[Reaction], None]
@@ -44,7 +45,7 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.CHANGES_REQUESTED: (email_changes_requested,),
     EventType.SUBMISSION_DECLINED: (email_declined, publish_if_it_was_listed),
     EventType.STAGE_ENTERED: (),
-    EventType.LISTED: (publish_directory,),
+    EventType.LISTED: (publish_directory, introduce_waiting),
     EventType.MOVED_BACK: (publish_if_it_was_listed,),
     EventType.WITHDRAWN: (publish_if_it_was_listed,),
     EventType.PAUSED: (),
@@ -62,6 +63,8 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.ANNOUNCEMENT_SCHEDULED: (schedule_run,),
     EventType.ANNOUNCEMENT_CANCELLED: (cancel_run,),
     EventType.ANNOUNCEMENT_TEST: (email_test,),
+    EventType.NEWCOMER_SIGNED_UP: (route_newcomer,),
+    EventType.NEWCOMER_FOLLOWED_UP: (),
 }
 
 __all__ = ["REACTIONS", "Reaction", "ReactionFn"]

@@ -24,9 +24,14 @@ def test_every_message_kind_renders_both_parts(kind: MessageKind) -> None:
 
 @pytest.mark.parametrize("kind", list(MessageKind))
 def test_a_template_needing_a_variable_the_context_lacks_fails(kind: MessageKind) -> None:
-    needed = {MessageKind.DAILY_DIGEST: "digest", MessageKind.ANNOUNCEMENT: "body_html"}.get(
-        kind, "hub"
-    )
+    needed = {
+        MessageKind.DAILY_DIGEST: "digest",
+        MessageKind.ANNOUNCEMENT: "body_html",
+        MessageKind.NEWCOMER_WAITING: "district",
+        MessageKind.NEWCOMER_TO_HUB: "newcomer",
+        MessageKind.NEWCOMER_LIST: "newcomers",
+        MessageKind.NEWCOMER_REMINDER: "newcomer",
+    }.get(kind, "hub")
     missing = {k: v for k, v in context(kind).items() if k != needed}
     with pytest.raises(UndefinedError):
         render(kind, missing)
