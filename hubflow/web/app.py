@@ -15,7 +15,17 @@ from hubflow.web.boundary import check_query
 from hubflow.web.deps import LoginRequired, NotLoggedIn
 from hubflow.web.forms import CSRFError
 from hubflow.web.pages import busy, message
-from hubflow.web.routes import hub, links, ops, places, public, staff, unsubscribe, webhooks
+from hubflow.web.routes import (
+    hub,
+    involved,
+    links,
+    ops,
+    places,
+    public,
+    staff,
+    unsubscribe,
+    webhooks,
+)
 from models.errors import InvalidInput, NotFound
 from plumbing.db import ping, unavailable
 from plumbing.settings import MissingSecret, get_settings
@@ -36,6 +46,7 @@ def create_app() -> FastAPI:
         dependencies=[Depends(check_query)],  # every query parameter, at the boundary
     )
     app.include_router(public.router)
+    app.include_router(involved.router)
     app.include_router(unsubscribe.router)
     app.include_router(places.router)
     app.include_router(links.router)  # before hub: /hub/link is not a Hub's token

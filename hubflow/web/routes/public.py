@@ -108,7 +108,7 @@ def join_page(
             },
             "kinds": [(k, k.label) for k in HubKind],
             "towns": geography().towns,
-            "place": _district_choices(session, values),
+            "place": district_choices(session, values),
             "busy": BUSY if busy else "",
         },
         status=503 if busy else 422 if errors else 200,  # a step to take is no error
@@ -118,7 +118,7 @@ def join_page(
     return response
 
 
-def _district_choices(session: Session, values: dict[str, str]) -> tuple[str, list[str]]:
+def district_choices(session: Session, values: dict[str, str]) -> tuple[str, list[str]]:
     """The districts the form offers: the town's (narrowed by ward and precinct where they
     are right) with the town's name, or every district when the town is not known (or
     hubflow has no town data for the state)."""
@@ -138,6 +138,28 @@ def _district_choices(session: Session, values: dict[str, str]) -> tuple[str, li
             continue
         return found.town, sorted(found.house, key=natural_key)
     return "", geo.house_districts
+
+
+def find_place(values: dict[str, str], town: str) -> tuple[str, str, dict[str, str], str]:
+    """(district, town as the table writes it, errors of the place fields, step): the
+    district found from the town (and ward and precinct) or chosen; when the town is split
+    and nothing chose, the step asks for it (the form's next step, not a mistake)."""
+    district, place = "", {}
+    try:
+        district = house_district_for(
+            geography(),
+            town,
+            ward=values.get("ward", ""),
+            precinct=values.get("precinct", ""),
+            district=values.get("district", ""),
+        )
+        town = geography().town(town)
+    except InvalidInput as exc:
+        place = exc.errors
+    step = ""
+    if set(place) == {"district"} and not values.get("district", "").strip():
+        step = sentence(place.pop("district"))  # the town is split: choose the district
+    return district, town, place, step
 
 
 def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], str]:
@@ -160,20 +182,7 @@ def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], 
             place["town"] = "this is required"
         form["towns"] = list(dict.fromkeys(t for t in [town.strip(), *others] if t))
         return form, place, ""
-    try:
-        form["district"] = house_district_for(
-            geography(),
-            town,
-            ward=values.get("ward", ""),
-            precinct=values.get("precinct", ""),
-            district=values.get("district", ""),
-        )
-        town = geography().town(town)
-    except InvalidInput as exc:
-        place = exc.errors
-    step = ""
-    if set(place) == {"district"} and not values.get("district", "").strip():
-        step = sentence(place.pop("district"))  # the town is split: choose the district
+    form["district"], town, place, step = find_place(values, town)
     form["towns"] = [t for t in [town.strip(), *others] if t]
     form["towns"] = list(dict.fromkeys(form["towns"]))  # the town once, in the order given
     return form, place, step
