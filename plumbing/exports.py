@@ -18,8 +18,12 @@ from plumbing.settings import get_settings
 def rows_for(
     session: Session, kind: str, *, include_private: bool = False, actor: Actor | None = None
 ) -> list[dict[str, str]]:
-    zone = ZoneInfo(get_settings().policy.timezone)
-    return export(session, kind, zone, include_private=include_private, actor=actor)
+    settings = get_settings()
+    zone = ZoneInfo(settings.policy.timezone)
+    interests = settings.campaign.get_involved.interests  # newcomers' choices, in words
+    return export(
+        session, kind, zone, include_private=include_private, actor=actor, interests=interests
+    )
 
 
 def as_csv(rows: list[dict[str, str]]) -> str:

@@ -12,7 +12,7 @@ from hubflow.cli.common import database, reported
 
 def export(
     kind: str = typer.Argument(
-        ..., help="hubs, contacts, plans, reviews, emails, notes or announcements."
+        ..., help="hubs, contacts, plans, reviews, emails, notes, announcements or newcomers."
     ),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of CSV."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV (the default)."),
@@ -53,6 +53,8 @@ def export(
             errors["include_private"] = "only contacts have private details"
         if include_private and not staff_email:
             errors["staff"] = "say who is asking for private contacts (it is recorded)"
+        if kind == "newcomers" and not staff_email:
+            errors["staff"] = "say who is asking for newcomers' details (it is recorded)"
         if errors:
             raise InvalidInput(errors)
         actor = Actor.staff(staff_by_email(session, staff_email)) if staff_email else None

@@ -19,6 +19,7 @@ from hubflow.cli import (
     hubs,
     imports,
     legislature,
+    newcomers,
     outbox,
     report,
     reviews,
@@ -62,6 +63,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(contacts.app, name="contacts")
 app.add_typer(announce.app, name="announce")
+app.add_typer(newcomers.app, name="newcomers")
 app.command("init", epilog=example("hubflow init"))(running.init)
 app.command(
     "serve",

@@ -19,11 +19,11 @@ from models.hub import Contact, Hub, Submission
 from models.notes import Note
 from models.plan import PlanTarget
 from models.review import ReviewTask
-from models.services import announcement_views, clocks
+from models.services import announcement_views, clocks, newcomer_views
 from models.services.common import Actor, clock, emit, transaction
 from models.services.coverage import current_plans
 
-KINDS = ("hubs", "contacts", "plans", "reviews", "emails", "notes", "announcements")
+KINDS = ("hubs", "contacts", "plans", "reviews", "emails", "notes", "announcements", "newcomers")
 Row = dict[str, str]
 
 
@@ -233,9 +233,23 @@ def export(
     include_private: bool = False,
     actor: Actor | None = None,
     now: datetime | None = None,
+    interests: dict[str, str] | None = None,
 ) -> list[Row]:
     """The rows of one kind. Every contact (`include_private`) is for staff, named in
     `actor`, and the export is recorded."""
+    if kind == "newcomers":  # people's details, every one of them: for staff, recorded
+        if actor is None:
+            raise ValueError("an export of newcomers names who asked for it")
+        with transaction(session):
+            emit(
+                session,
+                EventType.CONTACTS_EXPORTED,
+                None,
+                clock(now),
+                actor=actor.label,
+                newcomers=True,
+            )
+        return newcomer_views.rows(session, tz, interests)
     if kind == "contacts":
         if include_private:
             if actor is None:

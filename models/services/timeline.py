@@ -16,6 +16,7 @@ from models.enums import NoteKind, ReviewState, Stage, Status, SubmissionState
 from models.events import EventType
 from models.hub import Hub, Submission
 from models.legislature import Legislator
+from models.newcomer import Newcomer
 from models.notes import Correction, Note
 from models.presenters import Change, Document, Facts, changes, present
 from models.review import ReviewTask
@@ -210,6 +211,7 @@ def timeline(
     for e in session.scalars(own.order_by(Email.id)):
         entries.append(Entry(e.sent_at or e.created_at, _email_text(e), rank=4))
     entries += announced(session, hub)
+    entries += newcomers_of(session, hub)
     entries += staff_work(session, hub, names, today=today)
     forgotten = select(DomainEvent).where(
         DomainEvent.hub_id == hub.id, DomainEvent.type == EventType.CONTACT_FORGOTTEN.value
@@ -239,6 +241,25 @@ def announced(session: Session, hub: Hub) -> list[Entry]:
         )
         for a, n, at in session.execute(sent)
     ]
+
+
+def newcomers_of(session: Session, hub: Hub) -> list[Entry]:
+    """Neighbours introduced to the Hub, and its word that it reached them (#31)."""
+    out = []
+    for n in session.scalars(select(Newcomer).where(Newcomer.hub_id == hub.id)):
+        if n.introduced_at:
+            out.append(
+                Entry(
+                    n.introduced_at, f"{n.name} ({n.email}) was introduced as a new person.", rank=4
+                )
+            )
+        if n.followed_up_at:
+            out.append(
+                Entry(
+                    n.followed_up_at, f"The Hub marked {n.name}: {n.state.label.lower()}.", rank=4
+                )
+            )
+    return out
 
 
 def staff_work(session: Session, hub: Hub, names: Names, *, today: date) -> list[Entry]:

@@ -189,3 +189,56 @@ def test_forgetting_a_newcomer_removes_them_everywhere(
     for e in session.scalars(select(Email)):
         assert "pat@example.org" not in (e.to_email + e.text + e.html + e.subject).lower()
         assert "Pat Doe" not in e.text + e.html + e.subject
+
+
+def test_the_cli_lists_and_exports_newcomers_and_the_follow_up_rate_counts(
+    session: Session, sessions: sessionmaker[Session], ann: StaffMember
+) -> None:
+    import json
+
+    from models.services.newcomer_views import follow_up_rates
+    from models.services.timeline import timeline
+    from tests.integration.test_cli import hubflow
+
+    hub = factories.hub_in(session, Stage.LISTED, reviewer=ann, email="bo@example.org")
+    react(sessions)
+    t0 = utcnow() - timedelta(days=10)
+    first = newcomers.sign_up(session, form(), interests=INTERESTS, now=t0)
+    newcomers.sign_up(
+        session, form(name="Sam Roe", email="sam@example.org"), interests=INTERESTS, now=t0
+    )
+    newcomers.sign_up(
+        session,
+        form(name="Kim Lu", email="kim@example.org", district="2nd Essex"),
+        interests=INTERESTS,
+        now=t0,
+    )
+    react(sessions, t0)
+    newcomers.follow_up(
+        session, first.newcomer_id, reached=True, hub_id=hub.id, now=t0 + timedelta(days=3)
+    )
+    rate = follow_up_rates(session)[hub.id]
+    assert (rate.introduced, rate.reached_in_time) == (2, 1)
+    code, out = hubflow("newcomers", "list", "--json")
+    assert code == 0, out
+    assert [(r["name"], r["state"], r["hub"]) for r in json.loads(out)] == [
+        ("Pat Doe", "reached", hub.name),
+        ("Sam Roe", "introduced", hub.name),
+        ("Kim Lu", "waiting", ""),
+    ]
+    code, out = hubflow("newcomers", "list", "--state", "nowhere")
+    assert code == 2 and "--state: choose one of" in out
+    code, out = hubflow("newcomers", "export")
+    assert code == 2 and "--staff" in out
+    code, out = hubflow("newcomers", "export", "--staff", "ann@masscare.org", "--json")
+    assert code == 0, out
+    rows = json.loads(out)
+    assert (
+        rows[0]["would_like_to"] == "Make phone calls" and rows[2]["state"] == "Waiting for a Hub"
+    )
+    session.expire_all()
+    said = [
+        e.text for e in timeline(session, session.get(type(hub), hub.id), today=utcnow().date())
+    ]  # type: ignore[arg-type]
+    assert "Pat Doe (pat@example.org) was introduced as a new person." in said
+    assert "The Hub marked Pat Doe: reached." in said

@@ -29,6 +29,7 @@ from models.enums import Stage, SubmissionState
 from models.errors import HubflowError, InvalidInput
 from models.forms import parse_evidence
 from models.hub import Hub
+from models.services import newcomer_views
 from models.services.common import Actor
 from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
@@ -38,7 +39,7 @@ from models.services.queries import find_legislator, hub_with_contacts
 from models.services.timeline import Version, hub_versions, timeline
 from plumbing.geography import geography
 from plumbing.settings import Settings
-from plumbing.tokens import LinkRefused, read_hub_link
+from plumbing.tokens import LinkRefused, newcomer_url, read_hub_link
 
 router = APIRouter()
 
@@ -110,6 +111,11 @@ def show(
             "open_rows": open_sections(errors or {}, values or {}, rows),
             "senators": sitting_senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
             "neighbours": working_with,
+            # Its own newcomers, and each one's link to say they were reached (#31).
+            "newcomers": [
+                (n, newcomer_url(n.id, hub.id, settings=settings))
+                for n in newcomer_views.of_hub(session, hub.id)
+            ],
             "nearby": [
                 n
                 for n in nearby_hubs(session, geography(), hub)

@@ -15,6 +15,7 @@ from hubflow.web.deps import Db
 from hubflow.web.pages import Paging, page
 from models.errors import InvalidInput
 from models.geography import natural_key
+from models.services import newcomer_views
 from models.services.areas import Area, AreaCoverage, Part, by_area
 from models.services.coverage import coverage
 from models.services.directory import Search, count_listed, directory
@@ -56,6 +57,8 @@ def coverage_page(
             "views": [(key, words) for key, (words, _) in views.items()],
             "view": view,
             "without": only_without,
+            # Neighbours waiting for a Hub in each district (a count: no one is named).
+            "waiting": newcomer_views.waiting_by_district(session),
         },
     )
 

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from hubflow.web import security
-from hubflow.web.boundary import MAX_ID
+from hubflow.web.boundary import MAX_ID, unreadable
 from hubflow.web.deps import Config, Db, interests
 from hubflow.web.forms import checked, field_errors, read_form, sentence
 from hubflow.web.pages import BUSY, RETRY_AFTER, campaign_today, message, page, redirect
@@ -189,8 +189,11 @@ def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], 
 
 
 @router.get("/join")
-def join_form(request: Request, session: Db) -> Response:
-    return join_page(request, session)
+def join_form(request: Request, session: Db, town: str = "", district: str = "") -> Response:
+    # A link (coverage, the dashboard's waiting newcomers) may name the place: it starts there.
+    given = {"town": town[:100], "district": district[:100]}
+    values = {k: v for k, v in given.items() if v and unreadable(v) is None}
+    return join_page(request, session, values=values)
 
 
 @router.post("/join")

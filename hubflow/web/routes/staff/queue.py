@@ -3,6 +3,7 @@ click, then the next."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -17,7 +18,7 @@ from hubflow.web.routes.staff.auth import back
 from models.enums import Decision, Stage, Status, SubmissionState
 from models.errors import AlreadyDecided, HubflowError
 from models.hub import Hub
-from models.services import clocks, queries, reports
+from models.services import clocks, newcomer_views, queries, reports
 from models.services.coverage import coverage
 from models.services.figures import figures
 from models.services.queries import review_task
@@ -55,9 +56,19 @@ def dashboard(request: Request, session: Db, me: Staff) -> Response:
             "waiting_moves": clocks.moves(session, waiting_longest, zone=campaign_zone()),
             "today": today,
             "figures": figures(session, today=today, zone=campaign_zone()),
+            **newcomer_figures(session),
         },
         staff=me,
     )
+
+
+def newcomer_figures(session: Session) -> dict[str, Any]:
+    """Newcomers waiting per district (most first) and each Hub's follow-up, lowest first."""
+    waiting = sorted(newcomer_views.waiting_by_district(session).items(), key=lambda d: -d[1])
+    return {
+        "newcomers_waiting": waiting[:12],
+        "follow_ups": newcomer_views.slowest_follow_ups(session, limit=12),
+    }
 
 
 @router.get("/queue")
