@@ -48,23 +48,25 @@ def coverage_page(
     else:
         ordered = sorted(result.house, key=lambda d: natural_key(d.district))
         areas = [AreaCoverage("Every district", [], [Part(d, 1.0) for d in ordered])]
+    waiting = newcomer_views.waiting_by_district(session)
     return page(
         request,
         "coverage.html",
         {
             "counts": result.counts(),
-            "areas": [_area(a, only_without=only_without) for a in areas],
+            "areas": [_area(a, only_without=only_without, waiting=waiting) for a in areas],
             "views": [(key, words) for key, (words, _) in views.items()],
             "view": view,
             "without": only_without,
             # Neighbours waiting for a Hub in each district (a count: no one is named).
-            "waiting": newcomer_views.waiting_by_district(session),
+            "waiting": waiting,
         },
     )
 
 
-def _area(area: AreaCoverage, *, only_without: bool) -> dict[str, Any]:
+def _area(area: AreaCoverage, *, only_without: bool, waiting: dict[str, int]) -> dict[str, Any]:
     return {
+        "waiting": sum(waiting.get(p.district.district, 0) for p in area.parts),
         "name": area.name,
         "members": area.members,
         "total": len(area.parts),
