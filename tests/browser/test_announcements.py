@@ -87,7 +87,9 @@ def test_compose_preview_test_schedule_cancel_send_and_the_record(
     with serving(database_url, tmp_path, **webhook) as server:
         page = context(browser, LAPTOP).new_page()
         log_in(page, server, "ann@masscare.org", PASSWORD)
-        page.get_by_role("link", name="Announcements").click()
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Announcements"
+        ).click()
         looked_at(page, "list-empty")
         page.get_by_role("link", name="Write an announcement").click()
 
@@ -182,5 +184,7 @@ def test_compose_preview_test_schedule_cancel_send_and_the_record(
         expect(page.locator(".tile").nth(1)).to_have_text("1 delivered")
         expect(page.locator(".tile").nth(2)).to_have_text("1 bounced")
         looked_at(page, "sent")
-        page.get_by_role("link", name="Announcements").first.click()
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Announcements"
+        ).click()
         looked_at(page, "list")
