@@ -65,6 +65,11 @@ def new(
         False, "--all-contacts", help="Every contact, not only primary."
     ),
     paused: bool = typer.Option(False, "--paused", help="Paused Hubs too."),
+    newcomers: bool = typer.Option(
+        False,
+        "--newcomers",
+        help="Instead of Hubs: the people waiting for a Hub in the districts chosen.",
+    ),
 ) -> None:
     """Write an announcement (a draft): nothing is sent until `hubflow announce send`."""
     from hubflow.cli.output import console
@@ -89,7 +94,7 @@ def new(
             "stages": stage, "statuses": status, "whose": [whose], "counties": county,
             "senate": senate, "congress": congress, "house": district, "listed": [listed],
             "owner": [owner], "hub_ids": [hubs], "contacts": ["all" if all_contacts else "primary"],
-            "paused": ["yes" if paused else ""],
+            "paused": ["yes" if paused else ""], "newcomers": ["yes" if newcomers else ""],
         }  # fmt: skip
         audience = None
         try:

@@ -70,6 +70,22 @@ def check_text(subject: str, body: str) -> tuple[str, str]:
     return subject, body
 
 
+def check_for(audience: Audience, subject: str, body: str) -> None:
+    """The people waiting for a Hub have none: its name and link are not theirs to fill."""
+    if not audience.newcomers:
+        return
+    errors = {}
+    for field, text in (("subject", subject), ("body", body)):
+        used = {m for m in MERGE.findall(text) if m in ("hub.name", "hub.link")}
+        if used:
+            fields = ", ".join("{{ " + f + " }}" for f in sorted(used))
+            errors[field] = (
+                f"the people waiting for a Hub have none yet: {fields} cannot be filled in"
+            )
+    if errors:
+        raise InvalidInput(errors)
+
+
 def load(session: Session, announcement_id: int, *, lock: bool = False) -> Announcement:
     found = session.get(Announcement, announcement_id, with_for_update=lock)
     if found is None:
@@ -89,6 +105,7 @@ def _write(
     """A new draft, or the draft `announcement_id` rewritten (which asks again for any
     approval it had)."""
     subject, body = check_text(subject, body)
+    check_for(audience, subject, body)
     if announcement_id is None:
         found = Announcement(subject=subject, body=body, audience={}, author_id=author.id)
         session.add(found)

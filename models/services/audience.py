@@ -16,6 +16,7 @@ from models.errors import InvalidInput
 from models.geography import COUNTIES, Geography, county_of
 from models.hub import Contact, Hub
 from models.legislature import District
+from models.newcomer import Newcomer, NewcomerState
 from models.services import clocks
 from models.staff import StaffMember
 
@@ -43,6 +44,9 @@ class Audience:
     hub_ids: tuple[int, ...] = ()
     contacts: str = "primary"
     paused: bool = False  # paused Hubs too (unless statuses name them, they are left out)
+    # Instead of Hubs: the newcomers waiting for a Hub in the districts the place criteria
+    # choose (#31), who have no Hub yet.
+    newcomers: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -121,6 +125,7 @@ def parse_audience(session: Session, form: Mapping[str, list[str]], geo: Geograp
         hub_ids=tuple(dict.fromkeys(hub_ids)),
         contacts=one("contacts", CONTACTS, "primary"),
         paused=(form.get("paused") or [""])[-1] in ("yes", "on", "true", "1"),
+        newcomers=(form.get("newcomers") or [""])[-1] in ("yes", "on", "true", "1"),
     )
     if errors:
         raise InvalidInput(errors)
@@ -177,6 +182,14 @@ def hubs_where(audience: Audience, geo: Geography) -> ColumnElement[bool]:
     return and_(true(), *where)
 
 
+def newcomers_where(audience: Audience, geo: Geography) -> ColumnElement[bool]:
+    """(SQL, over Newcomer joined to its District) the waiting newcomers chosen."""
+    where: list[ColumnElement[bool]] = [Newcomer.state == NewcomerState.WAITING]
+    if (names := _districts(audience, geo)) is not None:
+        where.append(District.name.in_(sorted(names)))
+    return and_(*where)
+
+
 def paused_left_out(audience: Audience) -> bool:
     """Whether the audience's paused Hubs stay out (reported as left out)."""
     return not audience.paused and Status.PAUSED.value not in audience.statuses
@@ -190,6 +203,21 @@ def contacts_where(audience: Audience) -> ColumnElement[bool]:
 
 def describe(audience: Audience, team: list[StaffMember]) -> list[str]:
     """The audience in words, a line per criterion chosen."""
+    if audience.newcomers:
+        places = [
+            f"{name} {', '.join(values)}"
+            for name, values in (
+                ("in the county of", audience.counties),
+                ("in the Senate district", audience.senate),
+                ("in congressional district", [str(c) for c in audience.congress]),
+                ("in the district", audience.house),
+            )
+            if values
+        ]
+        return [
+            "People waiting for a Hub in their district"
+            + (", " + "; ".join(places) if places else "")
+        ]
     lines = []
     if audience.stages:
         lines.append("At the stage " + _or([Stage(s).label for s in audience.stages]))

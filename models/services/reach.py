@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, null, select
 from sqlalchemy.orm import Session
 
 from models.email import OptOut, Suppression, SuppressionReason, Topic
@@ -16,7 +16,14 @@ from models.enums import Status
 from models.geography import Geography
 from models.hub import Contact, Hub
 from models.legislature import District
-from models.services.audience import Audience, contacts_where, hubs_where, paused_left_out
+from models.newcomer import Newcomer
+from models.services.audience import (
+    Audience,
+    contacts_where,
+    hubs_where,
+    newcomers_where,
+    paused_left_out,
+)
 
 PAUSED = "their Hub is paused"
 UNSUBSCRIBED_HERE = "unsubscribed from announcements"
@@ -29,7 +36,7 @@ FORGOTTEN = "asked us to forget their address"
 class Person:
     email: str
     name: str
-    hub_id: int
+    hub_id: int | None  # None: a newcomer waiting for a Hub
     hub_name: str
     district: str
     token_version: int
@@ -50,6 +57,26 @@ class Reach:
     @property
     def hubs(self) -> int:
         return len(self.hub_people)
+
+
+def _newcomer_rows(session: Session, audience: Audience, geo: Geography) -> Iterator[Any]:
+    """Waiting newcomers, in the shape of _rows (no Hub: no status, no link)."""
+    stmt = (
+        select(
+            Newcomer.email,
+            Newcomer.name,
+            null(),
+            null(),
+            literal(""),
+            literal(Status.ACTIVE.value),
+            literal(0),
+            District.name,
+        )
+        .join(District, District.id == Newcomer.district_id)
+        .where(newcomers_where(audience, geo))
+        .order_by(Newcomer.id)
+    )
+    yield from session.execute(stmt)
 
 
 def _rows(session: Session, audience: Audience, geo: Geography) -> Iterator[Any]:
@@ -112,11 +139,10 @@ def reach(
     bounced: set[str] = set()
     skip_paused = paused_left_out(audience)
     paused: set[int] = set()
-    for email, name, bounced_at, hub_id, hub_name, status, version, district in _rows(
-        session, audience, geo
-    ):
+    rows = (_newcomer_rows if audience.newcomers else _rows)(session, audience, geo)
+    for email, name, bounced_at, hub_id, hub_name, status, version, district in rows:
         email = email.lower()
-        if skip_paused and status is Status.PAUSED:
+        if skip_paused and status == Status.PAUSED:
             paused.add(hub_id)
             out.left_out[PAUSED] += 1
             continue
@@ -134,6 +160,7 @@ def reach(
             out.left_out[reason] += 1
             continue
         out.people.append(person)
-        out.hub_people[person.hub_id] += 1
+        if person.hub_id is not None:
+            out.hub_people[person.hub_id] += 1
     out.paused_hubs = len(paused)
     return out

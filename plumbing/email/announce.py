@@ -79,5 +79,7 @@ def merge_values(person: Person, settings: Settings) -> dict[str, str]:
         "first_name": person.first_name,
         "hub.name": person.hub_name,
         "hub.district": person.district,
-        "hub.link": hub_url(person.hub_id, person.token_version, settings=settings),
+        "hub.link": ""
+        if person.hub_id is None  # a newcomer has no Hub yet (such text is refused)
+        else hub_url(person.hub_id, person.token_version, settings=settings),
     }

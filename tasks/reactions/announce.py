@@ -74,8 +74,9 @@ def email_for(
     subject, body_html, body_text = text.fill(merge_values(person, settings))
     if to is not None:
         subject = f"[Test] {subject}"
+        of = f" of {person.hub_name}" if person.hub_name else ""
         note = (
-            f"A test: this is how {person.name} of {person.hub_name} would read it."
+            f"A test: this is how {person.name}{of} would read it."
             if test_of
             else "A test: no one is in the audience yet, so the merge fields are examples."
         )

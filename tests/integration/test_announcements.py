@@ -370,3 +370,58 @@ def test_without_prefect_hubflow_process_sends_it_when_its_time_comes(
     sent = deliver_due(sessions, settings=get_settings(), now=now + timedelta(hours=2))
     assert [d.outcome for d in sent] == ["sent"] and sent[0].people > 0
     assert deliver_due(sessions, settings=get_settings(), now=now + timedelta(hours=3)) == []
+
+
+def test_the_people_waiting_for_a_hub_can_be_the_audience(
+    sessions: sessionmaker[Session], session: Session, campaign: Seeded
+) -> None:
+    from models.newcomer import Newcomer, NewcomerState
+
+    districts = sorted({h["district"] for h in campaign.hubs})[:2]
+    ids = {
+        name: session.scalar(select(District.id).where(District.name == name)) for name in districts
+    }
+    people = [
+        ("Wen Ho", "wen@example.org", districts[0], NewcomerState.WAITING),
+        ("Ada Ng", "ada@example.org", districts[0], NewcomerState.WAITING),
+        ("Raj Oz", "raj@example.org", districts[1], NewcomerState.WAITING),
+        ("Lee Vo", "lee@example.org", districts[1], NewcomerState.INTRODUCED),
+    ]
+    for name, email, district, state in people:
+        session.add(Newcomer(name=name, email=email, district_id=ids[district], state=state))
+    session.add(OptOut(email="raj@example.org", topic=Topic.ANNOUNCEMENTS))
+    session.commit()
+    geo = geography()
+    everyone = parse_audience(session, {"newcomers": ["yes"]}, geo)
+    found = audience_reach(session, Announcement(audience=everyone.as_dict()), get_settings())
+    assert sorted(p.email for p in found.people) == ["ada@example.org", "wen@example.org"]
+    assert dict(found.left_out) == {UNSUBSCRIBED_HERE: 1} and found.hubs == 0
+    one = parse_audience(session, {"newcomers": ["yes"], "house": [districts[1]]}, geo)
+    assert (
+        audience_reach(session, Announcement(audience=one.as_dict()), get_settings()).people == []
+    )
+    with pytest.raises(InvalidInput) as refused:
+        announcements.write(
+            session,
+            author=campaign.owner,
+            subject="Hi",
+            body="See {{ hub.link }}",
+            audience=everyone,
+        )
+    assert "the people waiting for a Hub have none yet" in refused.value.errors["body"]
+    found_a = announcements.write(
+        session,
+        author=campaign.owner,
+        subject="A Hub for {{ hub.district }}?",
+        body="Hi {{ first_name }}: want to start one in {{ hub.district }}?",
+        audience=everyone,
+    )
+    announcements.schedule(
+        session, found_a.id, by=campaign.owner, at=None, people=2, approval_over=0, now=utcnow()
+    )
+    sent = deliver(sessions, found_a.id, 1, settings=get_settings(), now=utcnow())
+    assert sent.people == 2
+    session.commit()
+    wen = session.scalars(select(Email).where(Email.to_email == "wen@example.org")).one()
+    assert wen.hub_id is None and wen.subject == f"A Hub for {districts[0]}?"
+    assert "Hi Wen: want to start one" in wen.text and "asked to get involved" in wen.text

@@ -132,6 +132,8 @@ async def _save(request: Request, session: Db, me: Staff, announcement_id: int |
         errors.update(exc.errors)
     try:
         announcements.check_text(values.get("subject", ""), values.get("body", ""))
+        if audience is not None:
+            announcements.check_for(audience, values.get("subject", ""), values.get("body", ""))
     except InvalidInput as exc:
         errors.update(exc.errors)
     if errors or audience is None:
