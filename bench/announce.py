@@ -24,7 +24,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from bench.scratch import scratch
@@ -156,46 +155,24 @@ def run(mode: str, path: Path) -> dict[str, float]:
 
 
 def dispatch_all(path: Path, delay: float) -> None:
-    from pydantic import SecretStr
     from sqlalchemy.orm import sessionmaker
 
+    from bench.fake import dispatched
     from plumbing.db import make_engine
-    from plumbing.email.backends import SendGridBackend
-    from plumbing.email.dispatch import dispatch
-    from plumbing.settings import get_settings
 
     engine = make_engine(f"sqlite:///{path}")
     sessions = sessionmaker(engine, expire_on_commit=False)
-    fake = subprocess.Popen(
-        [sys.executable, "-m", "plumbing.email.fake_sendgrid", "--delay", str(delay)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
     try:
-        assert fake.stdout is not None
-        url = fake.stdout.readline().strip()
-        settings = get_settings().model_copy(
-            update={
-                "email_backend": "sendgrid",
-                "sendgrid_api_key": SecretStr("SG.bench"),
-                "sendgrid_host": url,
-            }
-        )
-        started = time.perf_counter()
-        report = dispatch(sessions, backend=SendGridBackend(settings), settings=settings)
-        elapsed = time.perf_counter() - started
-        with urllib.request.urlopen(f"{url}/stats") as response:
-            stats = json.load(response)
+        sent = dispatched(sessions, delay=delay)
     finally:
-        fake.terminate()
-        fake.wait()
         engine.dispose()
-    ceiling = settings.dispatch_concurrency / delay if delay else float("inf")
+    report, elapsed, stats = sent.report, sent.elapsed, sent.stats
+    ceiling = sent.concurrency / delay if delay else float("inf")
     rate = stats["accepted"] / elapsed
     print(
         f"dispatch      {report}; {stats['accepted']:,} accepted by the fake SendGrid "
         f"({stats['distinct']:,} distinct) in {elapsed:.2f} s: {rate:.0f}/s (target >= 500); "
-        f"ceiling {ceiling:.0f}/s ({settings.dispatch_concurrency} connections x "
+        f"ceiling {ceiling:.0f}/s ({sent.concurrency} connections x "
         f"{delay * 1000:.0f} ms): {rate / ceiling:.2f} of it"
     )
 

@@ -10,22 +10,15 @@ delay, C / delay requests/s (800/s at 16 x 20 ms). Target: >= 500 accepted/s.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
-import subprocess
-import sys
 import time
-import urllib.request
 
-from pydantic import SecretStr
 from sqlalchemy.orm import sessionmaker
 
+from bench.fake import dispatched
 from bench.scratch import scratch
 from plumbing.db import make_engine, upgrade
-from plumbing.email.backends import SendGridBackend
-from plumbing.email.dispatch import dispatch
-from plumbing.settings import get_settings
 from tests import factories
 
 
@@ -46,36 +39,13 @@ def main() -> None:
         sessions = sessionmaker(engine, expire_on_commit=False)
         with sessions() as session:
             factories.pending_emails(session, args.emails, prefix=f"bench-{time.time_ns()}")
-        # The fake runs in its own process, as SendGrid would: it must not share our GIL.
-        fake = subprocess.Popen(
-            [sys.executable, "-m", "plumbing.email.fake_sendgrid", "--delay", str(args.delay)],
-            stdout=subprocess.PIPE,
-            text=True,
+        sent = dispatched(sessions, delay=args.delay, concurrency=args.concurrency)
+        report, elapsed, stats, concurrency = (
+            sent.report,
+            sent.elapsed,
+            sent.stats,
+            sent.concurrency,
         )
-        try:
-            assert fake.stdout is not None
-            fake_url = fake.stdout.readline().strip()
-            settings = get_settings().model_copy(
-                update={
-                    "email_backend": "sendgrid",
-                    "sendgrid_api_key": SecretStr("SG.bench"),
-                    "sendgrid_host": fake_url,
-                }
-            )
-            concurrency = args.concurrency or settings.dispatch_concurrency
-            started = time.perf_counter()
-            report = dispatch(
-                sessions,
-                backend=SendGridBackend(settings),
-                settings=settings,
-                concurrency=concurrency,
-            )
-            elapsed = time.perf_counter() - started
-            with urllib.request.urlopen(f"{fake_url}/stats") as response:
-                stats = json.load(response)
-        finally:
-            fake.terminate()
-            fake.wait()
         engine.dispose()
     accepted = stats["accepted"]
     print(f"database      {engine.dialect.name}")

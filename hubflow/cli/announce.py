@@ -221,25 +221,16 @@ def send(
     from hubflow.cli.common import parse_now
     from hubflow.cli.output import console
     from models.base import utcnow
-    from models.services import announcements
     from models.services.common import staff_by_email
     from plumbing.settings import get_settings
-    from tasks.reactions.announce import audience_reach
+    from tasks.reactions.announce import send as send_announcement
 
     settings = get_settings()
     with reported({**FLAGS, "now": "--at"}), database() as session:
         me = staff_by_email(session, staff_email)
         when = parse_now(at.replace(" ", "T") if at else None)
-        found = announcements.load(session, announcement_id)
-        people = len(audience_reach(session, found, settings).people)
-        done = announcements.schedule(
-            session,
-            announcement_id,
-            by=me,
-            at=when,
-            people=people,
-            approval_over=settings.campaign.announcements.approval_over,
-            now=utcnow(),
+        done, people = send_announcement(
+            session, announcement_id, by=me, at=when, settings=settings, now=utcnow()
         )
     if done.state.value == "awaiting_approval":
         console.print(

@@ -238,33 +238,23 @@ def export(
     """The rows of one kind. Every contact (`include_private`) is for staff, named in
     `actor`, and the export is recorded."""
     if kind == "newcomers":  # people's details, every one of them: for staff, recorded
-        if actor is None:
-            raise ValueError("an export of newcomers names who asked for it")
-        with transaction(session):
-            emit(
-                session,
-                EventType.CONTACTS_EXPORTED,
-                None,
-                clock(now),
-                actor=actor.label,
-                newcomers=True,
-            )
+        _recorded(session, actor, clock(now), "newcomers", newcomers=True)
         return newcomer_views.rows(session, tz, interests)
     if kind == "contacts":
         if include_private:
-            if actor is None:
-                raise ValueError("an export of private contacts names who asked for it")
-            with transaction(session):
-                emit(
-                    session,
-                    EventType.CONTACTS_EXPORTED,
-                    None,
-                    clock(now),
-                    actor=actor.label,
-                    private=True,
-                )
+            _recorded(session, actor, clock(now), "private contacts", private=True)
         return contacts(session, tz, include_private=include_private)
     return _EXPORTS[kind](session, tz)
+
+
+def _recorded(
+    session: Session, actor: Actor | None, now: datetime, what: str, **payload: Any
+) -> None:
+    """An export of people's details, in the record under the name of who asked."""
+    if actor is None:
+        raise ValueError(f"an export of {what} names who asked for it")
+    with transaction(session):
+        emit(session, EventType.CONTACTS_EXPORTED, None, now, actor=actor.label, **payload)
 
 
 def columns(rows: list[Row]) -> list[str]:

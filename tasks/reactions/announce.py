@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.announcement import Announcement, AnnouncementHub, AnnouncementState
 from models.email import Email, MessageKind
-from models.services.announcements import load, record_flow_run
+from models.services.announcements import load, record_flow_run, schedule
 from models.services.audience import Audience
 from models.services.common import transaction
 from models.services.privacy import address_hash, legacy_hash
@@ -232,3 +232,28 @@ def deliver_due(
             )
         ).all()
     return [deliver(sessions, i, v, settings=settings, now=now) for i, v in due]
+
+
+def send(
+    session: Session,
+    announcement_id: int,
+    *,
+    by: StaffMember,
+    at: datetime | None,
+    settings: Settings,
+    now: datetime,
+) -> tuple[Announcement, int]:
+    """Send it now or at `at`, as many people as it reaches now counted for the campaign's
+    approval rule (the console's Send and `hubflow announce send`); and that count."""
+    found = load(session, announcement_id)
+    people = len(audience_reach(session, found, settings).people)
+    done = schedule(
+        session,
+        announcement_id,
+        by=by,
+        at=at,
+        people=people,
+        approval_over=settings.campaign.announcements.approval_over,
+        now=now,
+    )
+    return done, people

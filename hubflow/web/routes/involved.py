@@ -15,7 +15,7 @@ from hubflow.web.boundary import unreadable
 from hubflow.web.deps import Config, Db
 from hubflow.web.forms import checked, field_errors, read_form, sentence
 from hubflow.web.pages import message, page, redirect
-from hubflow.web.routes.public import district_choices, find_place
+from hubflow.web.routes.public import district_choices, find_place, place_given
 from models.base import utcnow
 from models.errors import HubflowError, InvalidInput, NotFound
 from models.newcomer import Newcomer
@@ -73,10 +73,7 @@ def involved_page(
 def get_involved(
     request: Request, session: Db, settings: Config, town: str = "", district: str = ""
 ) -> Response:
-    # A link from coverage may name the place: the form starts there.
-    given = {"town": town[:100], "district": district[:100]}
-    values = {k: v for k, v in given.items() if v and unreadable(v) is None}
-    return involved_page(request, session, settings, values=values)
+    return involved_page(request, session, settings, values=place_given(town, district))
 
 
 @router.post("/get-involved")

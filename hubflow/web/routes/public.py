@@ -190,10 +190,14 @@ def _join_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], 
 
 @router.get("/join")
 def join_form(request: Request, session: Db, town: str = "", district: str = "") -> Response:
-    # A link (coverage, the dashboard's waiting newcomers) may name the place: it starts there.
+    return join_page(request, session, values=place_given(town, district))
+
+
+def place_given(town: str, district: str) -> dict[str, str]:
+    """The place a link names (coverage's, the dashboard's waiting newcomers'): a form
+    starts there; anything unreadable is left out."""
     given = {"town": town[:100], "district": district[:100]}
-    values = {k: v for k, v in given.items() if v and unreadable(v) is None}
-    return join_page(request, session, values=values)
+    return {k: v for k, v in given.items() if v and unreadable(v) is None}
 
 
 @router.post("/join")

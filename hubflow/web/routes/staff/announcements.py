@@ -20,7 +20,7 @@ from models.services import announcements
 from models.services.audience import parse_audience
 from plumbing.geography import geography
 from plumbing.settings import Settings
-from tasks.reactions.announce import audience_reach
+from tasks.reactions.announce import send as send_announcement
 
 router = APIRouter(prefix="/staff")
 
@@ -190,16 +190,8 @@ async def send(
     try:
         values.refuse()
         at = parse_send_at(values.get("send_at", "") if values.get("when") == "later" else "", now)
-        found = announcements.load(session, announcement_id)
-        people = len(audience_reach(session, found, settings).people)
-        done = announcements.schedule(
-            session,
-            announcement_id,
-            by=me,
-            at=at,
-            people=people,
-            approval_over=settings.campaign.announcements.approval_over,
-            now=now,
+        done, _people = send_announcement(
+            session, announcement_id, by=me, at=at, settings=settings, now=now
         )
     except HubflowError as exc:
         return show(
