@@ -43,7 +43,14 @@ from tests.system.helpers import (
     wait_for,
 )
 
-FLOWS = ("process-events", "dispatch-outbox", "publish-directory", "daily-report", "sweep")
+FLOWS = (
+    "process-events",
+    "dispatch-outbox",
+    "publish-directory",
+    "daily-report",
+    "sweep",
+    "announce",
+)
 
 
 def _deployments(api: str, instance: str) -> dict[str, Any]:

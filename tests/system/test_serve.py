@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.announcement import Announcement, AnnouncementState
 from models.audit import DomainEvent
 from models.email import Email
 from models.services.hubs import submit_interest
@@ -57,6 +58,22 @@ def test_serve_takes_a_phoned_in_hub_through_its_first_emails_and_stops_cleanly(
         wait_for(lambda: any(outbox.glob("*-stage_approved.eml")), timeout=30)
         assert "first action" in next(outbox.glob("*-stage_approved.eml")).read_text()
         assert (tmp_path / "logs" / "prefect-server.log").stat().st_size > 0
+
+        # An announcement sent now: the reaction has Prefect schedule announce/<instance>,
+        # which serve's runner runs (#30).
+        body = tmp_path / "training.md"
+        body.write_text("Hi {{ first_name }}: training on **Tuesday**.", encoding="utf-8")
+        cli(env, "announce", "new", "--subject", "Training", "--body-file", str(body),
+            "--stage", "first_action", "--staff", "ann@masscare.org", cwd=tmp_path)  # fmt: skip
+        cli(env, "announce", "send", "1", "--staff", "ann@masscare.org", cwd=tmp_path)
+        took = wait_for(lambda: any(outbox.glob("*-announcement.eml")), timeout=90)
+        print(f"announcement email in the outbox {took:.1f}s after `announce send`")
+        assert "Subject: Training" in next(outbox.glob("*-announcement.eml")).read_text()
+        with sessions() as session:
+            [(state, run_id)] = session.execute(
+                select(Announcement.state, Announcement.flow_run_id)
+            ).all()
+        assert state is AnnouncementState.SENT and run_id
 
         # Ctrl-C while a batch is being processed: it finishes or is picked up later.
         with sessions() as session:
