@@ -5,6 +5,7 @@ from models.audit import DomainEvent, StageChange
 from models.base import Base
 from models.email import Email, OptOut, Suppression
 from models.hub import Contact, Hub, Submission
+from models.job_run import JobRun
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.newcomer import Newcomer
 from models.notes import Correction, Note
@@ -26,6 +27,7 @@ __all__ = [
     "Email",
     "Hub",
     "HubReminder",
+    "JobRun",
     "Legislator",
     "Newcomer",
     "Note",

@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 
 from models.email import EmailState
-from models.services.system import Backlog, backlog
+from models.job_run import JOBS, JobRun
+from models.services.system import Backlog, backlog, last_runs
 from plumbing.db import ping, session_factory
 from plumbing.settings import Settings
 
@@ -84,7 +85,45 @@ def checks(settings: Settings, *, now: datetime, prefect: bool = True) -> list[C
     stuck_run = timedelta(seconds=settings.run_timeout_seconds + settings.handover_retry_seconds)
     with session_factory()() as session:
         b = backlog(session, now=now, lease=lease, today=settings.policy.today(now))
-    return [*found, *_backlog_checks(b, now=now, stuck_run=stuck_run)]
+        runs = last_runs(session)
+    return [*found, *_backlog_checks(b, now=now, stuck_run=stuck_run), *_job_checks(runs, now)]
+
+
+# A job still "running" this long after it started has died (its process was killed).
+JOB_BOUND = {"sweep": timedelta(hours=1), "daily report": timedelta(hours=1)}
+
+
+def _job_checks(runs: dict[str, JobRun], now: datetime) -> list[Check]:
+    """The last sweep, daily report and dispatch: when, and how each ended."""
+    found = []
+    for name in JOBS:
+        run = runs.get(name)
+        if run is None:
+            found.append(Check(f"last {name}", True, "has not run here yet", {"outcome": None}))
+            continue
+        facts = {
+            "outcome": run.outcome,
+            "started": _iso(run.started_at),
+            "finished": _iso(run.finished_at),
+            "detail": run.detail,
+            "runs": run.runs,
+            "last_failed": _iso(run.last_failed_at),
+        }
+        if run.outcome == "failed":
+            says = f"failed {age(run.finished_at, now)} ago: {run.detail}"
+            found.append(Check(f"last {name}", False, says, facts))
+        elif run.outcome == "running":
+            late = _older(run.started_at, JOB_BOUND.get(name, timedelta(minutes=15)), now)
+            says = f"started {age(run.started_at, now)} ago and still running"
+            if late:
+                says += ": its process may have died (see Prefect's run list and the logs)"
+            found.append(Check(f"last {name}", not late, says, facts))
+        else:
+            says = f"completed {age(run.finished_at, now)} ago" + (
+                f": {run.detail}" if run.detail else ""
+            )
+            found.append(Check(f"last {name}", True, says, facts))
+    return found
 
 
 def _backlog_checks(b: Backlog, *, now: datetime, stuck_run: timedelta) -> list[Check]:

@@ -63,11 +63,13 @@ def dispatch(
     from plumbing.db import session_factory
     from plumbing.email.claims import due_count
     from plumbing.email.dispatch import dispatch as send
+    from plumbing.job_runs import recorded
 
     sessions = session_factory()
     with reported():
         due = due_count(sessions)
         total = min(due, limit) if limit is not None else due
-        with progress("sending", total) as bar:
+        with progress("sending", total) as bar, recorded(sessions, "dispatch") as said:
             report = send(sessions, limit=limit, progress=lambda _: bar.advance())
+            said.text = str(report)
     console.print(f"{str(report).capitalize()}.")

@@ -73,13 +73,23 @@ def sweep(
     as_json: bool = JSON,
 ) -> None:
     """Queue the reminders, nudges and escalations due now."""
+    from contextlib import ExitStack
+
     from hubflow.cli.output import console, emit_json, progress, table
+    from plumbing.db import session_factory
+    from plumbing.job_runs import recorded
     from tasks.sweep import run_sweep
 
     with reported({"now": "--now"}):
         when = parse_now(now)
-        with progress("finding what is due") as bar:
+        with progress("finding what is due") as bar, ExitStack() as stack:
+            if not dry_run:  # a real sweep is the operator's "last sweep" (hubflow status)
+                said = stack.enter_context(recorded(session_factory(), "sweep"))
             report = run_sweep(now=when, dry_run=dry_run, phase=bar.describe)
+            if not dry_run:
+                said.text = (
+                    f"{report.emails_queued} emails queued, {len(report.stalled)} Hubs stalled"
+                )
     rows = [
         {"kind": e.kind, "to": e.to, "hub_id": e.hub_id, "detail": e.detail} for e in report.emails
     ]

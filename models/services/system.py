@@ -13,6 +13,7 @@ from models.audit import DomainEvent
 from models.email import Email, EmailState
 from models.enums import ReviewState
 from models.hub import Hub, Submission
+from models.job_run import JobRun
 from models.review import ReviewTask
 
 
@@ -106,3 +107,8 @@ def counts(session: Session) -> Counts:
         events={"waiting": 0, "in_run": 0, "processed": 0} | {str(k): n for k, n in events},
         emails={state.value: 0 for state in EmailState} | {str(k): n for k, n in emails},
     )
+
+
+def last_runs(session: Session) -> dict[str, JobRun]:
+    """The last run of each scheduled job that has run here, by name."""
+    return {run.name: run for run in session.scalars(select(JobRun))}

@@ -15,6 +15,7 @@ from flows.daily_report import daily_report
 from flows.sweep import sweep
 from models.email import Email, EmailState
 from models.enums import Stage
+from models.job_run import JobRun
 from tests import factories
 
 NOW = datetime(2026, 5, 4, 13, 0, tzinfo=UTC)  # 09:00 in Boston
@@ -35,6 +36,10 @@ def test_the_sweep_flow_queues_and_sends_whats_due(session: Session) -> None:
     assert (email.to_email, email.state) == ("bo@example.org", EmailState.SENT)
     assert "is due on" in email.text and "7 days from now" in email.text
     assert sweep(now=NOW)["queued"] == 0
+    session.commit()  # a fresh look: the flow wrote in its own sessions
+    [run] = session.scalars(select(JobRun)).all()  # what `hubflow status` says of it
+    assert (run.name, run.outcome, run.runs) == ("sweep", "completed", 2)  # dry runs aside
+    assert run.detail == "0 emails queued, 0 Hubs stalled"
 
 
 def test_the_daily_report_publishes_artifacts_and_sends_the_digest(session: Session) -> None:

@@ -5,6 +5,7 @@ and not sent, the database gone); exit 0 and 200 when all is well."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 from datetime import timedelta
 
@@ -15,7 +16,9 @@ from sqlalchemy.orm import Session
 from models.audit import DomainEvent
 from models.base import utcnow
 from models.email import Email, EmailState, MessageKind
-from plumbing.db import reset_engines
+from models.job_run import JobRun
+from plumbing.db import reset_engines, session_factory
+from plumbing.job_runs import recorded
 from plumbing.settings import get_settings
 from tests.integration.test_cli import hubflow
 
@@ -58,6 +61,33 @@ def email(session: Session, state: EmailState, *, ago: timedelta) -> None:
     session.commit()
 
 
+def failed_sweep(session: Session) -> None:
+    """A sweep that raised, recorded as the sweep flow and command record it."""
+    with pytest.raises(RuntimeError), recorded(session_factory(), "sweep"):
+        raise RuntimeError("the disk is full")
+
+
+def job(session: Session, name: str, *, ago: timedelta) -> None:
+    """A job that started `ago` and never said it ended (its process was killed)."""
+    session.add(JobRun(name=name, started_at=utcnow() - ago, outcome="running", runs=1))
+    session.commit()
+
+
+def test_the_last_sweep_report_and_dispatch_are_said(session: Session) -> None:
+    code, out = status()
+    assert "ok    last sweep: has not run here yet" in out, out
+    code, out = hubflow("sweep")
+    assert code == 0, out
+    code, out = hubflow("outbox", "dispatch")
+    assert code == 0, out
+    code, out = status()
+    assert code == 0, out
+    assert re.search(r"ok    last sweep: completed \d+ seconds? ago: 0 emails queued, 0 Hubs", out)
+    assert re.search(r"ok    last dispatch: completed \d+ seconds? ago: nothing to send", out)
+    said = {c["name"]: c for c in json.loads(status("--json")[1])["checks"]}
+    assert said["last sweep"]["outcome"] == "completed" and said["last sweep"]["runs"] == 1
+
+
 def status(*flags: str) -> tuple[int, str]:
     return hubflow("status", *flags)
 
@@ -81,6 +111,9 @@ def test_all_well_is_exit_0_with_a_line_for_each_check(session: Session) -> None
         "flow runs",
         "emails",
         "review tasks",
+        "last sweep",
+        "last daily report",
+        "last dispatch",
     }
 
 
@@ -103,6 +136,12 @@ def test_all_well_is_exit_0_with_a_line_for_each_check(session: Session) -> None
         (
             lambda s: email(s, EmailState.PENDING, ago=timedelta(hours=1)),
             "STUCK emails: 1 pending; the oldest due for 1 hour: is dispatch running",
+        ),
+        (failed_sweep, "STUCK last sweep: failed"),
+        (
+            lambda s: job(s, "daily report", ago=timedelta(hours=3)),
+            "STUCK last daily report: started 3 hours ago and still running: its process may "
+            "have died",
         ),
     ],
 )
@@ -212,3 +251,11 @@ def test_a_prefect_server_that_answers_is_named_with_its_version(
         server.shutdown()
     assert code == 0, out
     assert f"ok    Prefect: answers at {url}, version 3.8.8" in out
+
+
+def test_the_system_page_says_what_status_says(session: Session, staff_client: TestClient) -> None:
+    failed_sweep(session)
+    said = staff_client.get("/staff/system").text
+    assert "Something is stuck" in said
+    assert "ago: RuntimeError: the disk is full" in said and "Stuck" in said
+    assert staff_client.get("/staff").text.count('href="/staff/system"') == 1

@@ -16,6 +16,7 @@ from hubflow.web.routes.staff import (
     hubs,
     legislators,
     queue,
+    system,
     work,
 )
 from hubflow.web.routes.staff.auth import login_url
@@ -29,6 +30,7 @@ for part in (
     hubs,
     legislators,
     announcements,
+    system,
     downloads,
 ):  # work before hubs: /hubs/{id}/{action}
     console.include_router(part.router)
