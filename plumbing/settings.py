@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     handover_retry_seconds: float = Field(60.0, ge=1)
     run_timeout_seconds: float = Field(1800.0, ge=60)
     outbox_dir: Path = Path("outbox")
+    # "json": the long-running commands (serve, relay, web, process) log one JSON object
+    # per line on stderr, from `log_level` up (plumbing/logs.py); "text": as before.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Where `publish-directory` writes the public directory (hubs.json).
     public_dir: Path = Path("public")
     # Delivery: how long one SendGrid request may take, how often a temporary failure

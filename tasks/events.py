@@ -70,6 +70,13 @@ def process_event(
         return Outcome(event_id, processed=False)
     except Exception as exc:
         _record_failure(sessions, event_id, exc)
+        log.warning(
+            "event %s failed: %s: %s",
+            event_id,
+            type(exc).__name__,
+            exc,
+            extra={"event_id": event_id},
+        )
         raise
     return Outcome(
         event_id,

@@ -41,8 +41,10 @@ def serve(
     """Run everything on this machine: a Prefect server, the deployments, the event relay
     and the web app. Ctrl-C or SIGTERM stops it all."""
     from hubflow.runtime.serve import serve as serve_all
+    from plumbing.logs import configure
     from plumbing.settings import get_settings
 
+    configure(get_settings())
     require_secret_key()
     logs = get_settings().data_dir / "logs"
     with cannot_start():
@@ -67,7 +69,10 @@ def web(
     """Run the web app alone. The events it records are handed over by `hubflow relay`
     (or `hubflow serve`); nothing reacts to them until one runs."""
     from hubflow.runtime.serve import run_web
+    from plumbing.logs import configure
+    from plumbing.settings import get_settings
 
+    configure(get_settings())
     require_secret_key()
     with cannot_start():
         run_web(host=host, port=port, workers=workers)
@@ -85,7 +90,10 @@ def relay(
     flow runs it processes itself or a worker runs; hand over again those of runs that
     crashed. Ctrl-C or SIGTERM stops it."""
     from hubflow.runtime.serve import run_relay
+    from plumbing.logs import configure
+    from plumbing.settings import get_settings
 
+    configure(get_settings())
     with cannot_start():
         run_relay(here=not to_worker)
     exit_now(0)
@@ -101,10 +109,12 @@ def process() -> None:
     from plumbing.db import session_factory
     from plumbing.directory import write_directory_file
     from plumbing.email.dispatch import dispatch
+    from plumbing.logs import configure
     from plumbing.settings import get_settings
     from tasks.events import process_waiting
     from tasks.reactions.announce import deliver_due
 
+    configure(get_settings())
     require_secret_key()  # its emails carry signed links: one line, not a traceback
     sessions = session_factory()
     outcomes = process_waiting(sessions, settings=get_settings(), now=utcnow())

@@ -139,6 +139,13 @@ class Relay:
                 .execution_options(synchronize_session=False)
             )
         self._again -= {e.handed_to for e in events if e.handed_to}
+        log.info(
+            "handed %d event(s) to flow run %s: %s",
+            len(events),
+            run_id,
+            name,
+            extra={"run_id": run_id, "event_uids": batch.uids},
+        )
         # An event handed over again was emitted the first time: Prefect would only turn the
         # same event away again (after a crash, hundreds of them, slowing its server).
         fresh = [e for e in events if e.handed_to is None]
@@ -165,7 +172,11 @@ class Relay:
             run_timeout=self.run_timeout,
         )
         if again:
-            log.warning("handing over again the events of %d ended run(s)", len(again))
+            log.warning(
+                "handing over again the events of %d ended run(s)",
+                len(again),
+                extra={"run_id": sorted(again)},
+            )
         return again
 
     def _emit_all(self, events: Iterable[DomainEvent]) -> None:

@@ -165,7 +165,7 @@ def dispatch(
         try:
             result = backend.send(message)
         except Exception as exc:  # a bug or an unexpected fault: keep it, retry it later
-            log.exception("email %s: backend raised", message.id)
+            log.exception("email %s: backend raised", message.id, extra={"email_id": message.id})
             result = Retry(f"unexpected error: {exc!r}")
         outcome = recorder.submit((message.id, result)).result()
         if progress is not None:
