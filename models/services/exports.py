@@ -81,7 +81,9 @@ def hubs(session: Session, tz: tzinfo) -> list[Row]:
     )
     moves = clocks.moves(session, found, zone=tz)
     today = utcnow().astimezone(tz).date()
+    followed = newcomer_views.follow_up_rates(session)  # new people introduced, reached
     for hub in found:
+        new_people = followed.get(hub.id, newcomer_views.FollowUp(0, 0))
         primary = _first(hub, ContactRole.PRIMARY)
         onboarding = _first(hub, ContactRole.ONBOARDING)
         rows.append(
@@ -108,6 +110,8 @@ def hubs(session: Session, tz: tzinfo) -> list[Row]:
                     ("yes" if onboarding.consent_to_publish else "no") if onboarding else ""
                 ),
                 "created": _day(hub.created_at, tz),
+                "new_people": str(new_people.introduced),
+                "new_people_reached_within_a_week": str(new_people.reached_in_time),
                 **_work(done, hub.id),
             }
         )

@@ -226,6 +226,9 @@ def test_the_cli_lists_and_exports_newcomers_and_the_follow_up_rate_counts(
         ("Sam Roe", "introduced", hub.name),
         ("Kim Lu", "waiting", ""),
     ]
+    code, out = hubflow("export", "hubs", "--json")
+    [row] = [r for r in json.loads(out) if r["group_name"] == hub.name]
+    assert (row["new_people"], row["new_people_reached_within_a_week"]) == ("2", "1")
     code, out = hubflow("newcomers", "list", "--state", "nowhere")
     assert code == 2 and "--state: choose one of" in out
     code, out = hubflow("newcomers", "export")
