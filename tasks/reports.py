@@ -57,7 +57,7 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
         ]
         waiting = reports.waiting_reviews(session, today)
         stalled = reports.stalled_hubs(session)
-        cover = coverage(session)
+        cover = coverage(session, targeting=False)
         counts = cover.counts()
         moves = reports.move_counts(session, today)
         found = figures(session, today=today, zone=settings.policy.zone)

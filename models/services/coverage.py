@@ -110,10 +110,12 @@ def current_plans() -> Select[tuple[int]]:
     )
 
 
-def coverage(session: Session, *, public: bool = False) -> Coverage:
+def coverage(session: Session, *, public: bool = False, targeting: bool = True) -> Coverage:
     """Every district with its sitting legislator, its Hubs, and the Hubs targeting it.
     `public`: a Hub whose interest staff have not yet approved is counted without its name
-    (its name is whatever someone typed into /join: no one has seen it yet)."""
+    (its name is whatever someone typed into /join: no one has seen it yet). Without
+    `targeting`, each member only says whether a plan targets them (the pages and counts
+    need no more; a campaign of thousands of Hubs has tens of thousands of targets)."""
     seats = session.execute(
         select(
             District.id,
@@ -133,12 +135,22 @@ def coverage(session: Session, *, public: bool = False) -> Coverage:
         .where(Hub.status.not_in(_CLOSED))
         .order_by(Hub.id)
     ).all()
-    targets = session.execute(
-        select(PlanTarget.legislator_id, Hub.id, Hub.name, Hub.stage, Hub.status)
-        .join(Hub, Hub.id == PlanTarget.hub_id)
-        .where(PlanTarget.submission_id.in_(current_plans()), PlanTarget.legislator_id.is_not(None))
-        .order_by(Hub.id)
-    ).all()
+    planned = (PlanTarget.submission_id.in_(current_plans()), PlanTarget.legislator_id.is_not(None))
+    targets = (
+        session.execute(
+            select(PlanTarget.legislator_id, Hub.id, Hub.name, Hub.stage, Hub.status)
+            .join(Hub, Hub.id == PlanTarget.hub_id)
+            .where(*planned)
+            .order_by(Hub.id)
+        ).all()
+        if targeting
+        else []
+    )
+    targeted = (
+        {leg for leg, *_ in targets}
+        if targeting
+        else set(session.scalars(select(PlanTarget.legislator_id).where(*planned).distinct()))
+    )
     by_district: dict[int, list[HubRef]] = defaultdict(list)
     for district_id, hub_id, name, stage, status in hubs:
         unseen = public and stage is Stage.INTEREST
@@ -155,9 +167,9 @@ def coverage(session: Session, *, public: bool = False) -> Coverage:
                 (entry.listed if ref.stage is Stage.LISTED else entry.in_progress).append(ref)
         if legislator_id is None:
             continue
-        targeting = by_legislator.get(legislator_id, [])
-        entry.members.append(Member(legislator_id, legislator, stance, bool(targeting)))
-        entry.targeting += [ref for ref in targeting if ref not in entry.targeting]
+        refs = by_legislator.get(legislator_id, [])
+        entry.members.append(Member(legislator_id, legislator, stance, legislator_id in targeted))
+        entry.targeting += [ref for ref in refs if ref not in entry.targeting]
     house = [d for d in entries.values() if d.chamber is Chamber.HOUSE]
     senate = [d for d in entries.values() if d.chamber is Chamber.SENATE]
     return Coverage(house=house, senate=senate)

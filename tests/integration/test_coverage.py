@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models.enums import Decision, Stage
 from models.services import hubs, reviews
 from models.services.common import Actor
-from models.services.coverage import neighbours
+from models.services.coverage import coverage, neighbours
 from tests import factories
 from tests.integration.test_cli import hubflow
 
@@ -139,3 +139,7 @@ def test_two_hubs_targeting_the_same_senator_see_each_other(session: Session) ->
     _, out = hubflow("coverage", "--json")
     senate = {d["district"]: d for d in json.loads(out)["senate"]}
     assert [h["name"] for h in senate["Norfolk and Plymouth"]["targeted_by"]] == ["Quincy for M4A"]
+    # The pages ask only whether each member is targeted: the same counts, fewer rows.
+    full, light = coverage(session), coverage(session, targeting=False)
+    assert full.counts() == light.counts() and full.counts()["legislators_with_a_hub"] > 2
+    assert all(not d.targeting for d in light.senate) and any(d.targeting for d in full.senate)

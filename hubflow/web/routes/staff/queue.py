@@ -35,7 +35,7 @@ router = APIRouter(prefix="/staff")
 def dashboard(request: Request, session: Db, me: Staff) -> Response:
     today = campaign_today()
     everyone = review_queue(session, today=today, limit=0)
-    counts = coverage(session).counts()
+    counts = coverage(session, targeting=False).counts()
     waiting_longest = reports.longest_waiting(session)
     return page(
         request,
