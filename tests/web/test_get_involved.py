@@ -128,3 +128,35 @@ def test_a_wrong_form_names_every_problem_at_once_and_keeps_what_was_typed(
         assert label in said, (label, said[:800])
     assert 'value="nope"' in response.text  # type: ignore[attr-defined]
     assert session.scalar(select(Newcomer.id)) is None
+
+
+def test_a_hubs_page_shows_only_its_own_newcomers(
+    client: TestClient, session: Session, staff_member: StaffMember
+) -> None:
+    from plumbing.tokens import hub_url
+
+    quincy = factories.hub_in(
+        session,
+        Stage.LISTED,
+        reviewer=staff_member,
+        email="bo@example.org",
+        group_name="Quincy M4A",
+    )
+    lenox = factories.hub_in(
+        session,
+        Stage.LISTED,
+        reviewer=staff_member,
+        email="al@example.org",
+        group_name="Lenox M4A",
+        district="3rd Berkshire",
+        towns=["Lenox"],
+    )
+    react()
+    sign_up(client, district="1st Norfolk")
+    sign_up(client, name="Kim Lu", email="kim@example.org", town="Lenox")
+    react()
+    session.commit()
+    mine = visible_text(client.get(hub_url(quincy.id, quincy.token_version)).text)
+    theirs = visible_text(client.get(hub_url(lenox.id, lenox.token_version)).text)
+    assert "Pat Doe" in mine and "pat@example.org" in mine and "Kim Lu" not in mine
+    assert "Kim Lu" in theirs and "Pat Doe" not in theirs and "pat@example.org" not in theirs
