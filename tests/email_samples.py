@@ -142,6 +142,7 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
         MessageKind.ANNOUNCEMENT: announcement(name),
         MessageKind.NEWCOMER_WELCOME: {
             "first_name": "Pat",
+            "phone_given": True,
             "hub": {
                 "name": name,
                 "district": "1st Norfolk",

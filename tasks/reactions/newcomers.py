@@ -54,7 +54,7 @@ def _welcome(r: Reaction, n: Newcomer, hub: Hub) -> None:
         key=f"newcomer-{n.id}/welcome/hub-{hub.id}",
         kind=MessageKind.NEWCOMER_WELCOME,
         to=Recipient(n.email, n.name),
-        context={"hub": entry, "first_name": n.first_name},
+        context={"hub": entry, "first_name": n.first_name, "phone_given": bool(n.phone)},
         now=r.now,
     )
 
