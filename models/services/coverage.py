@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from models.enums import Chamber, Stage, Stance, Status, SubmissionState, TargetRole
@@ -44,6 +45,9 @@ class DistrictCoverage:
     in_progress: list[HubRef] = field(default_factory=list)
     # Hubs whose current plan targets one of this district's legislators.
     targeting: list[HubRef] = field(default_factory=list)
+    # How many Hubs of each kind it has (with `names=N`, the lists hold only the first N).
+    listed_count: int = 0
+    in_progress_count: int = 0
 
     @property
     def status(self) -> str:
@@ -110,12 +114,17 @@ def current_plans() -> Select[tuple[int]]:
     )
 
 
-def coverage(session: Session, *, public: bool = False, targeting: bool = True) -> Coverage:
+def coverage(
+    session: Session, *, public: bool = False, targeting: bool = True, names: int | None = None
+) -> Coverage:
     """Every district with its sitting legislator, its Hubs, and the Hubs targeting it.
     `public`: a Hub whose interest staff have not yet approved is counted without its name
     (its name is whatever someone typed into /join: no one has seen it yet). Without
     `targeting`, each member only says whether a plan targets them (the pages and counts
-    need no more; a campaign of thousands of Hubs has tens of thousands of targets)."""
+    need no more; a campaign of thousands of Hubs has tens of thousands of targets). With
+    `names=N`, each district lists its first N listed and N other Hubs (those with a name
+    to show first) and counts the rest: what a page shows, from 3 rows a district, not
+    every Hub."""
     seats = session.execute(
         select(
             District.id,
@@ -130,11 +139,13 @@ def coverage(session: Session, *, public: bool = False, targeting: bool = True) 
         .where(District.chamber.in_([Chamber.HOUSE, Chamber.SENATE]))
         .order_by(District.chamber, District.name, Legislator.name)
     ).all()
-    hubs = session.execute(
-        select(Hub.district_id, Hub.id, Hub.name, Hub.stage, Hub.status)
+    hubs = _hubs(session, public=public, names=names)
+    counted = session.execute(
+        select(Hub.district_id, Hub.stage == Stage.LISTED, func.count(Hub.id))
         .where(Hub.status.not_in(_CLOSED))
-        .order_by(Hub.id)
+        .group_by(Hub.district_id, Hub.stage == Stage.LISTED)
     ).all()
+    totals = {(district_id, bool(listed)): n for district_id, listed, n in counted}
     planned = (PlanTarget.submission_id.in_(current_plans()), PlanTarget.legislator_id.is_not(None))
     targets = (
         session.execute(
@@ -162,7 +173,13 @@ def coverage(session: Session, *, public: bool = False, targeting: bool = True) 
     for district_id, chamber, name, count, legislator_id, legislator, stance in seats:
         entry = entries.get(district_id)
         if entry is None:
-            entry = entries[district_id] = DistrictCoverage(name, chamber, seats=count)
+            entry = entries[district_id] = DistrictCoverage(
+                name,
+                chamber,
+                seats=count,
+                listed_count=totals.get((district_id, True), 0),
+                in_progress_count=totals.get((district_id, False), 0),
+            )
             for ref in by_district.get(district_id, []):
                 (entry.listed if ref.stage is Stage.LISTED else entry.in_progress).append(ref)
         if legislator_id is None:
@@ -173,6 +190,31 @@ def coverage(session: Session, *, public: bool = False, targeting: bool = True) 
     house = [d for d in entries.values() if d.chamber is Chamber.HOUSE]
     senate = [d for d in entries.values() if d.chamber is Chamber.SENATE]
     return Coverage(house=house, senate=senate)
+
+
+def _hubs(session: Session, *, public: bool, names: int | None) -> list[Any]:
+    """(district, id, name, stage, status) of the open Hubs: all, or the first `names` of
+    each district's listed and other Hubs, those whose name may be shown first."""
+    columns = (Hub.district_id, Hub.id, Hub.name, Hub.stage, Hub.status)
+    open_hubs = Hub.status.not_in(_CLOSED)
+    if names is None:
+        return list(session.execute(select(*columns).where(open_hubs).order_by(Hub.id)))
+    hidden = case((Hub.stage == Stage.INTEREST, 1), else_=0) if public else literal(0)
+    place = (
+        func.row_number()
+        .over(partition_by=(Hub.district_id, Hub.stage == Stage.LISTED), order_by=(hidden, Hub.id))
+        .label("place")
+    )
+    ranked = select(*columns, hidden.label("hidden"), place).where(open_hubs).subquery()
+    return list(
+        session.execute(
+            select(
+                ranked.c.district_id, ranked.c.id, ranked.c.name, ranked.c.stage, ranked.c.status
+            )
+            .where(ranked.c.place <= names)
+            .order_by(ranked.c.hidden, ranked.c.id)
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

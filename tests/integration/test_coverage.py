@@ -143,3 +143,26 @@ def test_two_hubs_targeting_the_same_senator_see_each_other(session: Session) ->
     full, light = coverage(session), coverage(session, targeting=False)
     assert full.counts() == light.counts() and full.counts()["legislators_with_a_hub"] > 2
     assert all(not d.targeting for d in light.senate) and any(d.targeting for d in full.senate)
+
+
+def test_the_pages_coverage_loads_a_few_hubs_a_district_and_counts_the_rest(
+    session: Session,
+) -> None:
+    from tests.seeding import many_hubs
+
+    many_hubs(session, 160 * 9, listed_share=0.5)  # per district: listed and forming Hubs
+    full = coverage(session, public=True)
+    few = coverage(session, public=True, targeting=False, names=3)
+    assert full.counts() == few.counts()
+    for whole, part in zip(full.house, few.house, strict=True):
+        assert (part.listed_count, part.in_progress_count) == (
+            len(whole.listed),
+            len(whole.in_progress),
+        )
+        assert part.listed == whole.listed[:3]
+        # Those whose names may be shown come first: an interest form's is nobody's yet.
+        shown = [h for h in whole.in_progress if h.name] + [
+            h for h in whole.in_progress if not h.name
+        ]
+        assert part.in_progress == shown[:3], whole.district
+    assert any(not h.name for d in few.house for h in d.in_progress)  # the test holds both

@@ -42,7 +42,7 @@ def coverage_page(
     views = VIEWS if geography() else {}
     view = view if view in views else "county"
     only_without = without in ("1", "yes", "on")
-    result = coverage(session, public=True, targeting=False)
+    result = coverage(session, public=True, targeting=False, names=3)  # what a cell shows
     if views:
         areas = by_area(session, geography(), result, views[view][1])
     else:
