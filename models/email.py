@@ -31,6 +31,7 @@ class MessageKind(StrEnum):
     HUB_REOPENED = "hub_reopened"
     CONFIRM_ADDRESS = "confirm_address"
     ANNOUNCEMENT = "announcement"  # written by staff, to many Hubs (models/announcement.py)
+    APPROVAL_ASKED = "approval_asked"  # to staff: an announcement waits for their approval
     NEWCOMER_WELCOME = "newcomer_welcome"  # to a newcomer: their Hub and its contact
     NEWCOMER_WAITING = "newcomer_waiting"  # to a newcomer: no Hub yet, you are on the list
     NEWCOMER_TO_HUB = "newcomer_to_hub"  # to a Hub's contact for new people: one newcomer

@@ -30,5 +30,6 @@ class EventType(StrEnum):
     ANNOUNCEMENT_SCHEDULED = "announcement.scheduled"
     ANNOUNCEMENT_CANCELLED = "announcement.cancelled"
     ANNOUNCEMENT_TEST = "announcement.test.requested"
+    ANNOUNCEMENT_AWAITING = "announcement.approval.asked"
     NEWCOMER_SIGNED_UP = "newcomer.signed_up"
     NEWCOMER_FOLLOWED_UP = "newcomer.followed_up"

@@ -140,6 +140,14 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
         MessageKind.CONFIRM_ADDRESS: {"confirm_url": "http://hubflow.test/confirm/t"},
         MessageKind.HUB_REOPENED: {"reason": "We spoke again: the group has new members."},
         MessageKind.ANNOUNCEMENT: announcement(name),
+        MessageKind.APPROVAL_ASKED: {
+            "announcement": {
+                "subject": f"Training for {name}",
+                "author": "Ann Lee",
+                "people": 1234,
+                "url": "http://hubflow.test/staff/announcements/1",
+            }
+        },
         MessageKind.NEWCOMER_WELCOME: {
             "first_name": "Pat",
             "phone_given": True,

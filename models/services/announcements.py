@@ -144,6 +144,15 @@ def _schedule(
     found.send_at, found.people = at, people
     if approval_over and people > approval_over and found.approved_by_id is None:
         found.state = AnnouncementState.AWAITING_APPROVAL
+        emit(
+            session,
+            EventType.ANNOUNCEMENT_AWAITING,
+            None,
+            now,
+            announcement_id=found.id,
+            people=people,
+            asked_by=by.id,
+        )
         return found
     return _scheduled(session, found, now)
 

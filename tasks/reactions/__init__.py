@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from models.events import EventType
-from tasks.reactions.announce import cancel_run, email_test, schedule_run
+from tasks.reactions.announce import ask_approval, cancel_run, email_test, schedule_run
 from tasks.reactions.events import (
     email_address_confirmed,
     email_changes_requested,
@@ -63,6 +63,7 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.ANNOUNCEMENT_SCHEDULED: (schedule_run,),
     EventType.ANNOUNCEMENT_CANCELLED: (cancel_run,),
     EventType.ANNOUNCEMENT_TEST: (email_test,),
+    EventType.ANNOUNCEMENT_AWAITING: (ask_approval,),
     EventType.NEWCOMER_SIGNED_UP: (route_newcomer,),
     EventType.NEWCOMER_FOLLOWED_UP: (),
 }

@@ -23,9 +23,16 @@ from models.services.privacy import address_hash, legacy_hash
 from models.services.reach import Person, Reach, reach
 from models.staff import StaffMember
 from plumbing.email.announce import Written, merge_values, written
-from plumbing.email.outbox import Recipient, email_row, insert_emails, insert_ignoring_duplicates
+from plumbing.email.outbox import (
+    Recipient,
+    email_row,
+    insert_emails,
+    insert_ignoring_duplicates,
+    queue_email,
+)
 from plumbing.geography import geography
 from plumbing.settings import Settings
+from tasks.reactions.contexts import staff_url
 from tasks.reactions.reaction import Reaction
 
 # A run that starts this much before its time (clocks differ a little) sends all the same.
@@ -257,3 +264,30 @@ def send(
         now=now,
     )
     return done, people
+
+
+def ask_approval(r: Reaction) -> None:
+    """Every other active staff member is asked to approve it (one email each, once)."""
+    found = r.session.get(Announcement, r.payload["announcement_id"])
+    if found is None or found.state is not AnnouncementState.AWAITING_APPROVAL:
+        return  # approved or cancelled before this was processed
+    author = r.session.get(StaffMember, found.author_id)
+    others = r.session.scalars(
+        select(StaffMember).where(StaffMember.active, StaffMember.id != found.author_id)
+    )
+    for member in others:
+        r.emails_queued += queue_email(
+            r.session,
+            key=f"announcement-{found.id}/approval/{r.event.uid}",
+            kind=MessageKind.APPROVAL_ASKED,
+            to=Recipient(member.email, member.name, staff=True),
+            context={
+                "announcement": {
+                    "subject": found.subject,
+                    "author": author.name if author else "",
+                    "people": r.payload["people"],
+                    "url": staff_url(r.settings, f"announcements/{found.id}"),
+                }
+            },
+            now=r.now,
+        )

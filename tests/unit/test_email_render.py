@@ -27,6 +27,7 @@ def test_a_template_needing_a_variable_the_context_lacks_fails(kind: MessageKind
     needed = {
         MessageKind.DAILY_DIGEST: "digest",
         MessageKind.ANNOUNCEMENT: "body_html",
+        MessageKind.APPROVAL_ASKED: "announcement",
         MessageKind.NEWCOMER_WAITING: "district",
         MessageKind.NEWCOMER_TO_HUB: "newcomer",
         MessageKind.NEWCOMER_LIST: "newcomers",

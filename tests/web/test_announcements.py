@@ -244,6 +244,12 @@ def test_many_people_need_another_staff_members_approval(
     client.post(f"{url}/send", data={"csrf_token": csrf(client, url), "when": "now"})
     page = visible_text(client.get(url).text)
     assert "Waiting for approval" in page and "you wrote it" in page
+    react()
+    react()  # again: nothing more
+    session.commit()
+    asked = session.scalars(select(Email).where(Email.kind == MessageKind.APPROVAL_ASKED)).all()
+    assert [e.to_email for e in asked] == ["bea@masscare.org"]  # the others, not the author
+    assert asked[0].subject == "Approve an announcement to 3 people?" and url in asked[0].text
     refused = client.post(f"{url}/approve", data={"csrf_token": csrf(client, url)})
     assert refused.status_code == 409 and "not the person who wrote it" in refused.text
     client.post("/staff/logout", data={"csrf_token": csrf(client, url)})
