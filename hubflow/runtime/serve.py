@@ -131,8 +131,12 @@ def serve(
                 stop_signal=signal.SIGINT,  # it shuts down cleanly on Ctrl-C
             )
         )
-        relay_thread = _start_relay(here=True, stop=stop, interval=1.0)
+        # The web server first: making it configures logging (uvicorn's dictConfig closes
+        # every handler, draining Prefect's log worker under the logging lock), which must
+        # not race the relay thread's first flow run (seen: its logging blocked until
+        # serve was stopped).
         web = _web_server(host=host, port=port)
+        relay_thread = _start_relay(here=True, stop=stop, interval=1.0)
         watcher = threading.Thread(
             target=_watch, args=(children, stop, web, failed), name="watcher", daemon=True
         )
