@@ -141,11 +141,13 @@ def coverage(
     ).all()
     hubs = _hubs(session, public=public, names=names)
     counted = session.execute(
-        select(Hub.district_id, Hub.stage == Stage.LISTED, func.count(Hub.id))
+        select(Hub.district_id, Hub.stage, func.count(Hub.id))
         .where(Hub.status.not_in(_CLOSED))
-        .group_by(Hub.district_id, Hub.stage == Stage.LISTED)
+        .group_by(Hub.district_id, Hub.stage)
     ).all()
-    totals = {(district_id, bool(listed)): n for district_id, listed, n in counted}
+    totals: dict[tuple[int, bool], int] = defaultdict(int)
+    for district_id, stage, n in counted:
+        totals[district_id, stage is Stage.LISTED] += n
     planned = (PlanTarget.submission_id.in_(current_plans()), PlanTarget.legislator_id.is_not(None))
     targets = (
         session.execute(
