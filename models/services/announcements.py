@@ -31,6 +31,8 @@ MERGE_FIELDS = {
 }
 MERGE = re.compile(r"\{\{\s*([A-Za-z_.]+)\s*\}\}")
 SUBJECT_MAX, BODY_MAX = 200, 20_000
+# What no email text may hold (a file given to the CLI has not passed the web's boundary).
+CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 class NotNow(HubflowError):
@@ -55,11 +57,13 @@ def check_text(subject: str, body: str) -> tuple[str, str]:
         errors["subject"] = "Give the email a subject."
     elif len(subject) > SUBJECT_MAX:
         errors["subject"] = f"Keep the subject to {SUBJECT_MAX} characters ({len(subject)} now)."
-    elif "\n" in subject or "\r" in subject:
-        errors["subject"] = "Keep the subject to one line."
+    elif CONTROL.search(subject) or "\n" in subject:
+        errors["subject"] = "Keep the subject to one line, without special characters."
     elif problem := _merge_errors(subject):
         errors["subject"] = problem
-    if not body:
+    if CONTROL.search(body.replace("\n", "").replace("\t", "")):
+        errors["body"] = "Remove the special (control) characters from the text."
+    elif not body:
         errors["body"] = "Write what the email says."
     elif len(body) > BODY_MAX:
         errors["body"] = f"Keep it to {BODY_MAX:,} characters ({len(body):,} now)."

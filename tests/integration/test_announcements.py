@@ -234,6 +234,12 @@ def test_the_text_names_its_wrong_fields_and_merge_fields_it_does_not_know() -> 
     with pytest.raises(InvalidInput) as refused:
         announcements.check_text("Line one\nline two", "{% include 'x' %}")
     assert set(refused.value.errors) == {"subject", "body"}
+    with pytest.raises(InvalidInput) as refused:  # a body file from the CLI: no boundary
+        announcements.check_text("Hi\x07", "Para one\n\n\tok\x00")
+    assert refused.value.errors == {
+        "subject": "Keep the subject to one line, without special characters.",
+        "body": "Remove the special (control) characters from the text.",
+    }
 
 
 def test_the_people_waiting_for_a_hub_can_be_the_audience(
