@@ -10,6 +10,7 @@ from models.legislature import Committee, CommitteeMembership, District, Legisla
 from models.newcomer import Newcomer
 from models.notes import Correction, Note
 from models.plan import PlanTarget
+from models.progress import ProgressReport, ReportAction
 from models.reminders import HubReminder, ReviewReminder
 from models.review import ReviewTask
 from models.staff import StaffMember
@@ -33,6 +34,8 @@ __all__ = [
     "Note",
     "OptOut",
     "PlanTarget",
+    "ProgressReport",
+    "ReportAction",
     "ReviewReminder",
     "ReviewTask",
     "StaffMember",

@@ -37,6 +37,9 @@ class MessageKind(StrEnum):
     NEWCOMER_TO_HUB = "newcomer_to_hub"  # to a Hub's contact for new people: one newcomer
     NEWCOMER_LIST = "newcomer_list"  # ... : the people who waited for it
     NEWCOMER_REMINDER = "newcomer_reminder"  # ... : not yet reached after 7 days
+    PROGRESS_RECEIVED = "progress_received"  # to a Hub: its progress report, thank you
+    LEGISLATOR_MOVED = "legislator_moved"  # to a Hub: a legislator of its plan moved
+    MOVE_DECLINED = "move_declined"  # to a Hub: the move it claimed is not confirmed
 
     @property
     def asked_for(self) -> bool:

@@ -109,6 +109,15 @@ class ReviewKind(Worded):
     SUBMISSION = "submission"
     CHECK_IN = "check_in"
     FOLLOW_UP = "follow_up"
+    MOVE_CLAIM = "move_claim"  # a Hub says a legislator moved: staff confirm or decline
+
+
+class ClaimState(Worded):
+    """A Hub's claim that a legislator moved, as staff have (or have not yet) judged it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
 
 
 class NoteKind(Worded):
@@ -234,6 +243,10 @@ WORDS: list[tuple[Worded, str]] = [
     (ReviewKind.SUBMISSION, "Review a submission"),
     (ReviewKind.CHECK_IN, "Check in"),
     (ReviewKind.FOLLOW_UP, "Follow up"),
+    (ReviewKind.MOVE_CLAIM, "Confirm a legislator's move"),
+    (ClaimState.PENDING, "Waiting for the team to confirm"),
+    (ClaimState.CONFIRMED, "Confirmed"),
+    (ClaimState.DECLINED, "Not confirmed"),
     (NoteKind.INTRO_CALL, "Intro call"),
     (NoteKind.PHONE, "Phone call"),
     (NoteKind.MEETING, "Meeting"),

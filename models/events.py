@@ -33,3 +33,5 @@ class EventType(StrEnum):
     ANNOUNCEMENT_AWAITING = "announcement.approval.asked"
     NEWCOMER_SIGNED_UP = "newcomer.signed_up"
     NEWCOMER_FOLLOWED_UP = "newcomer.followed_up"
+    PROGRESS_REPORTED = "hub.progress.reported"
+    MOVE_DECLINED = "hub.move.declined"

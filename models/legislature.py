@@ -107,3 +107,8 @@ class StanceChange(Base):
     from_stance: Mapped[Stance] = mapped_column(enum_type(Stance))
     to_stance: Mapped[Stance] = mapped_column(enum_type(Stance))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Credited when a Hub's report claimed the move and staff confirmed it (#32).
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"), default=None, index=True)
+    report_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_actions.id"), default=None
+    )

@@ -17,6 +17,8 @@ class Policy(BaseModel):
     first_action_days: int = Field(60, ge=1)
     onboarding_days: int = Field(30, ge=1)
     strategic_plan_days: int = Field(45, ge=1)
+    # A listed Hub owes a progress report this often; its reminders follow the same rules.
+    listed_days: int = Field(90, ge=1)
     changes_requested_days: int = Field(14, ge=1)
     review_due_days: int = Field(5, ge=1)
     # Reminders (days): before the due date, then nudges every `nudge_every_days` after
@@ -32,7 +34,7 @@ class Policy(BaseModel):
     timezone: str = "America/New_York"
 
     def stage_days(self, stage: Stage) -> int | None:
-        """Days a Hub has for `stage`, or None for `listed`, which has no deadline."""
+        """Days a Hub has for `stage` (for `listed`: until its next progress report)."""
         value = getattr(self, f"{stage.value}_days", None)
         return int(value) if value is not None else None
 

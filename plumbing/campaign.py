@@ -9,6 +9,7 @@ starts on a file that is not right.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,6 +75,8 @@ class Deadlines(_Section):
     onboarding: int = Field(ge=1, le=365)
     strategic_plan: int = Field(ge=1, le=365)
     changes_requested: int = Field(ge=1, le=365)
+    # A listed Hub reports on its plan this often (its check-in rhythm).
+    listed: int = Field(90, ge=7, le=365)
 
 
 class FirstActions(_Section):
@@ -87,6 +90,30 @@ class Announcements(_Section):
     # An announcement to more people than this waits for a second staff member's
     # approval before it can go; 0: never.
     approval_over: int = Field(200, ge=0)
+
+
+class Progress(_Section):
+    # What a listed Hub may say it did with a legislator: a code and the form's words.
+    actions: dict[str, str] = Field(
+        default_factory=lambda: {
+            "meeting": "A meeting with the legislator or their staff",
+            "call": "A call to their office",
+            "letter": "Letters or emails",
+            "district_event": "A district event",
+            "testimony": "Public testimony",
+            "other": "Something else",
+        },
+        min_length=1,
+        max_length=12,
+    )
+    # The day this legislative session began ("moved this session"); left out: January 1st
+    # of the last odd-numbered year, when most legislatures start their two-year session.
+    session_started: date | None = None
+
+    def session_start(self, today: date) -> date:
+        if self.session_started is not None:
+            return self.session_started
+        return date(today.year if today.year % 2 else today.year - 1, 1, 1)
 
 
 class GetInvolved(_Section):
@@ -121,6 +148,7 @@ class Campaign(_Section):
     first_actions: FirstActions
     announcements: Announcements = Announcements()
     get_involved: GetInvolved = GetInvolved()
+    progress: Progress = Progress()
 
     @field_validator("state")
     @classmethod

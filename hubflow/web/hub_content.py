@@ -33,6 +33,7 @@ DUE_WORDS = {
     Stage.FIRST_ACTION: "Report your first action",
     Stage.ONBOARDING: "Send your on-boarding set-up",
     Stage.STRATEGIC_PLAN: "Send your strategic plan",
+    Stage.LISTED: "Send your next progress report",
 }
 
 

@@ -17,15 +17,16 @@ from models.enums import Stage, Status, SubmissionState, Term
 from models.hub import Hub, Submission
 from models.words import plural
 
-# Stages whose deadline is the Hub's to meet (at interest the next move is an intro call).
-WORKING = (Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN)
+# Stages whose deadline is the Hub's to meet (at interest the next move is an intro call;
+# once listed, the deadline is its next progress report).
+WORKING = (Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN, Stage.LISTED)
 OPEN = (Status.ACTIVE, Status.STALLED)
 
 
 class Whose(StrEnum):
     HUB = "hub"  # the Hub's clock runs: its due date counts
     TEAM = "team"  # waiting on staff: the review clock runs
-    NOBODY = "nobody"  # listed, paused, withdrawn or declined: no clock runs
+    NOBODY = "nobody"  # paused, withdrawn or declined: no clock runs
 
     @property
     def label(self) -> str:
@@ -102,8 +103,8 @@ def move_of(hub: Hub, *, waiting_since: datetime | None, zone: tzinfo) -> Move:
     current stage was handed in (None: nothing pending)."""
     if hub.status not in OPEN:
         return Move(Whose.NOBODY, why=hub.status.label.lower())
-    if hub.stage is Stage.LISTED:
-        return Move(Whose.NOBODY, why="listed")
+    if hub.stage is Stage.LISTED:  # its next progress report (no submission waits)
+        return Move(Whose.HUB, due=hub.stage_due_date)
     if waiting_since is None and hub.stage is Stage.INTEREST:
         waiting_since = hub.stage_entered_at
     if waiting_since is not None:

@@ -67,11 +67,11 @@ def set_stance(
         legislator = session.get(Legislator, legislator_id, with_for_update=True)
         if legislator is None:
             raise NotFound("legislator", legislator_id)
-        _change(session, legislator, stance, actor=actor, reason=reason.strip(), now=now)
+        change_stance(session, legislator, stance, actor=actor, reason=reason.strip(), now=now)
         return legislator
 
 
-def _change(
+def change_stance(
     session: Session,
     legislator: Legislator,
     stance: Stance,
@@ -79,7 +79,11 @@ def _change(
     actor: Actor,
     reason: str,
     now: datetime,
+    hub_id: int | None = None,
+    report_action_id: int | None = None,
 ) -> bool:
+    """Record the change in the caller's transaction (with the Hub credited, if one's
+    report claimed it); False when the legislator already holds `stance`."""
     if legislator.stance is stance:
         return False
     session.add(
@@ -90,6 +94,8 @@ def _change(
             from_stance=legislator.stance,
             to_stance=stance,
             reason=reason,
+            hub_id=hub_id,
+            report_action_id=report_action_id,
         )
     )
     emit(
@@ -100,6 +106,7 @@ def _change(
         legislator_id=legislator.id,
         from_stance=legislator.stance.value,
         to_stance=stance.value,
+        credited_hub_id=hub_id,
     )
     legislator.stance = stance
     return True
@@ -134,7 +141,9 @@ def apply_cosponsors(
             if legislator is None:
                 report.unmatched.append((line, name))
             elif legislator.stance.rank < Stance.COSPONSOR.rank:
-                _change(session, legislator, Stance.COSPONSOR, actor=actor, reason=reason, now=now)
+                change_stance(
+                    session, legislator, Stance.COSPONSOR, actor=actor, reason=reason, now=now
+                )
                 report.updated.append(legislator.name)
             else:
                 report.unchanged.append(legislator.name)

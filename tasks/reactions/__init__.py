@@ -32,6 +32,12 @@ from tasks.reactions.events import (
     publish_if_listed,
 )
 from tasks.reactions.newcomers import introduce_waiting, route_newcomer
+from tasks.reactions.progress import (
+    email_move_declined,
+    email_report_received,
+    open_claim_reviews,
+    tell_hubs_targeting,
+)
 from tasks.reactions.reaction import Reaction
 
 ReactionFn = Callable[[Reaction], None]
@@ -52,7 +58,7 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.RESUMED: (),
     EventType.STALLED: (escalate_stall,),
     EventType.REVIEW_REASSIGNED: (email_new_owner,),
-    EventType.STANCE_CHANGED: (),
+    EventType.STANCE_CHANGED: (tell_hubs_targeting,),
     EventType.HUB_IMPORTED: (imported,),
     EventType.LINK_REQUESTED: (email_fresh_link,),
     EventType.REOPENED: (email_reopened,),
@@ -66,6 +72,8 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.ANNOUNCEMENT_AWAITING: (ask_approval,),
     EventType.NEWCOMER_SIGNED_UP: (route_newcomer,),
     EventType.NEWCOMER_FOLLOWED_UP: (),
+    EventType.PROGRESS_REPORTED: (email_report_received, open_claim_reviews),
+    EventType.MOVE_DECLINED: (email_move_declined,),
 }
 
 __all__ = ["REACTIONS", "Reaction", "ReactionFn"]

@@ -37,7 +37,11 @@ def hub_fields(
         "district": district,
         "stage": stage.value,
         "stage_label": stage.label,
+        # What is due: the stage's work, or once listed the Hub's next progress report.
+        "due_label": "progress report" if stage is Stage.LISTED else stage.label.lower(),
         "due_date": due.isoformat() if due else None,
+        # What a reminder asks for next (templates/email/next_steps/).
+        "next_steps": "report" if stage is Stage.LISTED else stage.value,
         "link": hub_url(id, token_version, settings=settings),
     }
 

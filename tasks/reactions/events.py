@@ -139,7 +139,7 @@ def _open_review(r: Reaction, *, kind: ReviewKind, title: str) -> None:
 
 
 def _email_owner(r: Reaction, task: ReviewTask) -> None:
-    _tell_owner(
+    tell_owner(
         r,
         task,
         MessageKind.REVIEW_ASSIGNED,
@@ -148,7 +148,7 @@ def _email_owner(r: Reaction, task: ReviewTask) -> None:
     )
 
 
-def _tell_owner(
+def tell_owner(
     r: Reaction, review: ReviewTask, kind: MessageKind, /, *, key: str, **extra: Any
 ) -> None:
     """Email the review task's owner, if it has one."""
@@ -221,7 +221,7 @@ def escalate_stall(r: Reaction) -> None:
     if not opened:
         return
     r.tasks_opened.append(task.id)
-    _tell_owner(
+    tell_owner(
         r,
         task,
         MessageKind.STALLED_ESCALATION,

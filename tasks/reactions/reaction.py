@@ -37,10 +37,11 @@ class Reaction:
     def payload(self) -> dict[str, Any]:
         return self.event.payload
 
-    def key(self, kind: MessageKind | str) -> str:
-        """Hub, message, stage, event: the identity of what this event sends."""
+    def key(self, kind: MessageKind | str, *, hub_id: int | None = None) -> str:
+        """Hub, message, stage, event: the identity of what this event sends (to its own
+        Hub, or to `hub_id`'s)."""
         stage = self.payload.get("stage") or (self.hub.stage.value if self.hub else "-")
-        return f"hub-{self.event.hub_id}/{kind}/{stage}/{self.event.uid}"
+        return f"hub-{hub_id or self.event.hub_id}/{kind}/{stage}/{self.event.uid}"
 
     def email_hub(
         self,
@@ -48,10 +49,12 @@ class Reaction:
         *,
         skip: set[str] | None = None,
         only: set[str] | None = None,
+        to_hub: Hub | None = None,
         **extra: Any,
     ) -> None:
-        """`kind` to each of the Hub's contacts (but those in `skip`; only those in `only`)."""
-        hub = self.require_hub()
+        """`kind` to each of the Hub's contacts (but those in `skip`; only those in `only`);
+        to another Hub's with `to_hub`."""
+        hub = to_hub or self.require_hub()
         context = {"hub": hub_context(hub, self.settings), **extra}
         seen = set(skip or ())
         for contact in hub.contacts:
@@ -60,7 +63,7 @@ class Reaction:
             seen.add(contact.email)
             self.emails_queued += queue_email(
                 self.session,
-                key=self.key(kind),
+                key=self.key(kind, hub_id=hub.id),
                 kind=kind,
                 to=Recipient(contact.email, contact.name),
                 context=context,

@@ -198,13 +198,15 @@ def test_a_reminder_unsubscribe_stops_reminders_and_a_news_one_stops_everything(
     states = {
         (address, kind): queue(address, kind, 2).state
         for address in ("rem@example.org", "all@example.org")
-        for kind in (MessageKind.DUE_TODAY, MessageKind.LISTED_WELCOME)
+        for kind in (MessageKind.DUE_TODAY, MessageKind.LISTED_WELCOME, MessageKind.ANNOUNCEMENT)
     }
     assert states == {
         ("rem@example.org", MessageKind.DUE_TODAY): EmailState.SUPPRESSED,
         ("rem@example.org", MessageKind.LISTED_WELCOME): EmailState.PENDING,  # "you are listed"
+        ("rem@example.org", MessageKind.ANNOUNCEMENT): EmailState.PENDING,  # staff's news
         ("all@example.org", MessageKind.DUE_TODAY): EmailState.SUPPRESSED,
         ("all@example.org", MessageKind.LISTED_WELCOME): EmailState.SUPPRESSED,
+        ("all@example.org", MessageKind.ANNOUNCEMENT): EmailState.SUPPRESSED,
     }
     # The nudge queued before the choice is set aside when dispatch comes to it.
     taken = claim(session_factory(), worker="test", limit=50, now=utcnow())
