@@ -40,6 +40,7 @@ class MessageKind(StrEnum):
     PROGRESS_RECEIVED = "progress_received"  # to a Hub: its progress report, thank you
     LEGISLATOR_MOVED = "legislator_moved"  # to a Hub: a legislator of its plan moved
     MOVE_DECLINED = "move_declined"  # to a Hub: the move it claimed is not confirmed
+    REVISION_DECIDED = "revision_decided"  # to a listed Hub: its revised plan, decided
 
     @property
     def asked_for(self) -> bool:

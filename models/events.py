@@ -35,3 +35,4 @@ class EventType(StrEnum):
     NEWCOMER_FOLLOWED_UP = "newcomer.followed_up"
     PROGRESS_REPORTED = "hub.progress.reported"
     MOVE_DECLINED = "hub.move.declined"
+    REVISION_DECIDED = "hub.plan_revision.decided"

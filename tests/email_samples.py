@@ -16,6 +16,8 @@ def hub(name: str = "South Shore M4A", stage: str = "onboarding") -> dict[str, A
         "district": "1st Norfolk",
         "stage": stage,
         "stage_label": stage.replace("_", " ").capitalize(),
+        "due_label": "progress report" if stage == "listed" else stage.replace("_", " "),
+        "next_steps": "report" if stage == "listed" else stage,
         "due_date": "2026-04-01",
         "link": "http://hubflow.test/hub/signed-token",
     }
@@ -147,6 +149,40 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
                 "people": 1234,
                 "url": "http://hubflow.test/staff/announcements/1",
             }
+        },
+        MessageKind.PROGRESS_RECEIVED: {
+            "hub": hub(name, "listed"),
+            "report": {
+                "version": 2,
+                "actions": ["Bruce Ayers", "John Keenan"],
+                "claims": [{"legislator": "Bruce Ayers", "stance": "Co-sponsor"}],
+            },
+            "review_days": 5,
+        },
+        MessageKind.LEGISLATOR_MOVED: {
+            "hub": hub(name, "listed"),
+            "legislator": {
+                "name": "Bruce Ayers",
+                "from": "Not a co-sponsor",
+                "to": "Co-sponsor",
+                "rose": True,
+            },
+            "credited": {"name": f"Quincy {EVIL}", "mine": False},
+        },
+        MessageKind.MOVE_DECLINED: {
+            "hub": hub(name, "listed"),
+            "legislator": {
+                "name": "Bruce Ayers",
+                "claimed": "Co-sponsor",
+                "now": "Not a co-sponsor",
+            },
+            "reason": f"The bill's list does not have him yet. {EVIL}",
+        },
+        MessageKind.REVISION_DECIDED: {
+            "hub": hub(name, "listed"),
+            "decision": "request_changes",
+            "version": 2,
+            "comment": f"Add a target date for the Senator. {EVIL}",
         },
         MessageKind.NEWCOMER_WELCOME: {
             "first_name": "Pat",

@@ -97,20 +97,30 @@ class Coverage:
 
 
 def current_plans() -> Select[tuple[int]]:
-    """Each open Hub's latest strategic plan that staff have not turned down."""
-    latest = (
+    """Each open Hub's plan: the latest staff approved, or else its latest waiting for
+    them (a listed Hub's revision counts once it is approved; the plan before it until then)."""
+    plans = Submission.stage == Stage.STRATEGIC_PLAN
+    approved = (
         select(func.max(Submission.id))
-        .where(Submission.stage == Stage.STRATEGIC_PLAN)
+        .where(plans, Submission.state == SubmissionState.APPROVED)
+        .group_by(Submission.hub_id)
+    )
+    has_approved = select(Submission.hub_id).where(
+        plans, Submission.state == SubmissionState.APPROVED
+    )
+    waiting = (
+        select(func.max(Submission.id))
+        .where(
+            plans,
+            Submission.state == SubmissionState.PENDING,
+            Submission.hub_id.not_in(has_approved),
+        )
         .group_by(Submission.hub_id)
     )
     return (
         select(Submission.id)
         .join(Hub, Hub.id == Submission.hub_id)
-        .where(
-            Submission.id.in_(latest),
-            Submission.state.in_([SubmissionState.PENDING, SubmissionState.APPROVED]),
-            Hub.status.not_in(_CLOSED),
-        )
+        .where(Submission.id.in_(approved) | Submission.id.in_(waiting), Hub.status.not_in(_CLOSED))
     )
 
 

@@ -15,6 +15,7 @@ from models.hub import Contact, Hub, Submission
 from models.lifecycle import Action, check
 from models.policy import Policy
 from models.review import ReviewTask
+from models.services import revisions
 from models.services.common import (
     Actor,
     clock,
@@ -57,6 +58,12 @@ def decide(
         submission = session.get(Submission, submission_id, populate_existing=True)
         assert submission is not None
         hub = load_hub(session, submission.hub_id)
+        if revisions.is_revision(hub, submission):  # a listed Hub's new plan: it stays listed
+            _close_review_tasks(
+                session, submission, decision, actor=actor, comment=comment, now=now
+            )
+            revisions.decided(session, hub, submission, decision, comment=comment, now=now)
+            return submission
         outcome = check(Action.for_decision(decision), hub.state(), stage=submission.stage)
         _close_review_tasks(session, submission, decision, actor=actor, comment=comment, now=now)
         emit(

@@ -35,6 +35,7 @@ from tasks.reactions.newcomers import introduce_waiting, route_newcomer
 from tasks.reactions.progress import (
     email_move_declined,
     email_report_received,
+    email_revision_decided,
     open_claim_reviews,
     tell_hubs_targeting,
 )
@@ -74,6 +75,7 @@ REACTIONS: dict[EventType, tuple[ReactionFn, ...]] = {
     EventType.NEWCOMER_FOLLOWED_UP: (),
     EventType.PROGRESS_REPORTED: (email_report_received, open_claim_reviews),
     EventType.MOVE_DECLINED: (email_move_declined,),
+    EventType.REVISION_DECIDED: (email_revision_decided,),
 }
 
 __all__ = ["REACTIONS", "Reaction", "ReactionFn"]

@@ -164,7 +164,8 @@ def open_intro_call(r: Reaction) -> None:
 
 def open_submission_review(r: Reaction) -> None:
     version = r.payload["version"]
-    title = f"Review {r.require_hub().name}'s {stage_label(r.payload['stage']).lower()}" + (
+    what = "revised plan" if r.payload.get("revision") else stage_label(r.payload["stage"]).lower()
+    title = f"Review {r.require_hub().name}'s {what}" + (
         f" (version {version})" if version > 1 else ""
     )
     _open_review(r, kind=ReviewKind.SUBMISSION, title=title)

@@ -104,3 +104,14 @@ def email_move_declined(r: Reaction) -> None:
         },
         reason=r.payload["reason"],
     )
+
+
+def email_revision_decided(r: Reaction) -> None:
+    """A listed Hub's revised plan: approved (now its plan), sent back, or declined (its
+    approved plan stays), with the staff comment."""
+    r.email_hub(
+        MessageKind.REVISION_DECIDED,
+        decision=r.payload["decision"],
+        version=r.payload["version"],
+        comment=r.payload["comment"],
+    )

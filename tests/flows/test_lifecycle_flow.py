@@ -70,7 +70,7 @@ def test_one_hub_goes_from_interest_to_listed_with_every_reaction(
         (Stage.INTEREST, Stage.FIRST_ACTION, 60, [BO]),
         (Stage.FIRST_ACTION, Stage.ONBOARDING, 30, [BO]),
         (Stage.ONBOARDING, Stage.STRATEGIC_PLAN, 45, [BO, CY]),
-        (Stage.STRATEGIC_PLAN, Stage.LISTED, None, [BO, CY]),
+        (Stage.STRATEGIC_PLAN, Stage.LISTED, 90, [BO, CY]),  # its first progress report
     ]
     for done, entered, days, contacts in steps:
         if done is not Stage.INTEREST:

@@ -78,7 +78,9 @@ def test_one_hub_goes_from_interest_to_listed(session: Session) -> None:
         refreshed = session.get(Hub, hub.id)
         assert refreshed is not None
         assert refreshed.stage is stage.next()
-    assert refreshed.listed_at == NOW and refreshed.stage_due_date is None
+    # Listed, its clock runs to its first progress report.
+    assert refreshed.listed_at == NOW
+    assert refreshed.stage_due_date == NOW.date() + timedelta(days=90)
     onboarding = [c for c in refreshed.contacts if c.role is ContactRole.ONBOARDING]
     assert [(c.email, c.consent_to_publish) for c in onboarding] == [("cy@example.org", True)]
     history = session.scalars(
