@@ -21,6 +21,7 @@ from hubflow.web.routes import (
     links,
     ops,
     places,
+    progress,
     public,
     staff,
     unsubscribe,
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
     app.include_router(places.router)
     app.include_router(links.router)  # before hub: /hub/link is not a Hub's token
     app.include_router(hub.router)
+    app.include_router(progress.router)
     app.include_router(staff.router)
     app.include_router(webhooks.router)
     app.include_router(ops.router)

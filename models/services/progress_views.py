@@ -1,29 +1,21 @@
-"""What the campaign sees of the Hubs' work after listing (#32), read only: legislators
-moved this session, co-sponsors month by month, Hubs by their last report, and who works
-on each legislator with their last action."""
+"""A listed Hub's work as pages read it (#32): its reports, its latest plan, the Hubs on a
+legislator, a legislator's history of stances, the move a review task is about. The
+campaign's figures are in progress_figures.py."""
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models.enums import Chamber, Stage, Stance, Status
-from models.hub import Hub
-from models.legislature import (
-    Committee,
-    CommitteeMembership,
-    District,
-    Legislator,
-    StanceChange,
-)
+from models.enums import ReviewKind, Stage, Stance, Status
+from models.hub import Hub, Submission
+from models.legislature import Legislator, StanceChange
 from models.plan import PlanTarget
 from models.progress import ProgressReport, ReportAction
+from models.review import ReviewTask
 from models.services.coverage import current_plans
 
 OPEN = (Status.ACTIVE, Status.STALLED, Status.PAUSED)
@@ -49,245 +41,75 @@ def hubs_targeting(session: Session, legislator_id: int) -> list[Hub]:
     )
 
 
+def reports_of(session: Session, hub_id: int) -> list[ProgressReport]:
+    """The Hub's progress reports with what each says, newest first."""
+    return list(
+        session.scalars(
+            select(ProgressReport)
+            .where(ProgressReport.hub_id == hub_id)
+            .options(selectinload(ProgressReport.actions))
+            .order_by(ProgressReport.version.desc())
+        )
+    )
+
+
+def latest_plan(session: Session, hub_id: int) -> Submission | None:
+    """The Hub's latest strategic plan, whatever became of it."""
+    return session.scalar(
+        select(Submission)
+        .where(Submission.hub_id == hub_id, Submission.stage == Stage.STRATEGIC_PLAN)
+        .order_by(Submission.version.desc())
+        .limit(1)
+    )
+
+
 @dataclass(frozen=True, slots=True)
-class Moved:
-    legislator_id: int
-    name: str
-    chamber: Chamber
+class HistoryEntry:
+    """One change of a legislator's stance: who, when, from, to, the evidence, the Hub."""
+
+    at: datetime
+    actor: str
     before: Stance
     after: Stance
-    at: datetime
-    hub: str | None  # the Hub whose report it was, if any
+    evidence: str
+    hub_id: int | None
+    hub: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class LastReport:
-    hub_id: int
-    name: str
-    district: str
-    last: datetime | None  # its last report (None: none since it was listed)
-    due: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Working:
-    legislator_id: int
-    name: str
-    chamber: Chamber
-    stance: Stance
-    hubs: list[str]
-    last_action: tuple[date, str, str] | None  # (when, kind code, Hub)
-
-
-@dataclass
-class Progress:
-    session_start: date
-    moved: list[Moved] = field(default_factory=list)
-    by_chamber: dict[str, int] = field(default_factory=dict)
-    by_committee: list[tuple[str, int]] = field(default_factory=list)
-    cosponsors: list[tuple[date, int]] = field(default_factory=list)  # month ends, today
-    on_time: list[LastReport] = field(default_factory=list)
-    due: list[LastReport] = field(default_factory=list)
-    silent: list[LastReport] = field(default_factory=list)
-    paused: list[LastReport] = field(default_factory=list)
-    working: list[Working] = field(default_factory=list)
-
-    @property
-    def legislators_moved(self) -> int:
-        return len({m.legislator_id for m in self.moved})
-
-    def as_json(self) -> dict[str, Any]:
-        def plain(value: Any) -> Any:
-            if isinstance(value, date | datetime):
-                return value.isoformat()
-            if isinstance(value, dict):
-                return {k: plain(v) for k, v in value.items()}
-            if isinstance(value, list | tuple):
-                return [plain(v) for v in value]
-            return value
-
-        return {
-            "session_start": self.session_start.isoformat(),
-            "legislators_moved": self.legislators_moved,
-            "moves": [plain(asdict(m)) for m in self.moved],
-            "moved_by_chamber": self.by_chamber,
-            "moved_by_committee": [{"committee": c, "moved": n} for c, n in self.by_committee],
-            "cosponsors_by_month": [
-                {"date": d.isoformat(), "cosponsors": n} for d, n in self.cosponsors
-            ],
-            "hubs_by_last_report": {
-                name: [plain(asdict(h)) for h in getattr(self, name)]
-                for name in ("on_time", "due", "silent", "paused")
-            },
-            "working_on": [plain(asdict(w)) for w in self.working],
-        }
-
-
-def progress(session: Session, *, today: date, session_start: date) -> Progress:
-    found = Progress(session_start=session_start)
-    start = datetime.combine(session_start, time(), tzinfo=UTC)
-    found.moved = _moved(session, start)
-    chambers: dict[str, int] = defaultdict(int)
-    for _id, chamber in {(m.legislator_id, m.chamber) for m in found.moved}:
-        chambers[chamber.value] += 1
-    found.by_chamber = dict(chambers)
-    found.by_committee = _by_committee(session, {m.legislator_id for m in found.moved})
-    found.cosponsors = _cosponsors(session, session_start, today)
-    _by_last_report(session, found, today)
-    found.working = _working(session)
-    return found
-
-
-def _moved(session: Session, start: datetime) -> list[Moved]:
-    """Every rise in a state legislator's stance since `start`, oldest first."""
+def history(session: Session, legislator_id: int) -> list[HistoryEntry]:
+    """The legislator's stance over time, oldest first, each Hub credited by name."""
     rows = session.execute(
-        select(StanceChange, Legislator.name, Legislator.chamber, Hub.name)
-        .join(Legislator, Legislator.id == StanceChange.legislator_id)
+        select(StanceChange, Hub.name)
         .outerjoin(Hub, Hub.id == StanceChange.hub_id)
-        .where(StanceChange.at >= start)
+        .where(StanceChange.legislator_id == legislator_id)
         .order_by(StanceChange.at, StanceChange.id)
     ).all()
     return [
-        Moved(c.legislator_id, name, chamber, c.from_stance, c.to_stance, c.at, hub)
-        for c, name, chamber, hub in rows
-        if c.to_stance.rank > c.from_stance.rank
+        HistoryEntry(c.at, c.actor, c.from_stance, c.to_stance, c.reason, c.hub_id, hub)
+        for c, hub in rows
     ]
 
 
-def _by_committee(session: Session, ids: set[int]) -> list[tuple[str, int]]:
-    if not ids:
-        return []
-    rows = session.execute(
-        select(Committee.name, func.count(func.distinct(CommitteeMembership.legislator_id)))
-        .join(CommitteeMembership, CommitteeMembership.committee_id == Committee.id)
-        .where(CommitteeMembership.legislator_id.in_(ids))
-        .group_by(Committee.name)
-        .order_by(
-            func.count(func.distinct(CommitteeMembership.legislator_id)).desc(), Committee.name
-        )
-    ).all()
-    return [(name, n) for name, n in rows]
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A move a Hub's report claims, as staff judge it."""
+
+    action: ReportAction
+    report: ProgressReport
+    legislator: Legislator
+    hub: Hub
 
 
-def month_ends(start: date, today: date) -> list[date]:
-    """The last day of each month from `start`'s to the one before today's, then today."""
-    days, month = [], date(start.year, start.month, 1)
-    while True:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        end = following - timedelta(days=1)
-        if end >= today:
-            break
-        days.append(end)
-        month = following
-    return [*days, today]
-
-
-def _cosponsors(session: Session, start: date, today: date) -> list[tuple[date, int]]:
-    """How many sitting state legislators were co-sponsors (or further) at each month's end:
-    their stance then, read back from the history of changes."""
-    current = dict(
-        session.execute(
-            select(Legislator.id, Legislator.stance).where(
-                Legislator.active, Legislator.chamber.in_([Chamber.HOUSE, Chamber.SENATE])
-            )
-        ).tuples()
-    )
-    changes: dict[int, list[tuple[datetime, Stance, Stance]]] = defaultdict(list)
-    for c in session.scalars(
-        select(StanceChange)
-        .where(StanceChange.legislator_id.in_(list(current)))
-        .order_by(StanceChange.at, StanceChange.id)
-    ):
-        at = c.at if c.at.tzinfo else c.at.replace(tzinfo=UTC)
-        changes[c.legislator_id].append((at, c.from_stance, c.to_stance))
-    points = []
-    for day in month_ends(start, today):
-        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
-        count = 0
-        for legislator_id, stance in current.items():
-            history = changes.get(legislator_id)
-            if history:
-                i = bisect.bisect_left([at for at, _, _ in history], end)
-                stance = history[i - 1][2] if i else history[0][1]
-            count += stance.rank >= Stance.COSPONSOR.rank
-        points.append((day, count))
-    return points
-
-
-def _by_last_report(session: Session, found: Progress, today: date) -> None:
-    last = (
-        select(ProgressReport.hub_id, func.max(ProgressReport.submitted_at).label("last"))
-        .group_by(ProgressReport.hub_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Hub.id, Hub.name, Hub.status, Hub.stage_due_date, last.c.last)
-        .outerjoin(last, last.c.hub_id == Hub.id)
-        .where(Hub.stage == Stage.LISTED, Hub.status.in_(OPEN))
-        .order_by(Hub.stage_due_date, Hub.name)
-    ).all()
-    districts = _districts(session, [r.id for r in rows])
-    for r in rows:
-        entry = LastReport(r.id, r.name, districts.get(r.id, ""), r.last, r.stage_due_date)
-        if r.status is Status.PAUSED:
-            found.paused.append(entry)
-        elif r.status is Status.STALLED:
-            found.silent.append(entry)
-        elif r.stage_due_date is not None and r.stage_due_date <= today:
-            found.due.append(entry)
-        else:
-            found.on_time.append(entry)
-
-
-def _districts(session: Session, ids: list[int]) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for i in range(0, len(ids), 500):
-        names.update(
-            session.execute(
-                select(Hub.id, District.name)
-                .join(District, District.id == Hub.district_id)
-                .where(Hub.id.in_(ids[i : i + 500]))
-            ).tuples()
-        )
-    return names
-
-
-def _working(session: Session) -> list[Working]:
-    """Each state legislator a current plan targets: the Hubs on them, their last action."""
-    targets = session.execute(
-        select(PlanTarget.legislator_id, Hub.name)
-        .join(Hub, Hub.id == PlanTarget.hub_id)
-        .where(
-            PlanTarget.submission_id.in_(current_plans()),
-            PlanTarget.legislator_id.is_not(None),
-            Hub.status.in_(OPEN),
-        )
-        .order_by(Hub.name)
-    ).all()
-    hubs: dict[int, list[str]] = defaultdict(list)
-    for legislator_id, name in targets:
-        if name not in hubs[legislator_id]:
-            hubs[legislator_id].append(name)
-    if not hubs:
-        return []
-    latest = (
-        select(ReportAction.legislator_id, func.max(ReportAction.id).label("id"))
-        .where(ReportAction.legislator_id.in_(list(hubs)))
-        .group_by(ReportAction.legislator_id)
-        .subquery()
-    )
-    last = {
-        a.legislator_id: (a.done_on, a.kind, hub)
-        for a, hub in session.execute(
-            select(ReportAction, Hub.name)
-            .join(latest, latest.c.id == ReportAction.id)
-            .join(Hub, Hub.id == ReportAction.hub_id)
-        ).all()
-    }
-    legislators = session.scalars(
-        select(Legislator).where(Legislator.id.in_(list(hubs))).order_by(Legislator.name)
-    ).all()
-    return [
-        Working(leg.id, leg.name, leg.chamber, leg.stance, hubs[leg.id], last.get(leg.id))
-        for leg in legislators
-    ]
+def claim_for(session: Session, task: ReviewTask) -> Claim | None:
+    """The claimed move a review task is about (None for any other task)."""
+    if task.kind is not ReviewKind.MOVE_CLAIM or not task.key.startswith("claim:"):
+        return None
+    action = session.get(ReportAction, int(task.key.removeprefix("claim:")))
+    if action is None or action.legislator_id is None:
+        return None
+    report = session.get(ProgressReport, action.report_id)
+    legislator = session.get(Legislator, action.legislator_id)
+    hub = session.get(Hub, action.hub_id)
+    if report is None or legislator is None or hub is None:
+        return None
+    return Claim(action, report, legislator, hub)

@@ -25,6 +25,7 @@ from hubflow.web.hub_content import (
     plan_rows,
 )
 from hubflow.web.pages import campaign_today, campaign_zone, message, page, redirect
+from hubflow.web.progress_content import listed_context, revision_values
 from models.enums import Stage, SubmissionState
 from models.errors import HubflowError, InvalidInput
 from models.forms import parse_evidence
@@ -82,34 +83,57 @@ def show(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
+    revising: bool = False,
 ) -> Response:
     try:
         hub, link_expires = hub_for(session, token)
         today = campaign_today()
         mine = hub_versions(session, hub, today=today)
         stage = _stage_context(mine, hub)
-        rows = plan_rows(session, hub) if hub.stage is Stage.STRATEGIC_PLAN else []
+        revising = revising and hub.stage is Stage.LISTED
+        form_stage = Stage.STRATEGIC_PLAN if revising else hub.stage
+        rows = plan_rows(session, hub) if form_stage is Stage.STRATEGIC_PLAN else []
         working_with = neighbours(session, hub.id)
+        listed = (
+            listed_context(
+                session,
+                hub,
+                errors=errors or {},
+                values=values or {},
+                actions=settings.campaign.progress.actions,
+            )
+            if hub.stage is Stage.LISTED
+            else {}
+        )
         if values is None and stage["changes"] is not None:
             # Sent back for changes: the version they sent, ready to edit.
             values = forms.values_from(stage["changes"].submission.payload, rows)
+        if values is None and revising:
+            values = revision_values(listed["revision_sent_back"], stage["approved_plan"], rows)
         context = {
             "hub": hub,
             "token": token,
             "checklist": checklist(settings.campaign.cause),
             **stage,
             "can_submit": (
-                hub.stage in FORM_TITLES and stage["waiting"] is None and hub.status.is_open()
+                form_stage in FORM_TITLES
+                and stage["waiting"] is None
+                and hub.status.is_open()
+                and not (revising and listed["revision_waiting"])
             ),
-            "form_title": FORM_TITLES.get(hub.stage, ""),
+            "form_title": "Revise your plan" if revising else FORM_TITLES.get(hub.stage, ""),
+            "form_stage": form_stage.value,
+            "revising": revising,
+            "report_errors": bool(errors) and hub.stage is Stage.LISTED and not revising,
+            **listed,
             "due_words": DUE_WORDS.get(hub.stage, ""),
             "action_examples": ACTION_EXAMPLES,
             "errors": plan_asks(errors or {}, rows),
-            "labels": field_labels(hub.stage, rows),
+            "labels": field_labels(form_stage, rows),
             "values": values or {},
             "plan_rows": rows,
             "open_rows": open_sections(errors or {}, values or {}, rows),
-            "senators": sitting_senators(session) if hub.stage is Stage.STRATEGIC_PLAN else [],
+            "senators": sitting_senators(session) if rows else [],
             "neighbours": working_with,
             # Its own newcomers, and each one's link to say they were reached (#31).
             "newcomers": [
@@ -160,7 +184,7 @@ async def hub_submit(request: Request, session: Db, settings: Config, token: str
         else:
             payload, rows, plan_row_errors = forms.strategic_plan(values)
             row_errors.update(plan_row_errors)
-            row_errors.update(_name_legislators(session, payload, rows))
+            row_errors.update(name_legislators(session, payload, rows))
         session.commit()
         if row_errors:  # reported with every other error of the form, at once
             parse_evidence(stage, payload, today=campaign_today())
@@ -191,7 +215,7 @@ async def hub_submit(request: Request, session: Db, settings: Config, token: str
     return redirect(f"/hub/{token}#sent", flash=f"Sent! The {team} will review it and email you.")
 
 
-def _name_legislators(session: Session, payload: dict[str, Any], rows: list[int]) -> dict[str, str]:
+def name_legislators(session: Session, payload: dict[str, Any], rows: list[int]) -> dict[str, str]:
     """Each chosen legislator's name; an id that names nobody is an error on its field."""
     errors = {}
     for target, row in zip(payload["targets"], rows, strict=True):
