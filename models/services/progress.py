@@ -22,6 +22,7 @@ from models.policy import Policy
 from models.progress import ProgressReport, ReportAction
 from models.progress_form import ProgressForm
 from models.review import ReviewTask
+from models.staff import StaffMember
 from models.services.common import Actor, current_policy, emit, load_hub, move, transaction
 from models.services.coverage import current_plans
 from models.services.legislators import change_stance
@@ -177,6 +178,11 @@ def _open_claim(session: Session, action_id: int) -> tuple[ReportAction, Legisla
     state = action.claim_state
     if state is not ClaimState.PENDING:
         by = action.decided_by or "someone"
+        if by.startswith("staff:"):
+            member = session.scalar(
+                select(StaffMember.name).where(StaffMember.email == by.removeprefix("staff:"))
+            )
+            by = member or by.removeprefix("staff:")
         what = "confirmed" if state is ClaimState.CONFIRMED else "declined"
         raise ClaimDecided(f"this move was already {what} by {by}")
     legislator = session.get(Legislator, action.legislator_id, with_for_update=True)
@@ -241,10 +247,10 @@ def decline_move(
 ) -> ReportAction:
     """Not (yet) a move: the stance stays, and the Hub is told why."""
     reason = reason.strip()
-    if len(reason) < 5:
-        raise InvalidInput.one("reason", "say why, in a sentence: the Hub reads it")
     with transaction(session):
         action, legislator = _open_claim(session, action_id)
+        if len(reason) < 5:
+            raise InvalidInput.one("reason", "say why, in a sentence: the Hub reads it")
         action.claim_state = ClaimState.DECLINED
         _close_task(session, action, Decision.DECLINE, actor=actor, comment=reason, now=now)
         hub = load_hub(session, action.hub_id)

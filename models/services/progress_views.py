@@ -17,6 +17,7 @@ from models.plan import PlanTarget
 from models.progress import ProgressReport, ReportAction
 from models.review import ReviewTask
 from models.services.coverage import current_plans
+from models.staff import StaffMember
 
 OPEN = (Status.ACTIVE, Status.STALLED, Status.PAUSED)
 
@@ -77,7 +78,12 @@ class HistoryEntry:
 
 
 def history(session: Session, legislator_id: int) -> list[HistoryEntry]:
-    """The legislator's stance over time, oldest first, each Hub credited by name."""
+    """The legislator's stance over time, oldest first: who recorded each change (a staff
+    member by name), each Hub credited by name."""
+    names = {
+        f"staff:{email}": name
+        for email, name in session.execute(select(StaffMember.email, StaffMember.name)).tuples()
+    }
     rows = session.execute(
         select(StanceChange, Hub.name)
         .outerjoin(Hub, Hub.id == StanceChange.hub_id)
@@ -85,7 +91,15 @@ def history(session: Session, legislator_id: int) -> list[HistoryEntry]:
         .order_by(StanceChange.at, StanceChange.id)
     ).all()
     return [
-        HistoryEntry(c.at, c.actor, c.from_stance, c.to_stance, c.reason, c.hub_id, hub)
+        HistoryEntry(
+            c.at,
+            names.get(c.actor, c.actor.partition(":")[2] or c.actor),
+            c.from_stance,
+            c.to_stance,
+            c.reason,
+            c.hub_id,
+            hub,
+        )
         for c, hub in rows
     ]
 
@@ -113,3 +127,19 @@ def claim_for(session: Session, task: ReviewTask) -> Claim | None:
     if report is None or legislator is None or hub is None:
         return None
     return Claim(action, report, legislator, hub)
+
+
+def actions_on(
+    session: Session, legislator_id: int, *, limit: int = 20
+) -> list[tuple[ReportAction, str]]:
+    """What Hubs reported doing with the legislator, newest first, with each Hub's name."""
+    return [
+        (action, name)
+        for action, name in session.execute(
+            select(ReportAction, Hub.name)
+            .join(Hub, Hub.id == ReportAction.hub_id)
+            .where(ReportAction.legislator_id == legislator_id)
+            .order_by(ReportAction.done_on.desc(), ReportAction.id.desc())
+            .limit(limit)
+        ).tuples()
+    ]

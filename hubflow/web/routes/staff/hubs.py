@@ -14,7 +14,7 @@ from hubflow.web.routes.staff.auth import back
 from models.enums import HubKind, NoteKind, ReviewState, Stage, Status, SubmissionState
 from models.errors import HubflowError
 from models.lifecycle import Action, available
-from models.services import clocks, owners, queries
+from models.services import clocks, owners, progress_views, queries
 from models.services import hubs as hub_services
 from models.services.common import Actor
 from models.services.links import revoke_links
@@ -133,6 +133,13 @@ def show_hub(
             ),
             "today": campaign_today(),
             "tasks": tasks,
+            # Moves its reports claim, for staff to confirm or decline (#32).
+            "claims": [
+                c
+                for t in tasks
+                if t.state is ReviewState.OPEN and (c := progress_views.claim_for(session, t))
+            ],
+            "reports": progress_views.reports_of(session, hub_id),
             "team": active_team(session),
             "owner": queries.staff_member(session, hub.owner_id),
             "actions": actions,
