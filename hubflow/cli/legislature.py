@@ -133,6 +133,43 @@ def legislators_show(legislator_id: int = LEGISLATOR, as_json: bool = JSON) -> N
     )
 
 
+@legislators_app.command("history", epilog=example('hubflow legislators history "Bruce Ayers"'))
+def legislators_history(
+    name: str = typer.Argument(..., help="The legislator's name (or number)."),
+    as_json: bool = JSON,
+) -> None:
+    """How a legislator's stance changed: when, from what to what, who recorded it, the
+    Hub whose report it was and the evidence."""
+    from hubflow.cli.output import console, emit_json, table
+    from models.services import progress_views
+
+    with reported({"name": "NAME"}), database() as session:
+        leg = progress_views.legislator_named(session, name)
+        who = f"{leg.name} ({leg.chamber.label}, {leg.district.name})"
+        now = leg.stance
+        rows = [
+            {
+                "at": h.at,
+                "from": h.before.value,
+                "to": h.after.value,
+                "by": h.actor,
+                "hub": h.hub or "",
+                "evidence": h.evidence,
+            }
+            for h in progress_views.history(session, leg.id)
+        ]
+    if as_json:
+        emit_json({"id": leg.id, "name": leg.name, "stance": now.value, "history": rows})
+        return
+    console.print(f"[bold]{who}[/]: now {now.label.lower()}.")
+    table(
+        rows,
+        ["at", "from", "to", "by", "hub", "evidence"],
+        title="Stance history",
+        empty="No change recorded yet.",
+    )
+
+
 @legislators_app.command(
     "set-stance",
     epilog=example(

@@ -17,7 +17,7 @@ def report(
     to stage, ages, reviews decided each week, Hubs listed week by week."""
     from hubflow.cli.output import console, emit_json, table
     from models.base import utcnow
-    from models.services import reports
+    from models.services import progress_figures, reports
     from models.services.figures import figures
     from plumbing.settings import get_settings
 
@@ -27,8 +27,18 @@ def report(
         today = settings.policy.today(when)
         counts = reports.move_counts(session, today)
         found = figures(session, today=today, zone=settings.policy.zone)
+        work = progress_figures.progress(
+            session, today=today, session_start=settings.campaign.progress.session_start(today)
+        )
     if as_json:
-        emit_json({"date": today.isoformat(), "counts": counts, **found.as_json()})
+        emit_json(
+            {
+                "date": today.isoformat(),
+                "counts": counts,
+                **found.as_json(),
+                "progress": work.as_json(),
+            }
+        )
         return
     team = settings.campaign.team
     console.print(
@@ -71,4 +81,15 @@ def report(
         ],
         ["week_of", "reviews_decided", "hubs_listed"],
         title="The last 12 weeks",
+    )
+    console.print(
+        f"{work.legislators_moved} legislators moved this session (since "
+        f"{work.session_start.isoformat()}); listed Hubs by their last report: "
+        f"{len(work.on_time)} on time, {len(work.due)} due, {len(work.silent)} silent"
+        + (f", {len(work.paused)} paused." if work.paused else ".")
+    )
+    table(
+        [{"month_end": day, "cosponsors": n} for day, n in work.cosponsors],
+        ["month_end", "cosponsors"],
+        title="Co-sponsors (or further) at each month's end",
     )

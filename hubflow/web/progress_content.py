@@ -4,16 +4,18 @@ of its plan, its earlier reports, and the plan revision it may send."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from hubflow.web import forms
 from hubflow.web.forms import sentence
-from models.enums import Stance, SubmissionState
+from models.enums import Chamber, Stance, SubmissionState
 from models.hub import Hub
 from models.legislature import Legislator
-from models.services import progress, progress_views, revisions
+from models.services import progress, progress_figures, progress_views, revisions
+from plumbing.settings import Settings
 
 REPORT_FIELDS = ("kind", "done_on", "people", "response", "moved_to")
 _WORDS = {
@@ -125,3 +127,12 @@ def revision_values(sent_back: Any, approved: Any, rows: list[dict[str, Any]]) -
         if row["id"]:
             values.pop(f"targets-{i}-stance", None)
     return values
+
+
+def progress_context(session: Session, settings: Settings, today: date) -> dict[str, Any]:
+    """The Hubs' work after listing (#32), for the dashboard and coverage."""
+    start = settings.campaign.progress.session_start(today)
+    return {
+        "progress": progress_figures.progress(session, today=today, session_start=start),
+        "chamber_words": {c.value: c.label for c in Chamber},
+    }

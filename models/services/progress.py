@@ -22,11 +22,11 @@ from models.policy import Policy
 from models.progress import ProgressReport, ReportAction
 from models.progress_form import ProgressForm
 from models.review import ReviewTask
-from models.staff import StaffMember
 from models.services.common import Actor, current_policy, emit, load_hub, move, transaction
 from models.services.coverage import current_plans
 from models.services.legislators import change_stance
 from models.services.review_tasks import close_check_ins
+from models.staff import StaffMember
 
 
 class ClaimDecided(HubflowError):

@@ -164,13 +164,14 @@ def month_ends(start: date, today: date) -> list[date]:
 def _cosponsors(session: Session, start: date, today: date) -> list[tuple[date, int]]:
     """How many sitting state legislators were co-sponsors (or further) at each month's end:
     their stance then, read back from the history of changes."""
-    current = dict(
-        session.execute(
+    current: dict[int, Stance] = {
+        legislator_id: stance
+        for legislator_id, stance in session.execute(
             select(Legislator.id, Legislator.stance).where(
                 Legislator.active, Legislator.chamber.in_([Chamber.HOUSE, Chamber.SENATE])
             )
-        ).tuples()
-    )
+        ).all()
+    }
     changes: dict[int, list[tuple[datetime, Stance, Stance]]] = defaultdict(list)
     for c in session.scalars(
         select(StanceChange)
@@ -222,11 +223,12 @@ def _districts(session: Session, ids: list[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     for i in range(0, len(ids), 500):
         names.update(
-            session.execute(
+            (hub_id, name)
+            for hub_id, name in session.execute(
                 select(Hub.id, District.name)
                 .join(District, District.id == Hub.district_id)
                 .where(Hub.id.in_(ids[i : i + 500]))
-            ).tuples()
+            ).all()
         )
     return names
 

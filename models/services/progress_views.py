@@ -82,7 +82,7 @@ def history(session: Session, legislator_id: int) -> list[HistoryEntry]:
     member by name), each Hub credited by name."""
     names = {
         f"staff:{email}": name
-        for email, name in session.execute(select(StaffMember.email, StaffMember.name)).tuples()
+        for email, name in session.execute(select(StaffMember.email, StaffMember.name)).all()
     }
     rows = session.execute(
         select(StanceChange, Hub.name)
@@ -143,3 +143,32 @@ def actions_on(
             .limit(limit)
         ).tuples()
     ]
+
+
+def legislator_named(session: Session, name: str) -> Legislator:
+    """The legislator a name (or their number) means, or InvalidInput naming the name."""
+    from models.errors import InvalidInput
+    from models.services.legislators import LegislatorIndex
+
+    name = name.strip()
+    if name.isdigit():
+        found = session.get(Legislator, int(name)) if len(name) < 10 else None
+        if found is None:
+            raise InvalidInput.one("name", f"there is no legislator number {name}")
+        return found
+    index = LegislatorIndex.load(session)
+    found = index.find(name)
+    if found is None:
+        term = name.casefold()
+        like = sorted(
+            leg.name for leg in index.by_id.values() if term and term in leg.name.casefold()
+        )
+        if len(like) == 1:
+            return next(leg for leg in index.by_id.values() if leg.name == like[0])
+        hint = (
+            f"; did you mean {', '.join(like[:5])}?"
+            if like
+            else " (see `hubflow legislators list`)"
+        )
+        raise InvalidInput.one("name", f"no one legislator is called {name!r}{hint}")
+    return found

@@ -48,9 +48,7 @@ def test_a_revision_is_reviewed_and_the_approved_plan_stays_until_it_is_approved
     first = revisions.revise_plan(session, hub.id, {"targets": [caucus]})
     react(sessions)
     assert goals(session, hub.id) == [("Bruce Ayers", Goal.WIN_COSPONSORSHIP)]  # not yet
-    task = session.scalars(
-        select(ReviewTask).where(ReviewTask.submission_id == first.id)
-    ).one()
+    task = session.scalars(select(ReviewTask).where(ReviewTask.submission_id == first.id)).one()
     session.commit()
     assert task.kind is ReviewKind.SUBMISSION and "revised plan (version 2)" in task.title
     with pytest.raises(TransitionNotAllowed, match="already with the team"):

@@ -221,7 +221,12 @@ def test_every_wrong_field_of_a_report_is_named_at_once_and_nothing_is_stored(
     }
     with pytest.raises(InvalidInput) as err:
         progress.report(
-            session, first.id, {"note": "ok"}, actions=ACTIONS, actor=Actor.hub(first.id), now=utcnow()
+            session,
+            first.id,
+            {"note": "ok"},
+            actions=ACTIONS,
+            actor=Actor.hub(first.id),
+            now=utcnow(),
         )
     assert list(err.value.errors) == ["actions"]
     assert session.scalar(select(func.count(ProgressReport.id))) == 0

@@ -146,4 +146,4 @@ def test_the_dashboard_shows_the_time_figures_of_the_history(
     assert "Interest 4 0 d 0 d 2 d 4 d 4 of 5 (80%)" in text
     assert "Onboarding 0 0 0 2" in text  # B and C, in onboarding since March
     # Drawn as SVG, each value written beside its bar: readable without colour.
-    assert page.count("<svg") == 3 and "Hub: 20 d (90%: 35 d)" in text
+    assert page.count("<svg") == 4 and "Hub: 20 d (90%: 35 d)" in text  # and co-sponsors by month

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from hubflow.web.boundary import MAX_ID
-from hubflow.web.deps import Db
-from hubflow.web.pages import Paging, page
+from hubflow.web.deps import Config, Db
+from hubflow.web.pages import Paging, campaign_today, page
+from hubflow.web.progress_content import progress_context
 from models.errors import InvalidInput
 from models.geography import natural_key
 from models.services import newcomer_views
@@ -36,7 +37,7 @@ VIEWS = {
 
 @router.get("/coverage")
 def coverage_page(
-    request: Request, session: Db, view: str = "county", without: str = ""
+    request: Request, session: Db, settings: Config, view: str = "county", without: str = ""
 ) -> Response:
     # Without town data (a state other than Massachusetts): the districts in one list.
     views = VIEWS if geography() else {}
@@ -60,6 +61,8 @@ def coverage_page(
             "without": only_without,
             # Neighbours waiting for a Hub in each district (a count: no one is named).
             "waiting": waiting,
+            # Legislators moving, and the Hubs' reports, counted (#32).
+            **progress_context(session, settings, campaign_today()),
         },
     )
 

@@ -14,6 +14,7 @@ from hubflow.web.boundary import Id
 from hubflow.web.deps import Config, Db, Staff
 from hubflow.web.forms import Posted, read_form
 from hubflow.web.pages import campaign_today, campaign_zone, page, redirect, when_text
+from hubflow.web.progress_content import progress_context
 from hubflow.web.routes.staff.auth import back
 from models.enums import Decision, Stage, Status, SubmissionState
 from models.errors import AlreadyDecided, HubflowError
@@ -32,7 +33,7 @@ router = APIRouter(prefix="/staff")
 
 
 @router.get("")
-def dashboard(request: Request, session: Db, me: Staff) -> Response:
+def dashboard(request: Request, session: Db, settings: Config, me: Staff) -> Response:
     today = campaign_today()
     everyone = review_queue(session, today=today, limit=0)
     counts = coverage(session, targeting=False).counts()
@@ -57,6 +58,7 @@ def dashboard(request: Request, session: Db, me: Staff) -> Response:
             "today": today,
             "figures": figures(session, today=today, zone=campaign_zone()),
             **newcomer_figures(session),
+            **progress_context(session, settings, today),
         },
         staff=me,
     )
