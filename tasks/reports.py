@@ -11,7 +11,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from models.enums import Chamber, Stage, Status
-from models.services import reports
+from models.services import progress_figures, reports
 from models.services.areas import Area, by_area
 from models.services.common import transaction
 from models.services.coverage import coverage
@@ -61,6 +61,8 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
         counts = cover.counts()
         moves = reports.move_counts(session, today)
         found = figures(session, today=today, zone=settings.policy.zone)
+        start = settings.campaign.progress.session_start(today)
+        work = progress_figures.progress(session, today=today, session_start=start)
         senate = [
             {
                 "senate district": a.name,
@@ -128,6 +130,16 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
             ),
         ),
         Artifact("hubflow-coverage-by-district", f"Each {house_words} district's Hubs", house),
+        Artifact(
+            "hubflow-progress",
+            "Legislators moving, and the listed Hubs' reports",
+            markdown=(
+                f"**{work.legislators_moved}** legislators moved this session (since "
+                f"{longday(work.session_start, today=None)}). Co-sponsors (or further) now: "
+                f"**{work.cosponsors[-1][1]}**. Listed Hubs by their last report: "
+                f"{len(work.on_time)} on time, {len(work.due)} due, {len(work.silent)} silent."
+            ),
+        ),
         *time_artifacts(found, moves, team=settings.campaign.team),
     ]
     if senate:  # without town data (outside Massachusetts) there is no Senate roll-up

@@ -117,6 +117,21 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
                 "coverage": {"covered": 12, "listed": 3, "total": 160},
                 "new_interest": [{"name": name, "district": "1st Norfolk"}],
                 "moves": {"hubs_waiting_on_team": 4, "hubs_past_deadline": 2, "hubs_stalled": 1},
+                "progress": {
+                    "since": "2025-01-01",
+                    "moved": 8,
+                    "yesterday": [
+                        {
+                            "name": "Bruce Ayers",
+                            "from": "Not a co-sponsor",
+                            "to": "Co-sponsor",
+                            "hub": name,
+                        }
+                    ],
+                    "on_time": 20,
+                    "due": 3,
+                    "silent": 1,
+                },
                 "waiting": [
                     {
                         "title": "Intro call with " + name,

@@ -3,7 +3,7 @@ due today, overdue nudges, overdue reviews) and the GO! Team's daily digest."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models.email import MessageKind, Topic
 from models.hub import Hub
 from models.reminders import HubReminder, ReviewReminder
-from models.services import clocks, reports
+from models.services import clocks, progress_figures, reports
 from models.services.coverage import coverage
 from models.services.sweep import HubFacts, HubReminderPlan, ReviewReminderPlan, SweepPlan
 from plumbing.email.outbox import (
@@ -155,6 +155,29 @@ def digest_context(session: Session, *, settings: Settings, now: datetime) -> di
             }
             for h in reports.stalled_hubs(session)
         ],
+        "progress": _progress(session, settings=settings, now=now, today=today),
+    }
+
+
+def _progress(
+    session: Session, *, settings: Settings, now: datetime, today: date
+) -> dict[str, Any]:
+    """The Hubs' work after listing (#32): moves this session and since yesterday, and the
+    listed Hubs by their last report."""
+    start = settings.campaign.progress.session_start(today)
+    found = progress_figures.progress(session, today=today, session_start=start)
+    since = reports.day_before(now)
+    return {
+        "since": start.isoformat(),
+        "moved": found.legislators_moved,
+        "yesterday": [
+            {"name": m.name, "from": m.before.label, "to": m.after.label, "hub": m.hub or ""}
+            for m in found.moved
+            if (m.at if m.at.tzinfo else m.at.replace(tzinfo=UTC)) >= since
+        ],
+        "on_time": len(found.on_time),
+        "due": len(found.due),
+        "silent": len(found.silent),
     }
 
 

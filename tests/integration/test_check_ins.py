@@ -111,4 +111,4 @@ def test_listed_hubs_are_asked_for_a_report_every_90_days_by_the_reminder_rules(
         assert (
             "progress report was due" in nudge.text and "each legislator in your plan" in nudge.text
         )
-        assert "Silent: checking in on your progress report" == nudge.subject
+        assert nudge.subject == "Silent: checking in on your progress report"
