@@ -52,7 +52,12 @@ def _plain(err: Any) -> str:
     """Pydantic's message, said the way a volunteer filling in a form would want it."""
     kind, ctx = err["type"], err.get("ctx") or {}
     blank = str(err.get("input", "")).strip() == ""
-    empty = blank and kind in ("string_too_short", "date_parsing", "date_from_datetime_parsing")
+    empty = blank and kind in (
+        "string_too_short",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "int_parsing",  # an empty number is missing, not a wrong number
+    )
     if kind == "missing" or empty or (kind == "string_too_short" and ctx.get("min_length") == 1):
         return "this is required"
     if kind == "too_short" and ctx.get("min_length") == 1:

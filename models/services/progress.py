@@ -27,6 +27,7 @@ from models.services.coverage import current_plans
 from models.services.legislators import change_stance
 from models.services.review_tasks import close_check_ins
 from models.staff import StaffMember
+from models.words import longday
 
 
 class ClaimDecided(HubflowError):
@@ -222,7 +223,7 @@ def confirm_move(
         report = session.get(ProgressReport, action.report_id)
         assert action.claimed_stance is not None and report is not None
         hub = load_hub(session, action.hub_id)
-        said = f"{hub.name}'s report {report.version} ({action.done_on.isoformat()})"
+        said = f"{hub.name}'s report {report.version} ({longday(action.done_on, today=None)})"
         reason = f"{said}: “{action.response}” {comment.strip()}".strip()
         if action.claimed_stance.rank > legislator.stance.rank:
             change_stance(

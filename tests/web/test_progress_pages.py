@@ -60,6 +60,10 @@ def test_a_listed_hub_reports_with_every_error_at_once_and_nothing_typed_lost(
     assert "Bruce Ayers: when: It must already have happened" in text
     assert "Bruce Ayers: how many took part: Must be at least 1." in text
     assert "Bruce Ayers: what they said or did: This is required." in text
+    empty = client.post(
+        f"{url}/report", data={"csrf_token": csrf(client, url), **bad, f"a-{t}-people": ""}
+    )
+    assert "Bruce Ayers: how many took part: This is required." in visible_text(empty.text)
     assert f'id="a-{t}" open' in answer.text  # the section with the errors is open
     assert f'value="{tomorrow}"' in answer.text  # what was typed is still there
     assert session.scalar(select(func.count(ProgressReport.id))) == 0
