@@ -55,7 +55,9 @@ def import_hubs(
         for row in report.added:
             entered = datetime.combine(row.entered, time(12), zone)
             listed = datetime.combine(row.listed_on, time(12), zone) if row.listed_on else None
-            due = row.due or policy.due_date(row.stage, entered)
+            # A listed Hub's first progress report is due a full rhythm after its import.
+            start = now if row.stage is Stage.LISTED else entered
+            due = row.due or policy.due_date(row.stage, start)
             # As pausing does: the clock stops, with the days left kept for the resume; a
             # closed Hub has no deadline.
             days_left = None

@@ -6,14 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.base import utcnow
 from models.enums import ReviewKind, Stage, Status
 from models.hub import Contact, Hub, Submission
 from models.review import ReviewTask
+from plumbing.settings import get_settings
 from tests import factories
 from tests.integration.test_cli import hubflow
 from tests.integration.test_imports import COLUMNS, TODAY, _csv, _row
@@ -84,6 +87,10 @@ def test_what_a_hub_had_done_comes_in_approved_and_is_checked_like_the_forms(
             select(Contact).where(Contact.hub_id == hub.id, Contact.role == "onboarding")
         ).one()
         assert onboarding.consent_to_publish and onboarding.email == "cy@example.org"
+        # Its first progress report is due a full rhythm (90 days) after the import, however
+        # long ago it was listed.
+        today = get_settings().policy.today(utcnow())
+        assert hub.stage_due_date == today + timedelta(days=90)
     code, out = hubflow("export", "plans", "--json")
     assert json.loads(out)[0]["legislator"] == "Bruce Ayers"  # a current plan, like any other
 
