@@ -97,6 +97,14 @@ def check_phone(value: str) -> str:
     return value
 
 
+def already_happened(value: dt.date, info: ValidationInfo, who: str = "it must") -> dt.date:
+    """A day that is not after the campaign's today (given as the validation's context)."""
+    today = (info.context or {}).get("today")
+    if today is not None and value > today:
+        raise ValueError(f"{who} already have happened (today is {longday(today, today=today)})")
+    return value
+
+
 class _Form(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -160,12 +168,7 @@ class FirstActionReport(_Form):
     @field_validator("date")
     @classmethod
     def _not_in_future(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        today = (info.context or {}).get("today")
-        if today is not None and value > today:
-            raise ValueError(
-                f"the action must already have happened (today is {longday(today, today=today)})"
-            )
-        return value
+        return already_happened(value, info, "the action must")
 
 
 class OnboardingContact(_Form):

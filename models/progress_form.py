@@ -8,9 +8,8 @@ import datetime as dt
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from models.enums import Stance
-from models.forms import Day, _Form
+from models.forms import Day, _Form, already_happened
 from models.parsing import field_error
-from models.words import longday
 
 
 class ReportedAction(_Form):
@@ -35,12 +34,7 @@ class ReportedAction(_Form):
     @field_validator("done_on")
     @classmethod
     def _already_happened(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        today = (info.context or {}).get("today")
-        if today is not None and value > today:
-            raise ValueError(
-                f"it must already have happened (today is {longday(today, today=today)})"
-            )
-        return value
+        return already_happened(value, info)
 
     @field_validator("moved_to", mode="before")
     @classmethod

@@ -94,27 +94,9 @@ def submit_stage_work(
             else []
         )
         actor = actor or Actor.hub(hub.id)
-        version = (
-            session.scalar(
-                select(func.max(Submission.version)).where(
-                    Submission.hub_id == hub.id, Submission.stage == stage
-                )
-            )
-            or 0
-        ) + 1
-        submission = Submission(
-            hub_id=hub.id,
-            stage=stage,
-            version=version,
-            payload=evidence.model_dump(mode="json"),
-            submitted_by=actor.label,
-            submitted_at=now,
+        submission = hand_in(
+            session, hub, stage, evidence.model_dump(mode="json"), targets, actor=actor, now=now
         )
-        session.add(submission)
-        session.flush()
-        for target in targets:
-            target.submission_id, target.hub_id = submission.id, hub.id
-            session.add(target)
         close_check_ins(session, hub.id, now=now, why="the Hub handed in its work")
         move(
             session,
@@ -133,9 +115,45 @@ def submit_stage_work(
             now,
             submission_id=submission.id,
             stage=stage.value,
-            version=version,
+            version=submission.version,
         )
         return submission
+
+
+def hand_in(
+    session: Session,
+    hub: Hub,
+    stage: Stage,
+    payload: dict[str, Any],
+    targets: list[PlanTarget],
+    *,
+    actor: Actor,
+    now: datetime,
+) -> Submission:
+    """The next version of the Hub's work for `stage`, kept with its plan's targets (in the
+    caller's transaction): a first submission, a resubmission, a listed Hub's revision."""
+    version = (
+        session.scalar(
+            select(func.max(Submission.version)).where(
+                Submission.hub_id == hub.id, Submission.stage == stage
+            )
+        )
+        or 0
+    ) + 1
+    submission = Submission(
+        hub_id=hub.id,
+        stage=stage,
+        version=version,
+        payload=payload,
+        submitted_by=actor.label,
+        submitted_at=now,
+    )
+    session.add(submission)
+    session.flush()
+    for target in targets:
+        target.submission_id, target.hub_id = submission.id, hub.id
+        session.add(target)
+    return submission
 
 
 _CHAMBERS_OF = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.enums import Decision, Stage, SubmissionState
@@ -17,7 +17,7 @@ from models.forms import StrategicPlan, parse_evidence
 from models.hub import Hub, Submission
 from models.policy import Policy
 from models.services.common import Actor, clock, current_policy, emit, load_hub, transaction
-from models.services.hubs import plan_targets
+from models.services.hubs import hand_in, plan_targets
 
 
 def is_revision(hub: Hub, submission: Submission) -> bool:
@@ -63,27 +63,15 @@ def revise_plan(
                 "a revision of this plan is already with the team: wait for their answer"
             )
         targets = plan_targets(session, plan, seats=hub.district.seats)
-        version = (
-            session.scalar(
-                select(func.max(Submission.version)).where(
-                    Submission.hub_id == hub.id, Submission.stage == Stage.STRATEGIC_PLAN
-                )
-            )
-            or 0
-        ) + 1
-        submission = Submission(
-            hub_id=hub.id,
-            stage=Stage.STRATEGIC_PLAN,
-            version=version,
-            payload=plan.model_dump(mode="json"),
-            submitted_by=(actor or Actor.hub(hub.id)).label,
-            submitted_at=now,
+        submission = hand_in(
+            session,
+            hub,
+            Stage.STRATEGIC_PLAN,
+            plan.model_dump(mode="json"),
+            targets,
+            actor=actor or Actor.hub(hub.id),
+            now=now,
         )
-        session.add(submission)
-        session.flush()
-        for target in targets:
-            target.submission_id, target.hub_id = submission.id, hub.id
-            session.add(target)
         emit(
             session,
             EventType.SUBMISSION_RECEIVED,
@@ -91,7 +79,7 @@ def revise_plan(
             now,
             submission_id=submission.id,
             stage=Stage.STRATEGIC_PLAN.value,
-            version=version,
+            version=submission.version,
             revision=True,
         )
         return submission

@@ -167,6 +167,16 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def looked_at(page: Page, name: str) -> None:
+    """The page as it is now photographed and axe-core clean at both sizes, left at the
+    size it had."""
+    first = page.viewport_size
+    for size in (LAPTOP, PHONE) if first == PHONE else (PHONE, LAPTOP):
+        page.set_viewport_size(size)
+        screenshot(page, name)
+        assert axe_violations(page) == [], (name, size)
+
+
 def log_in(page: Page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/staff/login")
     page.get_by_label("Email").fill(email)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,15 +20,8 @@ from plumbing.settings import get_settings
 from plumbing.tokens import hub_url
 from tasks.events import process_waiting
 from tests import factories
-from tests.browser.conftest import LAPTOP, PHONE, axe_violations, context, screenshot
+from tests.browser.conftest import PHONE, context, looked_at
 from tests.browser.test_console import staff
-
-
-def looked_at(page: Page, name: str) -> None:
-    for size in (LAPTOP, PHONE):
-        page.set_viewport_size(size)
-        screenshot(page, f"newcomer-{name}")
-        assert axe_violations(page) == [], (name, size)
 
 
 def react() -> None:
@@ -48,7 +41,7 @@ def test_sign_up_marked_reached_and_the_waiting_list(
     page = context(browser, PHONE).new_page()
     page.goto(f"{server}/hubs")
     page.get_by_role("link", name="Get involved").first.click()
-    looked_at(page, "form")
+    looked_at(page, "newcomer-form")
     page.get_by_label("Your name").fill("Pat Doe")
     page.get_by_label("Your email").fill("pat@example.org")
     page.get_by_label("Your town or city").fill("Quincy")
@@ -58,11 +51,11 @@ def test_sign_up_marked_reached_and_the_waiting_list(
     # Quincy is split among districts: the next step asks which, keeping what was typed.
     expect(page.get_by_text("One more step")).to_be_visible()
     expect(page.get_by_label("Your name")).to_have_value("Pat Doe")
-    looked_at(page, "step")
+    looked_at(page, "newcomer-step")
     page.locator("select#district").select_option("1st Norfolk")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    looked_at(page, "thanks")
+    looked_at(page, "newcomer-thanks")
     react()
 
     with sessions() as s:
@@ -71,17 +64,17 @@ def test_sign_up_marked_reached_and_the_waiting_list(
     assert link is not None
     page.goto(link.group(0))
     expect(page.get_by_role("heading", name="Pat Doe wants to help Quincy M4A")).to_be_visible()
-    looked_at(page, "to-reach")
+    looked_at(page, "newcomer-to-reach")
     page.get_by_role("button", name="Yes, I reached Pat").click()
     expect(page.get_by_role("status")).to_have_text("Thank you: marked reached.")
-    looked_at(page, "reached")
+    looked_at(page, "newcomer-reached")
     with sessions() as s:
         assert s.scalars(select(Newcomer)).one().state is NewcomerState.REACHED
 
     page.goto(hub_url(hub_id, version))
     expect(page.get_by_role("heading", name="New people")).to_be_visible()
     page.locator("#new-people").scroll_into_view_if_needed()
-    looked_at(page, "hub-page")
+    looked_at(page, "newcomer-hub-page")
 
     # Where no Hub is listed yet: on the list, kindly.
     page.goto(f"{server}/get-involved")
@@ -104,4 +97,4 @@ def test_sign_up_marked_reached_and_the_waiting_list(
         " if (d.textContent.includes('waiting to join')) d.open = true })"
     )
     expect(page.get_by_text("1 person waiting to join one").first).to_be_visible()
-    looked_at(page, "coverage")
+    looked_at(page, "newcomer-coverage")

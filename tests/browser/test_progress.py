@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,17 +19,8 @@ from plumbing.settings import get_settings
 from plumbing.tokens import hub_token
 from tasks.events import process_waiting
 from tests import factories
-from tests.browser.conftest import LAPTOP, PHONE, axe_violations, context, log_in, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, context, log_in, looked_at
 from tests.browser.test_console import PASSWORD, staff
-
-
-def looked_at(page: Page, name: str) -> None:
-    """Photographed and axe-core clean at both sizes, the page left at its first size."""
-    first = page.viewport_size
-    for size in (LAPTOP, PHONE) if first == PHONE else (PHONE, LAPTOP):
-        page.set_viewport_size(size)
-        screenshot(page, f"progress-{name}")
-        assert axe_violations(page) == [], (name, size)
 
 
 def react() -> None:
@@ -50,7 +41,7 @@ def test_a_report_with_a_claim_a_revision_and_staff_confirming_it(
     phone = context(browser, PHONE).new_page()
     phone.goto(f"{server}{link}")
     expect(phone.get_by_role("heading", name="Progress report")).to_be_visible()
-    looked_at(phone, "hub")
+    looked_at(phone, "progress-hub")
     phone.locator("#report summary").filter(has_text="Bruce Ayers").click()
     phone.get_by_label("A meeting with the legislator or their staff").check()
     phone.get_by_label("When?").fill((utcnow().date() - timedelta(days=2)).isoformat())
@@ -62,28 +53,28 @@ def test_a_report_with_a_claim_a_revision_and_staff_confirming_it(
     expect(phone.get_by_label("What did they say or do?")).to_have_value(
         "He told us he has signed on."
     )
-    looked_at(phone, "report-error")
+    looked_at(phone, "progress-report-error")
     phone.get_by_label("How many of your Hub took part?").fill("6")
     phone.get_by_role("button", name="Send the report").click()
     expect(phone.get_by_role("status")).to_contain_text("has your report")
     expect(phone.get_by_text("waiting for the team to confirm")).to_be_visible()
-    looked_at(phone, "reported")
+    looked_at(phone, "progress-reported")
 
     phone.get_by_role("link", name="Revise your plan").click()
     expect(phone.get_by_role("heading", name="Revise your plan")).to_be_visible()
-    looked_at(phone, "revise")
+    looked_at(phone, "progress-revise")
     phone.locator("select#targets-0-goal").select_option("cohost_event")
     phone.get_by_role("button", name="Send to the GO! Team").click()
     expect(phone.get_by_role("status")).to_contain_text("review your revised plan")
     expect(phone.get_by_text("Your revised plan is with the GO! Team")).to_be_visible()
-    looked_at(phone, "revision-sent")
+    looked_at(phone, "progress-revision-sent")
     react()
 
     laptop = context(browser, LAPTOP).new_page()
     log_in(laptop, server, "ann@masscare.org", PASSWORD)
     laptop.goto(f"{server}/staff/hubs/{hub_id}")
     expect(laptop.get_by_role("heading", name="Move to confirm")).to_be_visible()
-    looked_at(laptop, "staff-claim")
+    looked_at(laptop, "progress-staff-claim")
     laptop.get_by_label("Your evidence").fill("On the bill's co-sponsor list today.")
     laptop.get_by_role("button", name="Confirm the move").click()
     expect(laptop.get_by_role("status")).to_contain_text("Confirmed: Bruce Ayers")
@@ -94,11 +85,11 @@ def test_a_report_with_a_claim_a_revision_and_staff_confirming_it(
         rep_id = rep.id
     laptop.goto(f"{server}/staff/legislators/{rep_id}")
     expect(laptop.get_by_text("credited to")).to_be_visible()
-    looked_at(laptop, "legislator")
+    looked_at(laptop, "progress-legislator")
     laptop.goto(f"{server}/staff")
     expect(laptop.get_by_role("heading", name="Legislators moving")).to_be_visible()
     laptop.locator("#progress summary").first.click()
-    looked_at(laptop, "dashboard")
+    looked_at(laptop, "progress-dashboard")
     laptop.goto(f"{server}/coverage")
     expect(laptop.get_by_role("heading", name="Legislators moving")).to_be_visible()
-    looked_at(laptop, "coverage")
+    looked_at(laptop, "progress-coverage")
