@@ -140,6 +140,27 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
                 f"{len(work.on_time)} on time, {len(work.due)} due, {len(work.silent)} silent."
             ),
         ),
+        Artifact(
+            "hubflow-working-on",
+            "Each legislator in the Hubs' plans: the Hubs on them, their last action",
+            [
+                {
+                    "legislator": w.name,
+                    "stance": w.stance.label,
+                    "hubs": ", ".join(w.hubs),
+                    "last action": (
+                        f"{longday(w.last_action[0], today=today)}: {w.last_action[2]}, "
+                        + settings.campaign.progress.actions.get(
+                            w.last_action[1], w.last_action[1]
+                        ).lower()
+                    )
+                    if w.last_action
+                    else "",
+                }
+                for w in work.working
+            ]
+            or [{"legislator": "none yet"}],
+        ),
         *time_artifacts(found, moves, team=settings.campaign.team),
     ]
     if senate:  # without town data (outside Massachusetts) there is no Senate roll-up

@@ -14,17 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.base import utcnow
 from models.enums import Stage, Stance
 from models.legislature import Legislator
-from plumbing.db import session_factory
-from plumbing.settings import get_settings
 from plumbing.tokens import hub_token
-from tasks.events import process_waiting
 from tests import factories
 from tests.browser.conftest import LAPTOP, PHONE, context, log_in, looked_at
 from tests.browser.test_console import PASSWORD, staff
-
-
-def react() -> None:
-    process_waiting(session_factory(), settings=get_settings(), now=utcnow())
+from tests.browser.test_newcomers import react
 
 
 def test_a_report_with_a_claim_a_revision_and_staff_confirming_it(

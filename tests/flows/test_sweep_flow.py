@@ -78,4 +78,6 @@ def test_the_daily_report_publishes_artifacts_and_sends_the_digest(session: Sess
         "hubflow-stalled-hubs",
         "hubflow-coverage",
         "hubflow-coverage-by-senate-district",
+        "hubflow-progress",
+        "hubflow-working-on",
     } <= run_coro_as_sync(artifact_keys())
