@@ -137,7 +137,8 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
                 f"**{work.legislators_moved}** legislators moved this session (since "
                 f"{longday(work.session_start, today=None)}). Co-sponsors (or further) now: "
                 f"**{work.cosponsors[-1][1]}**. Listed Hubs by their last report: "
-                f"{len(work.on_time)} on time, {len(work.due)} due, {len(work.silent)} silent."
+                f"{work.reports['on_time']} on time, {work.reports['due']} due, "
+                f"{work.reports['silent']} silent."
             ),
         ),
         Artifact(

@@ -28,7 +28,10 @@ def report(
         counts = reports.move_counts(session, today)
         found = figures(session, today=today, zone=settings.policy.zone)
         work = progress_figures.progress(
-            session, today=today, session_start=settings.campaign.progress.session_start(today)
+            session,
+            today=today,
+            session_start=settings.campaign.progress.session_start(today),
+            limit=None,  # every due and silent Hub
         )
     if as_json:
         emit_json(
@@ -85,8 +88,9 @@ def report(
     console.print(
         f"{work.legislators_moved} legislators moved this session (since "
         f"{work.session_start.isoformat()}); listed Hubs by their last report: "
-        f"{len(work.on_time)} on time, {len(work.due)} due, {len(work.silent)} silent"
-        + (f", {len(work.paused)} paused." if work.paused else ".")
+        f"{work.reports['on_time']} on time, {work.reports['due']} due, "
+        f"{work.reports['silent']} silent"
+        + (f", {work.reports['paused']} paused." if work.reports["paused"] else ".")
     )
     table(
         [{"month_end": day, "cosponsors": n} for day, n in work.cosponsors],

@@ -129,10 +129,14 @@ def revision_values(sent_back: Any, approved: Any, rows: list[dict[str, Any]]) -
     return values
 
 
-def progress_context(session: Session, settings: Settings, today: date) -> dict[str, Any]:
-    """The Hubs' work after listing (#32), for the dashboard and coverage."""
+def progress_context(
+    session: Session, settings: Settings, today: date, *, public: bool = False
+) -> dict[str, Any]:
+    """The Hubs' work after listing (#32), for the dashboard and (counted) coverage."""
     start = settings.campaign.progress.session_start(today)
     return {
-        "progress": progress_figures.progress(session, today=today, session_start=start),
+        "progress": progress_figures.progress(
+            session, today=today, session_start=start, public=public
+        ),
         "chamber_words": {c.value: c.label for c in Chamber},
     }

@@ -65,10 +65,11 @@ class Progress:
     by_chamber: dict[str, int] = field(default_factory=dict)
     by_committee: list[tuple[str, int]] = field(default_factory=list)
     cosponsors: list[tuple[date, int]] = field(default_factory=list)  # month ends, today
-    on_time: list[LastReport] = field(default_factory=list)
+    # Listed Hubs by their last report: how many are on time, due, silent, paused; and the
+    # due and silent ones (the first `limit` of each, soonest due first).
+    reports: dict[str, int] = field(default_factory=dict)
     due: list[LastReport] = field(default_factory=list)
     silent: list[LastReport] = field(default_factory=list)
-    paused: list[LastReport] = field(default_factory=list)
     working: list[Working] = field(default_factory=list)
 
     @property
@@ -95,14 +96,24 @@ class Progress:
                 {"date": d.isoformat(), "cosponsors": n} for d, n in self.cosponsors
             ],
             "hubs_by_last_report": {
-                name: [plain(asdict(h)) for h in getattr(self, name)]
-                for name in ("on_time", "due", "silent", "paused")
+                **self.reports,
+                "due_hubs": [plain(asdict(h)) for h in self.due],
+                "silent_hubs": [plain(asdict(h)) for h in self.silent],
             },
             "working_on": [plain(asdict(w)) for w in self.working],
         }
 
 
-def progress(session: Session, *, today: date, session_start: date) -> Progress:
+def progress(
+    session: Session,
+    *,
+    today: date,
+    session_start: date,
+    public: bool = False,
+    limit: int | None = 20,
+) -> Progress:
+    """The figures; `public` leaves out what names Hubs (for /coverage), `limit` caps the
+    lists of due and silent Hubs (None: all of them)."""
     found = Progress(session_start=session_start)
     start = datetime.combine(session_start, time(), tzinfo=UTC)
     found.moved = _moved(session, start)
@@ -112,8 +123,8 @@ def progress(session: Session, *, today: date, session_start: date) -> Progress:
     found.by_chamber = dict(chambers)
     found.by_committee = _by_committee(session, {m.legislator_id for m in found.moved})
     found.cosponsors = _cosponsors(session, session_start, today)
-    _by_last_report(session, found, today)
-    found.working = _working(session)
+    _by_last_report(session, found, today, names=not public, limit=limit)
+    found.working = [] if public else _working(session)
     return found
 
 
@@ -180,57 +191,71 @@ def _cosponsors(session: Session, start: date, today: date) -> list[tuple[date, 
     ):
         at = c.at if c.at.tzinfo else c.at.replace(tzinfo=UTC)
         changes[c.legislator_id].append((at, c.from_stance, c.to_stance))
+    # A legislator whose stance never changed counts the same every month.
+    steady = sum(
+        stance.rank >= Stance.COSPONSOR.rank
+        for legislator_id, stance in current.items()
+        if legislator_id not in changes
+    )
+    times = {legislator_id: [at for at, _, _ in h] for legislator_id, h in changes.items()}
     points = []
     for day in month_ends(start, today):
         end = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
-        count = 0
-        for legislator_id, stance in current.items():
-            history = changes.get(legislator_id)
-            if history:
-                i = bisect.bisect_left([at for at, _, _ in history], end)
-                stance = history[i - 1][2] if i else history[0][1]
+        count = steady
+        for legislator_id, history in changes.items():
+            i = bisect.bisect_left(times[legislator_id], end)
+            stance = history[i - 1][2] if i else history[0][1]
             count += stance.rank >= Stance.COSPONSOR.rank
         points.append((day, count))
     return points
 
 
-def _by_last_report(session: Session, found: Progress, today: date) -> None:
-    last = (
-        select(ProgressReport.hub_id, func.max(ProgressReport.submitted_at).label("last"))
-        .group_by(ProgressReport.hub_id)
-        .subquery()
+def _by_last_report(
+    session: Session, found: Progress, today: date, *, names: bool, limit: int | None
+) -> None:
+    listed = (Hub.stage == Stage.LISTED, Hub.status.in_(OPEN))
+    by_status = dict(
+        (status, n)
+        for status, n in session.execute(
+            select(Hub.status, func.count()).where(*listed).group_by(Hub.status)
+        ).all()
     )
-    rows = session.execute(
-        select(Hub.id, Hub.name, Hub.status, Hub.stage_due_date, last.c.last)
-        .outerjoin(last, last.c.hub_id == Hub.id)
-        .where(Hub.stage == Stage.LISTED, Hub.status.in_(OPEN))
-        .order_by(Hub.stage_due_date, Hub.name)
-    ).all()
-    districts = _districts(session, [r.id for r in rows])
-    for r in rows:
-        entry = LastReport(r.id, r.name, districts.get(r.id, ""), r.last, r.stage_due_date)
-        if r.status is Status.PAUSED:
-            found.paused.append(entry)
-        elif r.status is Status.STALLED:
-            found.silent.append(entry)
-        elif r.stage_due_date is not None and r.stage_due_date <= today:
-            found.due.append(entry)
-        else:
-            found.on_time.append(entry)
-
-
-def _districts(session: Session, ids: list[int]) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for i in range(0, len(ids), 500):
-        names.update(
-            (hub_id, name)
-            for hub_id, name in session.execute(
-                select(Hub.id, District.name)
-                .join(District, District.id == Hub.district_id)
-                .where(Hub.id.in_(ids[i : i + 500]))
-            ).all()
+    due = (
+        session.scalar(
+            select(func.count()).where(
+                *listed, Hub.status == Status.ACTIVE, Hub.stage_due_date <= today
+            )
         )
-    return names
+        or 0
+    )
+    found.reports = {
+        "on_time": by_status.get(Status.ACTIVE, 0) - due,
+        "due": due,
+        "silent": by_status.get(Status.STALLED, 0),
+        "paused": by_status.get(Status.PAUSED, 0),
+    }
+    if not names:
+        return
+    found.due = _listed(session, limit, Hub.status == Status.ACTIVE, Hub.stage_due_date <= today)
+    found.silent = _listed(session, limit, Hub.status == Status.STALLED)
+
+
+def _listed(session: Session, limit: int | None, *where: Any) -> list[LastReport]:
+    """Listed Hubs matching `where`, soonest due first, each with its last report."""
+    last = (
+        select(func.max(ProgressReport.submitted_at))
+        .where(ProgressReport.hub_id == Hub.id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Hub.id, Hub.name, District.name.label("district"), Hub.stage_due_date, last)
+        .join(District, District.id == Hub.district_id)
+        .where(Hub.stage == Stage.LISTED, *where)
+        .order_by(Hub.stage_due_date, Hub.name)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [LastReport(r[0], r[1], r[2], r[4], r[3]) for r in session.execute(stmt).all()]
 
 
 def _working(session: Session) -> list[Working]:

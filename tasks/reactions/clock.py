@@ -175,9 +175,9 @@ def _progress(
             for m in found.moved
             if (m.at if m.at.tzinfo else m.at.replace(tzinfo=UTC)) >= since
         ],
-        "on_time": len(found.on_time),
-        "due": len(found.due),
-        "silent": len(found.silent),
+        "on_time": found.reports["on_time"],
+        "due": found.reports["due"],
+        "silent": found.reports["silent"],
     }
 
 

@@ -151,8 +151,10 @@ def test_a_seeded_session_gives_the_figures_known_by_construction(
     assert found["legislators_moved"] == 8
     assert found["moved_by_chamber"] == {"house": 8}
     assert len(found["moves"]) == 8 and all(m["hub"] for m in found["moves"])
-    sizes = {k: len(v) for k, v in found["hubs_by_last_report"].items()}
+    by_report = found["hubs_by_last_report"]
+    sizes = {k: by_report[k] for k in ("on_time", "due", "silent", "paused")}
     assert sizes == {"on_time": 20, "due": 5, "silent": 5, "paused": 0}
+    assert len(by_report["due_hubs"]) == 5 and len(by_report["silent_hubs"]) == 5
     by_month = found["cosponsors_by_month"]
     assert by_month[-1]["cosponsors"] == before + 8
     for point in by_month:

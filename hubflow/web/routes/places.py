@@ -62,7 +62,7 @@ def coverage_page(
             # Neighbours waiting for a Hub in each district (a count: no one is named).
             "waiting": waiting,
             # Legislators moving, and the Hubs' reports, counted (#32).
-            **progress_context(session, settings, campaign_today()),
+            **progress_context(session, settings, campaign_today(), public=True),
         },
     )
 
