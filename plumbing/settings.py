@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     email_max_attempts: int = Field(6, ge=1)
     email_retry_base_seconds: float = Field(30.0, ge=0)
     dispatch_concurrency: int = Field(16, ge=1, le=64)
-    dispatch_lease_seconds: float = Field(300.0, gt=0)
+    # A dispatcher renews its claims every third of this while it lives (keep it above
+    # twice `sendgrid_timeout_seconds`); a dead one's are taken back when it runs out.
+    dispatch_lease_seconds: float = Field(30.0, gt=0)
     # A Hub's private link stays valid this long; a fresh one can be asked for by email.
     hub_link_max_age_days: int = Field(60, ge=1)
     # Web: how often one address may post the public form or try to log in

@@ -7,7 +7,8 @@ committed some, else by polling), asks Prefect for a `process-events` flow run, 
 then marks them with that run. If Prefect is down, nothing is marked and the next pass
 tries again. It then keeps an eye on the runs holding events: those of a run that crashed,
 was cancelled or failed are handed over again, and a run "running" for too long, or left
-behind by a process that died, is closed as crashed.
+behind by a process that died, is closed as crashed. Processing in this process, it also
+sends the emails a dead dispatcher had claimed, as soon as their lease ends.
 
 Two ways to hand over (hubflow.runtime.handover): to the instance's `process-events` deployment
 (a worker or runner runs it, `ToDeployment`), or in this process (`InProcess`, what
@@ -37,6 +38,8 @@ from models.base import utcnow
 from models.services.backlog import holding_runs, unhanded
 from models.services.common import transaction
 from plumbing.db import events_recorded
+from plumbing.email.claims import stale_count
+from plumbing.email.dispatch import dispatch
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,8 @@ class Relay:
         run_timeout: float = 1800.0,
         emit: Callable[[DomainEvent, str], None] = _emit,
         clock: Callable[[], Any] = utcnow,
+        lease: float = 30.0,
+        send_due: Callable[[], object] | None = None,
     ) -> None:
         self.sessions, self.instance, self.batch = sessions, instance, batch
         self.hand_over = hand_over or ToDeployment(instance)
@@ -91,6 +96,9 @@ class Relay:
         self.retry_after = timedelta(seconds=retry_after)
         self.run_timeout = timedelta(seconds=run_timeout)
         self.emit, self.clock = emit, clock
+        # Emails a dead dispatcher claimed: sent again once their lease ends (in-process).
+        self.lease = timedelta(seconds=lease)
+        self.send_due = send_due or (lambda: dispatch(self.sessions))
         # How often the runs holding events are looked at (a cheap query, then Prefect).
         self.check_every = min(10.0, retry_after)
         self._checked = float("-inf")
@@ -110,6 +118,8 @@ class Relay:
             self._orphans_closed = True
         if time.monotonic() - self._checked >= self.check_every:
             self._again |= self.ended_runs(now)
+            if self.hand_over.in_process:
+                self.take_back_claims(now)
             self._checked = time.monotonic()
         with self.sessions() as session:
             events = unhanded(session, limit=self.batch, again=self._again)
@@ -156,6 +166,19 @@ class Relay:
         if not self.hand_over.in_process:
             self._in_flight = run_id
         return len(events)
+
+    def take_back_claims(self, now: Any) -> int:
+        """Emails claimed by a dispatcher that died (a killed relay, serve or `outbox
+        dispatch`) go out once their lease ends, without waiting for the next dispatch."""
+        stale = stale_count(self.sessions, lease=self.lease, now=now)
+        if stale:
+            log.warning(
+                "%d email(s) claimed by a dispatcher that stopped %s ago or more: sending them",
+                stale,
+                self.lease,
+            )
+            self.send_due()
+        return stale
 
     def ended_runs(self, now: Any) -> set[str]:
         """Runs holding events that they will never process (see PrefectRunStates)."""

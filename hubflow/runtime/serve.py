@@ -185,6 +185,7 @@ def _start_relay(*, here: bool, stop: threading.Event, interval: float) -> threa
         hand_over=InProcess(instance) if here else ToDeployment(instance),
         retry_after=settings.handover_retry_seconds,
         run_timeout=settings.run_timeout_seconds,
+        lease=settings.dispatch_lease_seconds,
     )
     thread = threading.Thread(
         target=relay.run_forever,

@@ -41,6 +41,31 @@ def release_stale(sessions: sessionmaker[Session], *, lease: timedelta, now: dat
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def renew(sessions: sessionmaker[Session], *, worker: str, now: datetime) -> int:
+    """A live dispatcher's claims start their lease again: they are never taken from it."""
+    with sessions() as session, transaction(session):
+        result = session.execute(
+            update(Email)
+            .where(Email.state == EmailState.SENDING, Email.claimed_by == worker)
+            .values(claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def stale_count(sessions: sessionmaker[Session], *, lease: timedelta, now: datetime) -> int:
+    """How many claims have outlived their lease (their dispatcher died)."""
+    with sessions() as session:
+        return (
+            session.scalar(
+                select(func.count()).where(
+                    Email.state == EmailState.SENDING, Email.claimed_at < now - lease
+                )
+            )
+            or 0
+        )
+
+
 def _due(now: datetime | ColumnElement[datetime]) -> tuple[ColumnElement[bool], ...]:
     """Waiting to be sent, and not waiting for a retry's time."""
     return (

@@ -3,8 +3,9 @@
 A dispatcher claims a small batch (pending -> sending, `FOR UPDATE SKIP LOCKED` on
 PostgreSQL, an IMMEDIATE transaction on SQLite), sends each email, and records each
 result at once. If it dies, its claimed rows go back to pending once their lease
-expires. The only email that can go out twice is one whose request was in flight when
-the dispatcher died: at most `dispatch_concurrency` of them.
+expires; while it lives it renews that lease, every third of it. The only email that can
+go out twice is one whose request was in flight when the dispatcher died: at most
+`dispatch_concurrency` of them.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from plumbing.email.backends import (
     Sent,
     get_backend,
 )
-from plumbing.email.claims import claim, release_stale, worker_name
+from plumbing.email.claims import claim, release_stale, renew, worker_name
 from plumbing.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -198,13 +199,55 @@ def dispatch(
                 counts[deliver(message)] += 1
         return counts
 
+    renewing = _Renewer(sessions, worker=worker, every=lease.total_seconds() / 3, clock=clock)
     try:
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dispatch") as pool:
             for counts in pool.map(lambda _: work(), range(concurrency)):
                 report.counts.update(counts)
     finally:
+        renewing.stop()
         recorder.close()
     return report
+
+
+class _Renewer:
+    """While a dispatch runs, its claims' lease starts again every third of the lease: a
+    slow SendGrid never lets another dispatcher take (and send again) what this one holds,
+    and a killed one's claims are free a lease after its last renewal."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        worker: str,
+        every: float,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.done = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run,
+            args=(sessions, worker, every, clock),
+            name="dispatch-renew",
+            daemon=True,
+        )
+        self.thread.start()
+
+    def _run(
+        self,
+        sessions: sessionmaker[Session],
+        worker: str,
+        every: float,
+        clock: Callable[[], datetime],
+    ) -> None:
+        while not self.done.wait(every):
+            try:
+                renew(sessions, worker=worker, now=clock())
+            except Exception:  # the database is away: the sending threads will say so
+                log.warning("could not renew the claims of %s", worker, exc_info=True)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=5)
 
 
 CLAIM_PER_THREAD = 8
