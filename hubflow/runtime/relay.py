@@ -38,7 +38,7 @@ from models.base import utcnow
 from models.services.backlog import holding_runs, unhanded
 from models.services.common import transaction
 from plumbing.db import events_recorded
-from plumbing.email.claims import stale_count
+from plumbing.email.claims import left_behind
 from plumbing.email.dispatch import dispatch
 
 log = logging.getLogger(__name__)
@@ -169,11 +169,13 @@ class Relay:
 
     def take_back_claims(self, now: Any) -> int:
         """Emails claimed by a dispatcher that died (a killed relay, serve or `outbox
-        dispatch`) go out once their lease ends, without waiting for the next dispatch."""
-        stale = stale_count(self.sessions, lease=self.lease, now=now)
+        dispatch`) go out once their lease ends, and so do emails queued that long ago that
+        no dispatcher took, without waiting for the next dispatch."""
+        stale = left_behind(self.sessions, lease=self.lease, now=now)
         if stale:
             log.warning(
-                "%d email(s) claimed by a dispatcher that stopped %s ago or more: sending them",
+                "%d email(s) left by a dispatcher that stopped (or none ran) %s ago or "
+                "more: sending them",
                 stale,
                 self.lease,
             )

@@ -53,17 +53,14 @@ def renew(sessions: sessionmaker[Session], *, worker: str, now: datetime) -> int
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def stale_count(sessions: sessionmaker[Session], *, lease: timedelta, now: datetime) -> int:
-    """How many claims have outlived their lease (their dispatcher died)."""
+def left_behind(sessions: sessionmaker[Session], *, lease: timedelta, now: datetime) -> int:
+    """How many emails no live dispatcher will send: claims that outlived their lease (their
+    dispatcher died) and due emails queued a lease ago or more (one died before claiming
+    them, or none ran since)."""
     with sessions() as session:
-        return (
-            session.scalar(
-                select(func.count()).where(
-                    Email.state == EmailState.SENDING, Email.claimed_at < now - lease
-                )
-            )
-            or 0
-        )
+        stale = and_(Email.state == EmailState.SENDING, Email.claimed_at < now - lease)
+        waiting = and_(*_due(now), Email.created_at < now - lease)
+        return session.scalar(select(func.count()).where(or_(stale, waiting))) or 0
 
 
 def _due(now: datetime | ColumnElement[datetime]) -> tuple[ColumnElement[bool], ...]:

@@ -76,7 +76,9 @@ def test_an_in_process_relay_sends_a_dead_dispatchers_claims_once_their_lease_en
     # Claimed by a dispatcher killed mid-send: 10 s ago, then 40 s ago.
     session.execute(
         update(Email).values(
-            state=EmailState.SENDING, claimed_by="dead:1:abc", claimed_at=now - timedelta(seconds=10)
+            state=EmailState.SENDING,
+            claimed_by="dead:1:abc",
+            claimed_at=now - timedelta(seconds=10),
         )
     )
     session.commit()
@@ -97,3 +99,14 @@ def test_an_in_process_relay_sends_a_dead_dispatchers_claims_once_their_lease_en
     assert states(session) == {EmailState.SENT: 4}
     assert len(backend.sent) == 4
     assert relay.take_back_claims(now) == 0
+    # Queued a lease ago and never claimed (its dispatcher died first, or none ran): sent.
+    factories.pending_emails(session, 2, prefix="later")
+    assert relay.take_back_claims(now) == 0  # just queued: the dispatch after its event
+    session.execute(
+        update(Email)
+        .where(Email.state == EmailState.PENDING)
+        .values(created_at=now - timedelta(seconds=40))
+    )
+    session.commit()
+    assert relay.take_back_claims(now) == 2
+    assert states(session) == {EmailState.SENT: 6}
