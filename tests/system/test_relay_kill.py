@@ -72,7 +72,9 @@ def test_a_killed_relays_emails_go_out_within_a_minute_of_a_new_one(
             try:
                 wait_for(lambda: sum(fake.accepted.values()) >= CONCURRENCY, 150)
             except AssertionError:
-                raise AssertionError("nothing sent in 150 s; the relay said:\n" + stop(first))
+                raise AssertionError(
+                    "nothing sent in 150 s; the relay said:\n" + stop(first)
+                ) from None
             os.kill(first.pid, signal.SIGKILL)
             first.wait(timeout=10)
         finally:
