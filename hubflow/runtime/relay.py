@@ -89,6 +89,7 @@ class Relay:
         clock: Callable[[], Any] = utcnow,
         lease: float = 30.0,
         send_due: Callable[[], object] | None = None,
+        patience: float = 10.0,
     ) -> None:
         self.sessions, self.instance, self.batch = sessions, instance, batch
         self.hand_over = hand_over or ToDeployment(instance)
@@ -104,6 +105,10 @@ class Relay:
         self._checked = float("-inf")
         self._again: set[str] = set()
         self._in_flight: str | None = None
+        self._in_flight_since: Any = None
+        # How long new events wait for a worker's run in flight before going in another
+        # run: one stuck (or killed) run never holds up what comes after it.
+        self.patience = timedelta(seconds=patience)
         # In-process runs left by a process before this relay started are orphans.
         self._started = clock()
         self._orphans_closed = not self.hand_over.in_process
@@ -128,9 +133,19 @@ class Relay:
             return 0
         if self._in_flight is not None:
             # One run at a time for a worker: each costs a new process (seconds of CPU);
-            # what comes meanwhile goes, together, in the next one.
+            # what comes meanwhile goes, together, in the next one, unless the run in
+            # flight has taken longer than `patience` (stuck, or its process killed).
             if not self.states.finished(self._in_flight):
-                return 0
+                if now - self._in_flight_since < self.patience:
+                    return 0
+                log.warning(
+                    "flow run %s still unfinished after %s: handing the %d new event(s) "
+                    "to another run",
+                    self._in_flight,
+                    self.patience,
+                    len(events),
+                    extra={"run_id": self._in_flight},
+                )
             self._in_flight = None
         name = headline(events)
         batch = Batch(
@@ -164,7 +179,7 @@ class Relay:
         finally:  # after the run: the emails do not wait for the courtesy events
             self._emit_all(fresh)
         if not self.hand_over.in_process:
-            self._in_flight = run_id
+            self._in_flight, self._in_flight_since = run_id, now
         return len(events)
 
     def take_back_claims(self, now: Any) -> int:
