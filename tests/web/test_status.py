@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit import DomainEvent
@@ -213,6 +214,61 @@ def test_metrics_answer_only_a_scraper_with_the_token_in_prometheus_format(
     assert samples[("hubflow_events", (("state", "waiting"),))] >= 1
     assert samples[("hubflow_emails", (("state", "pending"),))] == 1
     assert samples[("hubflow_emails", (("state", "failed"),))] == 0
+
+
+def test_metrics_carry_latency_histograms_and_the_jobs_outcomes(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    monkeypatch.setenv("HUBFLOW_METRICS_TOKEN", "scrape-secret")
+    get_settings.cache_clear()
+    at = utcnow() - timedelta(minutes=5)
+    for handed, processed in ((0.2, 0.9), (0.4, 1.6), (3.0, 40.0)):
+        session.add(
+            DomainEvent(
+                type="hub.created",
+                payload={},
+                occurred_at=at,
+                handed_over_at=at + timedelta(seconds=handed),
+                handed_to="run-1",
+                processed_at=at + timedelta(seconds=processed),
+            )
+        )
+    email(session, EmailState.PENDING, ago=timedelta(seconds=1))  # not sent: not counted
+    sent = session.scalars(select(Email)).one()
+    sent.state, sent.sent_at = EmailState.SENT, sent.created_at + timedelta(seconds=0.7)
+    session.commit()
+    failed_sweep(session)
+    got = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(got.text)
+        for s in family.samples
+    }
+
+    def bucket(name: str, le: str) -> float:
+        return samples[(f"{name}_bucket", (("le", le),))]
+
+    assert [bucket("hubflow_handover_seconds", le) for le in ("0.25", "0.5", "5.0", "+Inf")] == [
+        1,
+        2,
+        3,
+        3,
+    ]
+    assert samples[("hubflow_handover_seconds_count", ())] == 3
+    assert samples[("hubflow_handover_seconds_sum", ())] == pytest.approx(3.6, abs=0.01)
+    assert [bucket("hubflow_processing_seconds", le) for le in ("1.0", "2.0", "30.0", "60.0")] == [
+        1,
+        2,
+        2,
+        3,
+    ]
+    assert bucket("hubflow_dispatch_seconds", "0.5") == 0
+    assert bucket("hubflow_dispatch_seconds", "1.0") == 1
+    assert samples[("hubflow_job_runs_total", (("job", "sweep"),))] == 1
+    assert samples[("hubflow_job_last_completed", (("job", "sweep"),))] == 0
+    assert samples[("hubflow_job_last_failure_timestamp_seconds", (("job", "sweep"),))] > 0
 
 
 def test_outbox_list_says_when_events_still_wait_to_queue_their_emails(session: Session) -> None:

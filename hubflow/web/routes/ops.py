@@ -11,12 +11,19 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 
 from hubflow.web.deps import Config, Db
 from models.base import utcnow
-from models.services.system import Counts, counts
+from models.job_run import JobRun
+from models.services.latency import Histogram, latencies
+from models.services.system import Counts, counts, last_runs
 from plumbing.health import checks
 
 log = logging.getLogger("hubflow.web")
@@ -46,8 +53,8 @@ def readyz(settings: Config) -> JSONResponse:
 
 
 class _Figures(Collector):
-    def __init__(self, found: Counts) -> None:
-        self.found = found
+    def __init__(self, found: Counts, times: list[Histogram], runs: dict[str, JobRun]) -> None:
+        self.found, self.times, self.runs = found, times, runs
 
     def collect(self) -> Iterator[Metric]:
         hubs = GaugeMetricFamily(
@@ -69,6 +76,35 @@ class _Figures(Collector):
         for state, n in self.found.emails.items():
             emails.add_metric([state], n)
         yield from (hubs, forms, events, emails)
+        for h in self.times:
+            histogram = HistogramMetricFamily(h.name, h.help)
+            histogram.add_metric(
+                [],
+                [(str(le), n) for le, n in h.buckets] + [("+Inf", h.count)],
+                sum_value=h.total,
+            )
+            yield histogram
+        runs = CounterMetricFamily(
+            "hubflow_job_runs",
+            "Runs of the scheduled jobs (the sweep, the daily report, dispatch)",
+            labels=["job"],
+        )
+        completed = GaugeMetricFamily(
+            "hubflow_job_last_completed",
+            "Whether each job's last run completed (1) or failed or is running (0)",
+            labels=["job"],
+        )
+        failed = GaugeMetricFamily(
+            "hubflow_job_last_failure_timestamp_seconds",
+            "When each job last failed (Unix time; 0: never)",
+            labels=["job"],
+        )
+        for name, run in sorted(self.runs.items()):
+            job = [name.replace(" ", "_")]
+            runs.add_metric(job, run.runs)
+            completed.add_metric(job, 1 if run.outcome == "completed" else 0)
+            failed.add_metric(job, run.last_failed_at.timestamp() if run.last_failed_at else 0)
+        yield from (runs, completed, failed)
 
 
 @router.get("/metrics")
@@ -81,5 +117,5 @@ def metrics(request: Request, session: Db, settings: Config) -> Response:
     if not hmac.compare_digest(given.encode(), token.encode()):
         return PlainTextResponse("A bearer token is needed", status_code=401)
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_Figures(counts(session)))
+    registry.register(_Figures(counts(session), latencies(session), last_runs(session)))
     return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
