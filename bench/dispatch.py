@@ -55,6 +55,17 @@ def main() -> None:
         f"(answers after {args.delay * 1000:.0f} ms, in its own process)"
     )
     print(f"concurrency   {concurrency}")
+    windows = sorted(report.windows)
+    if windows:
+
+        def at(q: float) -> float:
+            return windows[min(int(q * len(windows)), len(windows) - 1)] * 1000
+
+        print(
+            f"window        SendGrid's answer to its record: p50 {at(0.5):.1f} ms, p95 "
+            f"{at(0.95):.1f} ms, max {windows[-1] * 1000:.1f} ms (a kill inside it sends "
+            f"those emails, at most {concurrency}, again after the lease)"
+        )
     print(f"elapsed       {elapsed:.2f} s")
     ceiling = concurrency / args.delay if args.delay else float("inf")
     print(
