@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.announcement import Announcement, AnnouncementHub
 from models.audit import DomainEvent, StageChange
 from models.email import DELIVERY_WORDS, Email, EmailState
-from models.enums import NoteKind, ReviewState, Stage, Status, SubmissionState
+from models.enums import ReviewState, Stage, Status, SubmissionState
 from models.events import EventType
 from models.hub import Hub, Submission
 from models.legislature import Legislator
-from models.newcomer import Newcomer
-from models.notes import Correction, Note
 from models.presenters import Change, Document, Facts, changes, present
 from models.review import ReviewTask
 from models.services.queries import hub_tasks
-from models.staff import StaffMember
-from models.words import longday, plural
-
-
-@dataclass
-class Entry:
-    at: datetime
-    text: str
-    quote: str = ""  # a comment or reason, in the person's own words
-    document: Document | None = None
-    changes: list[Change] = field(default_factory=list)
-    # Orders what happened at the same moment: sent, decided, moved, task, email.
-    rank: int = 0
+from models.services.timeline_more import (
+    Entry,
+    Names,
+    announced,
+    newcomers_of,
+    progress_of,
+    staff_work,
+)
+from models.words import longday
 
 
 @dataclass
@@ -44,27 +37,6 @@ class Version:
     document: Document
     changes: list[Change]
     asked_for: str  # the staff comment that asked for this version, if any
-
-
-class Names:
-    """Who an audit label ('staff:ann@…', 'hub:4', 'applicant:bo@…') is, in words."""
-
-    def __init__(self, session: Session, hub: Hub) -> None:
-        self.staff = {f"staff:{m.email}": m.name for m in session.scalars(select(StaffMember))}
-        self.contacts = {f"applicant:{c.email}": c.name for c in hub.contacts}
-
-    def __call__(self, actor: str | None) -> str:
-        actor = actor or ""
-        if actor in self.staff:
-            return self.staff[actor]
-        if actor in self.contacts:
-            return self.contacts[actor]
-        kind, _, who = actor.partition(":")
-        if kind == "hub":
-            return "The Hub"
-        if kind in ("staff", "applicant"):
-            return who
-        return "hubflow"
 
 
 def facts_for(session: Session, hub: Hub, *, today: date) -> Facts:
@@ -198,7 +170,7 @@ def timeline(
             verb = _DECIDED[s.state].format(what=what + version)
             entries.append(Entry(s.decided_at, f"{names(s.decided_by)} {verb}.", s.comment, rank=1))
     if not for_staff:
-        return _in_order(entries)
+        return _in_order(entries + progress_of(session, hub, names))
     for t in tasks if tasks is not None else hub_tasks(session, hub.id):
         owner = t.owner.name if t.owner else "nobody yet"
         due = longday(t.due_date, today=today)
@@ -213,6 +185,7 @@ def timeline(
     entries += announced(session, hub)
     entries += newcomers_of(session, hub)
     entries += staff_work(session, hub, names, today=today)
+    entries += progress_of(session, hub, names)
     forgotten = select(DomainEvent).where(
         DomainEvent.hub_id == hub.id, DomainEvent.type == EventType.CONTACT_FORGOTTEN.value
     )
@@ -221,73 +194,6 @@ def timeline(
         words = f"{who} removed a contact's details, at the person's request."
         entries.append(Entry(event.occurred_at, words, rank=2))
     return _in_order(entries)
-
-
-def announced(session: Session, hub: Hub) -> list[Entry]:
-    """The announcements that went to the Hub's people (each person's email and its delivery
-    are on the announcement's page)."""
-    sent = (
-        select(Announcement, AnnouncementHub.people, AnnouncementHub.at)
-        .join(AnnouncementHub, AnnouncementHub.announcement_id == Announcement.id)
-        .where(AnnouncementHub.hub_id == hub.id)
-        .order_by(AnnouncementHub.id)
-    )
-    return [
-        Entry(
-            at,
-            f"{a.author.name}'s announcement “{a.subject}” went to "
-            f"{plural(n, 'person', 'people')} of the Hub.",
-            rank=4,
-        )
-        for a, n, at in session.execute(sent)
-    ]
-
-
-def newcomers_of(session: Session, hub: Hub) -> list[Entry]:
-    """Neighbours introduced to the Hub, and its word that it reached them (#31)."""
-    out = []
-    for n in session.scalars(select(Newcomer).where(Newcomer.hub_id == hub.id)):
-        if n.introduced_at:
-            out.append(
-                Entry(
-                    n.introduced_at, f"{n.name} ({n.email}) was introduced as a new person.", rank=4
-                )
-            )
-        if n.followed_up_at:
-            out.append(
-                Entry(
-                    n.followed_up_at, f"The Hub marked {n.name}: {n.state.label.lower()}.", rank=4
-                )
-            )
-    return out
-
-
-def staff_work(session: Session, hub: Hub, names: Names, *, today: date) -> list[Entry]:
-    """Staff's notes on the Hub, and their corrections of it (never shown to the Hub)."""
-    out = []
-    for n in session.scalars(select(Note).where(Note.hub_id == hub.id).order_by(Note.id)):
-        follow = f" Follow-up on {longday(n.follow_up, today=today)}." if n.follow_up else ""
-        out.append(Entry(n.created_at, f"{n.author.name} {NOTED[n.kind]}.{follow}", n.text))
-    fixes = select(Correction).where(Correction.hub_id == hub.id).order_by(Correction.id)
-    for c in session.scalars(fixes):
-        out.append(Entry(c.at, f"{names(c.actor)} {_correction_text(c)}", rank=2))
-    return out
-
-
-NOTED = {
-    NoteKind.INTRO_CALL: "noted an intro call",
-    NoteKind.PHONE: "noted a phone call",
-    NoteKind.MEETING: "noted a meeting",
-    NoteKind.OTHER: "wrote a note",
-}
-
-
-def _correction_text(c: Correction) -> str:
-    if not c.before:
-        return f"added the {c.field} {c.after}."
-    if not c.after:
-        return f"removed the {c.field} {c.before}."
-    return f"changed the {c.field} from {c.before} to {c.after}."
 
 
 def _in_order(entries: list[Entry]) -> list[Entry]:

@@ -71,6 +71,8 @@ def test_staff_confirm_a_claimed_move_and_the_legislator_page_credits_the_hub(
     assert rep is not None and rep.stance is Stance.COSPONSOR
     page = visible_text(staff_client.get(url).text)
     assert "Move to confirm" not in page and "Claimed “Co-sponsor”: confirmed." in page
+    assert "The Hub sent progress report 1 on Bruce Ayers." in page  # the timeline
+    assert "Ann Lee confirmed that Bruce Ayers is now “Co-sponsor”." in page
     history = visible_text(staff_client.get(f"/staff/legislators/{rep.id}").text)
     assert "From “Not a co-sponsor” to “Co-sponsor”" in history and "recorded by Ann Lee" in history
     assert f"credited to {hub.name}" in history

@@ -86,6 +86,7 @@ def test_a_listed_hub_reports_with_every_error_at_once_and_nothing_typed_lost(
     page = visible_text(client.get(url).text)
     assert "Thank you!" in page
     assert "Report 1" in page and "you said: now “Co-sponsor”; waiting for the team" in page
+    assert "The Hub sent progress report 1 on Bruce Ayers." in page  # its history
 
 
 def test_an_empty_report_asks_for_a_legislator_or_a_sentence(
