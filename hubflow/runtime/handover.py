@@ -100,6 +100,11 @@ class InProcess:
 
 IN_PROCESS = "hubflow-in-process"
 _STOPPED = "the process running it stopped"
+# A worker's process-events run sends a heartbeat every 30 s (prefect.yaml); one that sent
+# some and then none for this long died with its process (a killed worker takes its runs
+# with it, and nobody else marks them).
+HEARTBEAT_QUIET = timedelta(seconds=40)
+HEARTBEAT = "prefect.flow-run.heartbeat"
 
 
 def instance_tags(instance: str) -> list[str]:
@@ -168,7 +173,8 @@ class PrefectRunStates:
                     flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)), limit=len(ids)
                 )
             }
-            again = set()
+            again: set[str] = set()
+            running = []
             for run_id in run_ids:
                 run = runs.get(run_id)
                 if run is None or run.state is None:
@@ -185,6 +191,8 @@ class PrefectRunStates:
                     orphan = in_process and IN_PROCESS in run.tags
                     started = run.start_time or run.created
                     overdue = state != "SCHEDULED" and started and now - started >= run_timeout
+                    if state == "RUNNING" and not orphan and not overdue:
+                        running.append(run)
                     if orphan or overdue:
                         why = (
                             _STOPPED
@@ -198,4 +206,52 @@ class PrefectRunStates:
                             force=True,
                         )
                         again.add(run_id)
+            for run in _silent(client, running, now=now, quiet=HEARTBEAT_QUIET):
+                client.set_flow_run_state(
+                    run.id,
+                    Crashed(
+                        message="closed by the hubflow relay: no heartbeat for "
+                        f"{HEARTBEAT_QUIET.total_seconds():.0f} s, its process died"
+                    ),
+                    force=True,
+                )
+                again.add(str(run.id))
         return again
+
+
+def _silent(client: Any, runs: list[Any], *, now: Any, quiet: timedelta) -> list[Any]:
+    """Of these running runs, those that sent heartbeats and then none for `quiet`. A run
+    that never sent one (heartbeats off, or just started) is left to the run timeout."""
+    from prefect.events.filters import (
+        EventFilter,
+        EventNameFilter,
+        EventOccurredFilter,
+        EventResourceFilter,
+    )
+
+    def beating(among: list[Any], since: Any) -> set[str]:
+        ids = {f"prefect.flow-run.{r.id}": str(r.id) for r in among}
+        page = client.read_events(
+            filter=EventFilter(
+                occurred=EventOccurredFilter(since=since, until=now),
+                event=EventNameFilter(name=[HEARTBEAT]),
+                resource=EventResourceFilter(id=list(ids)),
+            ),
+            limit=200,
+        )
+        return {ids[e.resource.id] for e in page.events if e.resource.id in ids}
+
+    old = [
+        r
+        for r in runs
+        if (r.start_time or r.created) and now - (r.start_time or r.created) >= quiet
+    ]
+    if not old:
+        return []
+    alive = beating(old, now - quiet)
+    quiet_ones = [r for r in old if str(r.id) not in alive]
+    if not quiet_ones:
+        return []
+    earliest = min(r.start_time or r.created for r in quiet_ones)
+    had_heartbeats = beating(quiet_ones, earliest)
+    return [r for r in quiet_ones if str(r.id) in had_heartbeats]

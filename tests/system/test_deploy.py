@@ -202,6 +202,49 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
         names = _completed_dispatches(api, dispatch_id)
         print(f"scheduled dispatch runs completed {time.monotonic() - posted:.0f}s in: {names}")
         assert all(n.startswith("dispatch ") and n.endswith(("email", "emails")) for n in names)
+
+        # Kill -9 of the worker itself, with its flow-run process: nobody marks that run
+        # Crashed; it falls silent (no heartbeat for 40 s) and the relay hands its events
+        # to the next worker.
+        with sessions() as session:
+            for i in range(150):
+                submit_interest(session, factories.interest_form(email=f"dead{i}@example.org"))
+        total = _scalar(sessions, select(func.count(DomainEvent.id)))
+        before_kill = _scalar(sessions, processed)
+        wait_for(lambda: _scalar(sessions, processed) > before_kill, 90)
+        worker = parts.pop("worker")
+        for pid in [*descendants(worker.pid), worker.pid]:
+            os.kill(pid, signal.SIGKILL)
+        killed = time.monotonic()
+        stop(worker)
+        midway = _scalar(sessions, processed)
+        assert midway < total, "the batch finished before the kill: nothing was tested"
+        parts["worker"] = subprocess.Popen(
+            [PREFECT, "worker", "start", "--pool", "hubflow", "--work-queue", instance],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: _scalar(sessions, processed) == total, 75)
+        except AssertionError:
+            said = {name: stop(process) for name, process in reversed(parts.items())}
+            raise AssertionError(
+                f"{_scalar(sessions, processed)}/{total} processed 75 s after the worker's "
+                f"kill ({midway} at it); runs: {_run_states(api, deployment)}\n"
+                + "\n".join(f"--- {name} said:\n{out[-4000:]}" for name, out in said.items())
+            ) from None
+        print(
+            f"worker killed: {midway}/{total} processed at the kill; all "
+            f"{time.monotonic() - killed:.1f}s after"
+        )
+        with sessions() as session:
+            dead = select(Email.to_email).where(Email.to_email.like("dead%"))
+            to = list(session.scalars(dead.where(Email.kind == "interest_received")))
+        assert sorted(to) == sorted(f"dead{i}@example.org" for i in range(150))  # once each
     finally:
         outputs = {name: stop(process) for name, process in reversed(parts.items())}
     assert "Traceback" not in outputs["relay"] + outputs["web"], outputs
