@@ -41,16 +41,29 @@ def release_stale(sessions: sessionmaker[Session], *, lease: timedelta, now: dat
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+# A dispatcher's own claims, locked in order and skipping any its recorder holds (that
+# one is being recorded, so it leaves `sending`): the renewal never waits for a row lock,
+# so it cannot deadlock with the recorder's batch (PostgreSQL; SQLite locks the file).
+_RENEWABLE = (
+    select(Email.id)
+    .where(Email.state == EmailState.SENDING, Email.claimed_by == bindparam("worker"))
+    .order_by(Email.id)
+    .with_for_update(skip_locked=True)
+)
+
+
 def renew(sessions: sessionmaker[Session], *, worker: str, now: datetime) -> int:
     """A live dispatcher's claims start their lease again: they are never taken from it."""
     with sessions() as session, transaction(session):
-        result = session.execute(
-            update(Email)
-            .where(Email.state == EmailState.SENDING, Email.claimed_by == worker)
-            .values(claimed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+        ids = list(session.scalars(_RENEWABLE, {"worker": worker}))
+        if ids:
+            session.execute(
+                update(Email)
+                .where(Email.id.in_(ids), Email.state == EmailState.SENDING)
+                .values(claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    return len(ids)
 
 
 def left_behind(sessions: sessionmaker[Session], *, lease: timedelta, now: datetime) -> int:

@@ -205,7 +205,8 @@ def dispatch(
                 counts[deliver(message)] += 1
         return counts
 
-    renewing = _Renewer(sessions, worker=worker, every=lease.total_seconds() / 3, clock=clock)
+    every = max(lease.total_seconds() / 3, 0.2)  # not a busy loop under a tiny test lease
+    renewing = _Renewer(sessions, worker=worker, every=every, clock=clock)
     try:
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dispatch") as pool:
             for counts in pool.map(lambda _: work(), range(concurrency)):
