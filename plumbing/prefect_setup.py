@@ -1,4 +1,5 @@
-"""Prefect as hubflow runs it: no analytics (there is no internet), no per-run heartbeat."""
+"""Prefect as hubflow runs it: no analytics (there is no internet), no per-run heartbeat
+unless the deployment asks for one."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ def configure() -> None:
     from prefect.settings import get_current_settings
 
     # A sync flow run otherwise spends about a second in its heartbeat thread; hubflow's
-    # flows are short, and crashed runs are caught by the event outbox instead.
-    get_current_settings().flows.heartbeat_frequency = None
+    # flows are short, and crashed runs are caught by the event outbox instead. A worker's
+    # process-events run asks for heartbeats (prefect.yaml): the relay watches them.
+    if not os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
+        get_current_settings().flows.heartbeat_frequency = None
 
 
 def flush(timeout: float = 5.0) -> None:

@@ -4,12 +4,16 @@ what became of the runs, read back from Prefect."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
 FLOW = "process-events"
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,12 @@ class PrefectRunStates:
                             force=True,
                         )
                         again.add(run_id)
-            for run in _silent(client, running, now=now, quiet=HEARTBEAT_QUIET):
+            try:
+                silent = _silent(client, running, now=now, quiet=HEARTBEAT_QUIET)
+            except Exception:  # a look at heartbeats never holds up the hand-over
+                log.warning("could not read the runs' heartbeats", exc_info=True)
+                silent = []
+            for run in silent:
                 client.set_flow_run_state(
                     run.id,
                     Crashed(
@@ -237,7 +246,7 @@ def _silent(client: Any, runs: list[Any], *, now: Any, quiet: timedelta) -> list
                 event=EventNameFilter(name=[HEARTBEAT]),
                 resource=EventResourceFilter(id=list(ids)),
             ),
-            limit=200,
+            limit=50,  # the most one page of Prefect's events API holds
         )
         return {ids[e.resource.id] for e in page.events if e.resource.id in ids}
 
