@@ -26,12 +26,20 @@ def field_error(field: str, message: str) -> FieldError:
 F = TypeVar("F", bound=BaseModel)
 
 
-def parse(model: type[F], data: Any, *, today: dt.date | None = None, prefix: str = "") -> F:
-    """Validate `data` as `model`, or raise InvalidInput keyed by field path."""
+def parse(
+    model: type[F],
+    data: Any,
+    *,
+    today: dt.date | None = None,
+    prefix: str = "",
+    context: dict[str, Any] | None = None,
+) -> F:
+    """Validate `data` as `model` (its validators given `today` and `context`), or raise
+    InvalidInput keyed by field path."""
     if not isinstance(data, dict):
         raise InvalidInput.one(prefix.rstrip(".") or "payload", "expected an object of fields")
     try:
-        return model.model_validate(data, context={"today": today})
+        return model.model_validate(data, context={"today": today, **(context or {})})
     except ValidationError as exc:
         raise InvalidInput(_errors_by_field(exc, prefix)) from None
 

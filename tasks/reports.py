@@ -62,7 +62,9 @@ def report(now: datetime) -> tuple[list[Artifact], dict[str, int]]:
         moves = reports.move_counts(session, today)
         found = figures(session, today=today, zone=settings.policy.zone)
         start = settings.campaign.progress.session_start(today)
-        work = progress_figures.progress(session, today=today, session_start=start)
+        work = progress_figures.progress(
+            session, today=today, session_start=start, zone=settings.policy.zone
+        )
         senate = [
             {
                 "senate district": a.name,

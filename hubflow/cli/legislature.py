@@ -141,10 +141,10 @@ def legislators_history(
     """How a legislator's stance changed: when, from what to what, who recorded it, the
     Hub whose report it was and the evidence."""
     from hubflow.cli.output import console, emit_json, table
-    from models.services import progress_views
+    from models.services import legislators, progress_views
 
     with reported({"name": "NAME"}), database() as session:
-        leg = progress_views.legislator_named(session, name)
+        leg = legislators.legislator_named(session, name)
         who = f"{leg.name} ({leg.chamber.label}, {leg.district.name})"
         now = leg.stance
         rows = [

@@ -31,6 +31,7 @@ def report(
             session,
             today=today,
             session_start=settings.campaign.progress.session_start(today),
+            zone=settings.policy.zone,
             limit=None,  # every due and silent Hub
         )
     if as_json:

@@ -136,7 +136,7 @@ def progress_context(
     start = settings.campaign.progress.session_start(today)
     return {
         "progress": progress_figures.progress(
-            session, today=today, session_start=start, public=public
+            session, today=today, session_start=start, zone=settings.policy.zone, public=public
         ),
         "chamber_words": {c.value: c.label for c in Chamber},
     }

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.enums import Chamber, Stance
-from models.errors import NotFound, choice
+from models.errors import InvalidInput, NotFound, choice
 from models.events import EventType
 from models.geography import natural_key
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
@@ -49,6 +49,34 @@ class LegislatorIndex:
             if len(ids) > 1:
                 return None
         return None
+
+
+def legislator_named(session: Session, name: str) -> Legislator:
+    """The legislator a name (or a part of one that only they have, or their number) means,
+    or InvalidInput naming the name."""
+    name = name.strip()
+    if name.isdigit():
+        found = session.get(Legislator, int(name)) if int(name) < 2**31 else None
+        if found is None:
+            raise InvalidInput.one("name", f"there is no legislator number {name}")
+        return found
+    index = LegislatorIndex.load(session)
+    found = index.find(name)
+    if found is not None:
+        return found
+    term = name.casefold()
+    like = sorted(
+        (leg for leg in index.by_id.values() if term and term in leg.name.casefold()),
+        key=lambda leg: leg.name,
+    )
+    if len(like) == 1:
+        return like[0]
+    hint = (
+        f"; did you mean {', '.join(leg.name for leg in like[:5])}?"
+        if like
+        else " (see `hubflow legislators list`)"
+    )
+    raise InvalidInput.one("name", f"no one legislator is called {name!r}{hint}")
 
 
 def set_stance(

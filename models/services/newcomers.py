@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from models.hub import Hub
 from models.legislature import District
 from models.newcomer import Newcomer, NewcomerState
 from models.newcomer_form import NewcomerForm
-from models.parsing import _errors_by_field
+from models.parsing import parse
 from models.services.common import emit, transaction
 
 
@@ -30,10 +29,7 @@ class AlreadyFollowedUp(HubflowError):
 
 def check(form: Mapping[str, Any], interests: Mapping[str, str]) -> NewcomerForm:
     """The form, valid, or InvalidInput naming every wrong field."""
-    try:
-        return NewcomerForm.model_validate(dict(form), context={"interests": interests})
-    except ValidationError as exc:
-        raise InvalidInput(_errors_by_field(exc, "")) from None
+    return parse(NewcomerForm, dict(form), context={"interests": interests})
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,9 @@ one transaction's work."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,7 @@ from models.enums import ClaimState, Decision, ReviewState, Stage, Status
 from models.errors import HubflowError, InvalidInput, NotFound, TransitionNotAllowed
 from models.events import EventType
 from models.legislature import Legislator
-from models.parsing import _errors_by_field
+from models.parsing import parse
 from models.plan import PlanTarget
 from models.policy import Policy
 from models.progress import ProgressReport, ReportAction
@@ -26,7 +25,7 @@ from models.services.common import Actor, current_policy, emit, load_hub, move, 
 from models.services.coverage import current_plans
 from models.services.legislators import change_stance
 from models.services.review_tasks import close_check_ins
-from models.staff import StaffMember
+from models.services.staff import staff_names
 from models.words import longday
 
 
@@ -34,12 +33,9 @@ class ClaimDecided(HubflowError):
     """A claimed move someone already confirmed or declined."""
 
 
-def check(form: Mapping[str, Any], *, actions: Mapping[str, str], today: Any) -> ProgressForm:
+def check(form: Mapping[str, Any], *, actions: Mapping[str, str], today: date) -> ProgressForm:
     """The report, valid, or InvalidInput naming every wrong field (`actions.0.kind`)."""
-    try:
-        return ProgressForm.model_validate(dict(form), context={"actions": actions, "today": today})
-    except ValidationError as exc:
-        raise InvalidInput(_errors_by_field(exc, "")) from None
+    return parse(ProgressForm, dict(form), today=today, context={"actions": actions})
 
 
 def plan_of(session: Session, hub_id: int) -> list[PlanTarget]:
@@ -153,11 +149,11 @@ def _actions(
 def _restart_clock(
     session: Session, hub: Any, *, actor: Actor, now: datetime, policy: Policy
 ) -> None:
-    days = policy.stage_days(Stage.LISTED) or policy.listed_days
     if hub.status is Status.PAUSED:
-        hub.paused_days_left = days  # the clock stays stopped; resumed, it has them all
+        # The clock stays stopped; resumed, it has every day of the rhythm.
+        hub.paused_days_left = policy.listed_days
     else:
-        hub.stage_due_date = policy.today(now) + timedelta(days=days)
+        hub.stage_due_date = policy.today(now) + timedelta(days=policy.listed_days)
     close_check_ins(session, hub.id, now=now, why="the Hub sent its progress report")
     if hub.status is Status.STALLED:
         move(
@@ -178,12 +174,8 @@ def _open_claim(session: Session, action_id: int) -> tuple[ReportAction, Legisla
         raise NotFound("claimed move", action_id)
     state = action.claim_state
     if state is not ClaimState.PENDING:
-        by = action.decided_by or "someone"
-        if by.startswith("staff:"):
-            member = session.scalar(
-                select(StaffMember.name).where(StaffMember.email == by.removeprefix("staff:"))
-            )
-            by = member or by.removeprefix("staff:")
+        label = action.decided_by or ""
+        by = staff_names(session).get(label) or label.partition(":")[2] or "someone"
         what = "confirmed" if state is ClaimState.CONFIRMED else "declined"
         raise ClaimDecided(f"this move was already {what} by {by}")
     legislator = session.get(Legislator, action.legislator_id, with_for_update=True)

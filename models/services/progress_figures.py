@@ -5,9 +5,9 @@ report (on time, due, silent), and who works on each legislator with their last 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -109,27 +109,25 @@ def progress(
     *,
     today: date,
     session_start: date,
+    zone: tzinfo = UTC,
     public: bool = False,
     limit: int | None = 20,
 ) -> Progress:
-    """The figures; `public` leaves out what names Hubs (for /coverage), `limit` caps the
-    lists of due and silent Hubs (None: all of them)."""
+    """The figures, days being the campaign's (`zone`); `public` leaves out what names
+    Hubs (for /coverage), `limit` caps the lists of due and silent Hubs (None: all)."""
     found = Progress(session_start=session_start)
-    start = datetime.combine(session_start, time(), tzinfo=UTC)
-    found.moved = _moved(session, start)
-    chambers: dict[str, int] = defaultdict(int)
-    for _id, chamber in {(m.legislator_id, m.chamber) for m in found.moved}:
-        chambers[chamber.value] += 1
-    found.by_chamber = dict(chambers)
-    found.by_committee = _by_committee(session, {m.legislator_id for m in found.moved})
-    found.cosponsors = _cosponsors(session, session_start, today)
+    found.moved = _moved(session, datetime.combine(session_start, time(), tzinfo=zone))
+    moved = {m.legislator_id: m.chamber for m in found.moved}
+    found.by_chamber = dict(Counter(chamber.value for chamber in moved.values()))
+    found.by_committee = _by_committee(session, set(moved))
+    found.cosponsors = _cosponsors(session, session_start, today, zone)
     _by_last_report(session, found, today, names=not public, limit=limit)
     found.working = [] if public else _working(session)
     return found
 
 
 def _moved(session: Session, start: datetime) -> list[Moved]:
-    """Every rise in a state legislator's stance since `start`, oldest first."""
+    """Every rise in a legislator's stance since `start`, oldest first."""
     rows = session.execute(
         select(StanceChange, Legislator.name, Legislator.chamber, Hub.name)
         .join(Legislator, Legislator.id == StanceChange.legislator_id)
@@ -172,7 +170,7 @@ def month_ends(start: date, today: date) -> list[date]:
     return [*days, today]
 
 
-def _cosponsors(session: Session, start: date, today: date) -> list[tuple[date, int]]:
+def _cosponsors(session: Session, start: date, today: date, zone: tzinfo) -> list[tuple[date, int]]:
     """How many sitting state legislators were co-sponsors (or further) at each month's end:
     their stance then, read back from the history of changes."""
     current: dict[int, Stance] = {
@@ -200,7 +198,7 @@ def _cosponsors(session: Session, start: date, today: date) -> list[tuple[date, 
     times = {legislator_id: [at for at, _, _ in h] for legislator_id, h in changes.items()}
     points = []
     for day in month_ends(start, today):
-        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
         count = steady
         for legislator_id, history in changes.items():
             i = bisect.bisect_left(times[legislator_id], end)
@@ -259,7 +257,7 @@ def _listed(session: Session, limit: int | None, *where: Any) -> list[LastReport
 
 
 def _working(session: Session) -> list[Working]:
-    """Each state legislator a current plan targets: the Hubs on them, their last action."""
+    """Each legislator a current plan targets: the Hubs on them, the action last reported."""
     targets = session.execute(
         select(PlanTarget.legislator_id, Hub.name)
         .join(Hub, Hub.id == PlanTarget.hub_id)

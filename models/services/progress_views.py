@@ -17,7 +17,7 @@ from models.plan import PlanTarget
 from models.progress import ProgressReport, ReportAction
 from models.review import ReviewTask
 from models.services.coverage import current_plans
-from models.staff import StaffMember
+from models.services.staff import staff_names
 
 OPEN = (Status.ACTIVE, Status.STALLED, Status.PAUSED)
 
@@ -80,10 +80,7 @@ class HistoryEntry:
 def history(session: Session, legislator_id: int) -> list[HistoryEntry]:
     """The legislator's stance over time, oldest first: who recorded each change (a staff
     member by name), each Hub credited by name."""
-    names = {
-        f"staff:{email}": name
-        for email, name in session.execute(select(StaffMember.email, StaffMember.name)).all()
-    }
+    names = staff_names(session)
     rows = session.execute(
         select(StanceChange, Hub.name)
         .outerjoin(Hub, Hub.id == StanceChange.hub_id)
@@ -143,32 +140,3 @@ def actions_on(
             .limit(limit)
         ).tuples()
     ]
-
-
-def legislator_named(session: Session, name: str) -> Legislator:
-    """The legislator a name (or their number) means, or InvalidInput naming the name."""
-    from models.errors import InvalidInput
-    from models.services.legislators import LegislatorIndex
-
-    name = name.strip()
-    if name.isdigit():
-        found = session.get(Legislator, int(name)) if len(name) < 10 else None
-        if found is None:
-            raise InvalidInput.one("name", f"there is no legislator number {name}")
-        return found
-    index = LegislatorIndex.load(session)
-    found = index.find(name)
-    if found is None:
-        term = name.casefold()
-        like = sorted(
-            leg.name for leg in index.by_id.values() if term and term in leg.name.casefold()
-        )
-        if len(like) == 1:
-            return next(leg for leg in index.by_id.values() if leg.name == like[0])
-        hint = (
-            f"; did you mean {', '.join(like[:5])}?"
-            if like
-            else " (see `hubflow legislators list`)"
-        )
-        raise InvalidInput.one("name", f"no one legislator is called {name!r}{hint}")
-    return found

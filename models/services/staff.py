@@ -73,6 +73,14 @@ def end_member_sessions(session: Session, member: StaffMember) -> None:
     session.expire(member, ["session_version"])
 
 
+def staff_names(session: Session) -> dict[str, str]:
+    """Each staff member's name by the label the audit trail gives them ('staff:ann@…')."""
+    return {
+        f"staff:{email}": name
+        for email, name in session.execute(select(StaffMember.email, StaffMember.name)).all()
+    }
+
+
 def active_team(session: Session) -> list[StaffMember]:
     """Everyone who can be given work, by name."""
     return list(

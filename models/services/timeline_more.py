@@ -18,7 +18,7 @@ from models.newcomer import Newcomer
 from models.notes import Correction, Note
 from models.presenters import Change, Document
 from models.progress import ProgressReport
-from models.staff import StaffMember
+from models.services.staff import staff_names
 from models.words import longday, plural
 
 
@@ -37,7 +37,7 @@ class Names:
     """Who an audit label ('staff:ann@…', 'hub:4', 'applicant:bo@…') is, in words."""
 
     def __init__(self, session: Session, hub: Hub) -> None:
-        self.staff = {f"staff:{m.email}": m.name for m in session.scalars(select(StaffMember))}
+        self.staff = staff_names(session)
         self.contacts = {f"applicant:{c.email}": c.name for c in hub.contacts}
 
     def __call__(self, actor: str | None) -> str:

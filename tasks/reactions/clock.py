@@ -165,7 +165,9 @@ def _progress(
     """The Hubs' work after listing (#32): moves this session and since yesterday, and the
     listed Hubs by their last report."""
     start = settings.campaign.progress.session_start(today)
-    found = progress_figures.progress(session, today=today, session_start=start)
+    found = progress_figures.progress(
+        session, today=today, session_start=start, zone=settings.policy.zone
+    )
     since = reports.day_before(now)
     return {
         "since": start.isoformat(),

@@ -13,7 +13,7 @@ from models.base import utcnow
 from models.enums import ClaimState, Decision, Stage, Stance
 from models.legislature import Legislator
 from models.progress import ReportAction
-from models.services import hubs, progress, progress_views, reviews
+from models.services import hubs, legislators, progress, progress_views, reviews
 from models.services.common import Actor
 from models.services.staff import add_staff
 from plumbing.settings import get_settings
@@ -90,8 +90,8 @@ def test_a_two_member_districts_members_move_each_on_their_own(
             )
         }
         assert stances == {"Ben Maple": Stance.COSPONSOR, "Cora Spruce": Stance.NOT_COSPONSOR}
-        ben = progress_views.legislator_named(session, "Ben Maple")
+        ben = legislators.legislator_named(session, "Ben Maple")
         (entry,) = progress_views.history(session, ben.id)
         assert (entry.hub, entry.actor, entry.after) == (hub.name, "Gil Oak", Stance.COSPONSOR)
-        cora = progress_views.legislator_named(session, "cora spruce")
+        cora = legislators.legislator_named(session, "cora spruce")
         assert progress_views.history(session, cora.id) == []

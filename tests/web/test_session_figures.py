@@ -5,7 +5,7 @@ report's digest and `hubflow report --json` give the figures the construction im
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -158,9 +158,9 @@ def test_a_seeded_session_gives_the_figures_known_by_construction(
     by_month = found["cosponsors_by_month"]
     assert by_month[-1]["cosponsors"] == before + 8
     for point in by_month:
-        end = datetime.combine(
-            datetime.fromisoformat(point["date"]).date() + timedelta(days=1), time(), tzinfo=UTC
-        )
+        day = datetime.fromisoformat(point["date"]).date()
+        # The month's end in the campaign's zone, as the figures count it.
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=get_settings().policy.zone)
         moved = sum(when < end for when in confirmed_on.values())
         assert point["cosponsors"] == before + moved, point
     working = {w["legislator_id"]: w for w in found["working_on"]}
