@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from hubflow.web import forms
 from hubflow.web.forms import sentence
 from models.enums import Chamber, Stance, SubmissionState
-from models.hub import Hub
+from models.hub import Hub, Submission
 from models.legislature import Legislator
-from models.services import progress, progress_figures, progress_views, revisions
+from models.services import progress, progress_figures, progress_views
+from models.services.timeline import Version
 from plumbing.settings import Settings
 
 REPORT_FIELDS = ("kind", "done_on", "people", "response", "moved_to")
@@ -40,8 +41,9 @@ def report_rows(session: Session, hub: Hub) -> list[dict[str, Any]]:
                 "role": target.role.label,
                 "goal": target.goal.label,
                 "stance": leg.stance.label if leg else None,
+                # The stances beyond where they stand (none kept for a name typed in).
                 "moves": [("none", "No change yet")]
-                + [(s.value, s.label) for s in Stance if leg and s.rank > leg.stance.rank]
+                + [(s.value, s.label) for s in Stance if s.rank > leg.stance.rank]
                 if leg
                 else [],
             }
@@ -96,27 +98,23 @@ def listed_context(
         if any(name.startswith(f"a-{row['id']}-") for name in errors)
         or any(values.get(f"a-{row['id']}-{f}") not in (None, "", "none") for f in REPORT_FIELDS)
     }
-    revision = revisions.pending_revision(session, hub.id)
+    # Its latest plan, once listed: a revision waiting for staff, or one sent back.
+    latest = progress_views.latest_plan(session, hub.id)
+    state = latest.state if latest is not None else None
     return {
         "report_rows": rows,
         "report_labels": labels,
         "open_reports": opened,
         "report_kinds": list(actions.items()),
         "reports": progress_views.reports_of(session, hub.id),
-        "revision_waiting": revision,
-        "revision_sent_back": _sent_back(session, hub),
+        "revision_waiting": latest if state is SubmissionState.PENDING else None,
+        "revision_sent_back": latest if state is SubmissionState.CHANGES_REQUESTED else None,
     }
 
 
-def _sent_back(session: Session, hub: Hub) -> Any:
-    """The Hub's latest plan revision, if staff sent it back for changes."""
-    latest = progress_views.latest_plan(session, hub.id)
-    if latest is None or latest.state is not SubmissionState.CHANGES_REQUESTED:
-        return None
-    return latest
-
-
-def revision_values(sent_back: Any, approved: Any, rows: list[dict[str, Any]]) -> dict[str, str]:
+def revision_values(
+    sent_back: Submission | None, approved: Version | None, rows: list[dict[str, Any]]
+) -> dict[str, str]:
     """The revision form, filled: the revision sent back for changes, or else the approved
     plan, each legislator of the page at the stance they hold today."""
     source = sent_back.payload if sent_back is not None else None

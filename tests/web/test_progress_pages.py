@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.enums import ClaimState, Stage, SubmissionState
+from models.enums import ClaimState, Decision, Stage, SubmissionState
 from models.hub import Hub, Submission
 from models.progress import ProgressReport, ReportAction
-from models.services import progress
+from models.services import progress, reviews
 from models.staff import StaffMember
 from plumbing.tokens import hub_token
 from tests import factories
@@ -101,7 +101,7 @@ def test_an_empty_report_asks_for_a_legislator_or_a_sentence(
 
 
 def test_the_plan_revision_form_starts_from_the_approved_plan_and_is_reviewed(
-    client: TestClient, session: Session, listed: Hub
+    client: TestClient, session: Session, listed: Hub, staff_member: StaffMember
 ) -> None:
     url = page_of(listed)
     form = client.get(f"{url}/plan")
@@ -136,3 +136,19 @@ def test_the_plan_revision_form_starts_from_the_approved_plan_and_is_reviewed(
     page = visible_text(client.get(url).text)
     assert "Your revised plan is with the GO! Team" in page
     assert session.get(Hub, listed.id).stage is Stage.LISTED  # type: ignore[union-attr]
+    # Sent back: the page says why, and the form holds what was sent, to edit.
+    revision = session.scalars(
+        select(Submission).where(Submission.state == SubmissionState.PENDING)
+    ).one()
+    session.commit()
+    reviews.decide(
+        session,
+        revision.id,
+        Decision.REQUEST_CHANGES,
+        staff_id=staff_member.id,
+        comment="Name who will ask him.",
+    )
+    page = visible_text(client.get(url).text)
+    assert "asked for changes to your revised plan" in page and "Name who will ask him." in page
+    again = client.get(f"{url}/plan").text
+    assert "Ask him to join the caucus at our next meeting." in again  # the version sent
