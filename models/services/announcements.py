@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,8 +17,9 @@ from sqlalchemy.orm import Session
 from models.announcement import Announcement, AnnouncementState
 from models.errors import HubflowError, InvalidInput, NotFound
 from models.events import EventType
+from models.parsing import unreadable
 from models.services.audience import Audience
-from models.services.common import emit, transaction
+from models.services.common import emit, one_transaction
 from models.staff import StaffMember
 
 # What an announcement may fill in for each recipient, and what a person reads for each.
@@ -31,8 +31,6 @@ MERGE_FIELDS = {
 }
 MERGE = re.compile(r"\{\{\s*([A-Za-z_.]+)\s*\}\}")
 SUBJECT_MAX, BODY_MAX = 200, 20_000
-# What no email text may hold (a file given to the CLI has not passed the web's boundary).
-CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 class NotNow(HubflowError):
@@ -57,11 +55,12 @@ def check_text(subject: str, body: str) -> tuple[str, str]:
         errors["subject"] = "Give the email a subject."
     elif len(subject) > SUBJECT_MAX:
         errors["subject"] = f"Keep the subject to {SUBJECT_MAX} characters ({len(subject)} now)."
-    elif CONTROL.search(subject) or "\n" in subject:
+    elif unreadable(subject, multiline=False):
+        # A file given to the CLI has not passed the web's input boundary: the same rule.
         errors["subject"] = "Keep the subject to one line, without special characters."
     elif problem := _merge_errors(subject):
         errors["subject"] = problem
-    if CONTROL.search(body.replace("\n", "").replace("\t", "")):
+    if unreadable(body):
         errors["body"] = "Remove the special (control) characters from the text."
     elif not body:
         errors["body"] = "Write what the email says."
@@ -97,7 +96,8 @@ def load(session: Session, announcement_id: int, *, lock: bool = False) -> Annou
     return found
 
 
-def _write(
+@one_transaction
+def write(
     session: Session,
     *,
     author: StaffMember,
@@ -107,7 +107,7 @@ def _write(
     announcement_id: int | None = None,
 ) -> Announcement:
     """A new draft, or the draft `announcement_id` rewritten (which asks again for any
-    approval it had)."""
+    approval it had); one transaction, as each service here."""
     subject, body = check_text(subject, body)
     check_for(audience, subject, body)
     if announcement_id is None:
@@ -124,7 +124,8 @@ def _write(
     return found
 
 
-def _schedule(
+@one_transaction
+def schedule(
     session: Session,
     announcement_id: int,
     *,
@@ -161,7 +162,8 @@ def _schedule(
     return _scheduled(session, found, now)
 
 
-def _approve(
+@one_transaction
+def approve(
     session: Session, announcement_id: int, *, by: StaffMember, now: datetime
 ) -> Announcement:
     found = load(session, announcement_id, lock=True)
@@ -192,7 +194,8 @@ def _scheduled(session: Session, found: Announcement, now: datetime) -> Announce
     return found
 
 
-def _cancel(
+@one_transaction
+def cancel(
     session: Session, announcement_id: int, *, by: StaffMember, now: datetime
 ) -> Announcement:
     found = load(session, announcement_id, lock=True)
@@ -212,9 +215,8 @@ def _cancel(
     return found
 
 
-def _request_test(
-    session: Session, announcement_id: int, *, by: StaffMember, now: datetime
-) -> None:
+@one_transaction
+def request_test(session: Session, announcement_id: int, *, by: StaffMember, now: datetime) -> None:
     """Send the announcement as it stands to `by` (asked twice for the same text: once)."""
     found = load(session, announcement_id)
     text = hashlib.sha256(
@@ -240,32 +242,3 @@ def record_flow_run(session: Session, announcement_id: int, version: int, run_id
 
 def list_announcements(session: Session, *, limit: int = 200) -> list[Announcement]:
     return list(session.scalars(select(Announcement).order_by(Announcement.id.desc()).limit(limit)))
-
-
-def write(session: Session, **kw: Any) -> Announcement:
-    """A new draft, or the draft `announcement_id` rewritten (which asks again for any
-    approval it had); one transaction."""
-    with transaction(session):
-        return _write(session, **kw)
-
-
-def schedule(session: Session, announcement_id: int, **kw: Any) -> Announcement:
-    """Send it at `at` (now if None), or wait for a second staff member's approval first
-    when it reaches more than `approval_over` people (0: never ask)."""
-    with transaction(session):
-        return _schedule(session, announcement_id, **kw)
-
-
-def approve(session: Session, announcement_id: int, **kw: Any) -> Announcement:
-    with transaction(session):
-        return _approve(session, announcement_id, **kw)
-
-
-def cancel(session: Session, announcement_id: int, **kw: Any) -> Announcement:
-    with transaction(session):
-        return _cancel(session, announcement_id, **kw)
-
-
-def request_test(session: Session, announcement_id: int, **kw: Any) -> None:
-    with transaction(session):
-        _request_test(session, announcement_id, **kw)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -194,6 +195,23 @@ def enter(hub: Hub, stage: Stage, *, now: datetime, policy: Policy) -> None:
 # Tells the engine this transaction will write, so SQLite opens it IMMEDIATE (taking the
 # write lock up front) instead of failing to upgrade a read lock under contention.
 WRITE = {"hubflow_write": True}
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_transaction(
+    fn: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """A service whose whole work is one `transaction` (see below), typed as written."""
+
+    @functools.wraps(fn)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction(session):
+            return fn(session, *args, **kwargs)
+
+    return run
 
 
 @contextmanager

@@ -42,6 +42,13 @@ def hubs_targeting(session: Session, legislator_id: int) -> list[Hub]:
     )
 
 
+def reported_action(session: Session, action_id: int) -> ReportAction | None:
+    """One legislator's part of a report (a claimed move is one)."""
+    found = session.get(ReportAction, action_id)
+    session.commit()  # end the read
+    return found
+
+
 def reports_of(session: Session, hub_id: int) -> list[ProgressReport]:
     """The Hub's progress reports with what each says, newest first."""
     return list(

@@ -13,7 +13,6 @@ from hubflow.web.pages import page, redirect
 from hubflow.web.routes.staff.hubs import show_hub
 from models.base import utcnow
 from models.errors import HubflowError, InvalidInput
-from models.progress import ReportAction
 from models.services import progress, progress_views
 from models.services.common import Actor
 from models.services.queries import find_legislator
@@ -26,8 +25,7 @@ async def decide_move(
     request: Request, session: Db, me: Staff, action_id: Id, verb: str
 ) -> Response:
     values = await read_form(request)
-    action = session.get(ReportAction, action_id)
-    session.commit()
+    action = progress_views.reported_action(session, action_id)
     if action is None or verb not in ("confirm", "decline"):
         return redirect("/staff/queue", flash="There is no such claimed move.", bad=True)
     hub_id, name = action.hub_id, action.legislator_name
