@@ -8,7 +8,7 @@ from prefect import flow
 
 from flows.names import sweep_name
 from models.base import utcnow
-from plumbing.db import session_factory
+from plumbing.db import analyze, session_factory
 from plumbing.job_runs import recorded
 from tasks.outbox import send_due_emails
 from tasks.sweep import SweepReport, sweep_due_dates
@@ -24,6 +24,7 @@ def sweep(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
         if report.emails_queued:
             send_due_emails()
         done = _said(report)
+        analyze()  # the day's new rows counted for the query planner
         said.text = f"{done['queued']} emails queued, {done['stalled']} Hubs stalled"
     return done
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
@@ -39,7 +39,7 @@ class Hub(Base):
     token_version: Mapped[int] = mapped_column(default=1)
     listed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -78,7 +78,14 @@ class Submission(Base):
     """What a Hub hands in to leave a stage; every version is kept."""
 
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("hub_id", "stage", "version"),)
+    __table_args__ = (
+        UniqueConstraint("hub_id", "stage", "version"),
+        # The submissions in a state (the queue), of a stage (each Hub's latest plan:
+        # coverage.current_plans) and of given Hubs, each read from this index alone.
+        Index("ix_submissions_latest", "state", "stage", "hub_id", "id"),
+        # The queue's first page: those waiting, oldest first, without sorting them all.
+        Index("ix_submissions_waiting", "state", "submitted_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id"), index=True)
@@ -86,13 +93,13 @@ class Submission(Base):
     version: Mapped[int] = mapped_column(default=1)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     state: Mapped[SubmissionState] = mapped_column(
-        enum_type(SubmissionState), default=SubmissionState.PENDING, index=True
+        enum_type(SubmissionState), default=SubmissionState.PENDING
     )
     submitted_by: Mapped[str] = mapped_column(String(200))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
     decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
-    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     comment: Mapped[str] = mapped_column(Text, default="")
 
     hub: Mapped[Hub] = relationship(back_populates="submissions")

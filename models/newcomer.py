@@ -57,7 +57,7 @@ class Newcomer(Base):
     followed_up_at: Mapped[datetime | None] = mapped_column(default=None)
     reminded_at: Mapped[datetime | None] = mapped_column(default=None)  # the day-7 reminder
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)  # the day-14 task
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     district: Mapped[District] = relationship()
     hub: Mapped[Hub | None] = relationship()

@@ -55,7 +55,7 @@ class ReportAction(Base):
         enum_type(ClaimState), default=None, index=True
     )
     decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
-    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     decision_comment: Mapped[str] = mapped_column(Text, default="")
 
     report: Mapped[ProgressReport] = relationship(back_populates="actions")

@@ -37,6 +37,8 @@ class ReviewTask(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moves with every change (owner, state, due date): the kept views watch it.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     hub: Mapped[Hub] = relationship()
     submission: Mapped[Submission | None] = relationship()

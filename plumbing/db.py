@@ -151,6 +151,19 @@ def upgrade(url: str | None = None) -> None:
 
     url = url or get_settings().database_url
     command.upgrade(alembic_config(url), "head")
+    analyze(get_engine(url))
+
+
+def analyze(engine: Engine | None = None) -> None:
+    """Give the query planner the tables' statistics (ANALYZE): after migrating, and each
+    day's sweep. PostgreSQL's autovacuum also does it; SQLite only does it when asked, and
+    without statistics it may read a submission index by state alone (50,000 Hubs: 40 ms
+    where the Hub's own index takes 0.2)."""
+    from sqlalchemy import text
+
+    with (engine or get_engine()).connect().execution_options(hubflow_write=True) as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
 
 
 def ping() -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Base
 from models.enums import reword
+from models.services.kept import KEPT
 from models.services.legislature import import_legislature
 from plumbing import db
 from plumbing.openstates import bundled
@@ -73,6 +74,8 @@ def settings_env(
     if "engine" in request.fixturenames:
         monkeypatch.setenv("HUBFLOW_DATABASE_URL", request.getfixturevalue("database_url"))
     get_settings.cache_clear()
+    # Each test its own campaign and settings: nothing kept from the one before.
+    KEPT.forget()
     db.reset_engines()
     yield
     get_settings.cache_clear()

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from models.enums import Chamber, Stage, Stance, Status, SubmissionState, TargetRole
+from models.enums import Chamber, Stage, Stance, Status, SubmissionState
 from models.hub import Hub, Submission
 from models.legislature import District, Legislator
 from models.plan import PlanTarget
 
-_CLOSED = (Status.WITHDRAWN, Status.DECLINED)
+CLOSED = (Status.WITHDRAWN, Status.DECLINED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,9 @@ class DistrictCoverage:
 
     @property
     def status(self) -> str:
-        return "listed" if self.listed else "in_progress" if self.in_progress else "none"
+        return (
+            "listed" if self.listed_count else "in_progress" if self.in_progress_count else "none"
+        )
 
     @property
     def legislator(self) -> str | None:
@@ -70,7 +72,7 @@ class DistrictCoverage:
     @property
     def worked_on(self) -> bool:
         """A State Rep is worked on by its district's Hubs (any legislator by plans)."""
-        return self.chamber is Chamber.HOUSE and bool(self.listed or self.in_progress)
+        return self.chamber is Chamber.HOUSE and bool(self.listed_count or self.in_progress_count)
 
 
 @dataclass
@@ -120,7 +122,7 @@ def current_plans() -> Select[tuple[int]]:
     return (
         select(Submission.id)
         .join(Hub, Hub.id == Submission.hub_id)
-        .where(Submission.id.in_(approved) | Submission.id.in_(waiting), Hub.status.not_in(_CLOSED))
+        .where(Submission.id.in_(approved) | Submission.id.in_(waiting), Hub.status.not_in(CLOSED))
     )
 
 
@@ -134,7 +136,7 @@ def coverage(
     need no more; a campaign of thousands of Hubs has tens of thousands of targets). With
     `names=N`, each district lists its first N listed and N other Hubs (those with a name
     to show first) and counts the rest: what a page shows, from 3 rows a district, not
-    every Hub."""
+    every Hub (`names=0`: counts alone)."""
     seats = session.execute(
         select(
             District.id,
@@ -152,7 +154,7 @@ def coverage(
     hubs = _hubs(session, public=public, names=names)
     counted = session.execute(
         select(Hub.district_id, Hub.stage, func.count(Hub.id))
-        .where(Hub.status.not_in(_CLOSED))
+        .where(Hub.status.not_in(CLOSED))
         .group_by(Hub.district_id, Hub.stage)
     ).all()
     totals: dict[tuple[int, bool], int] = defaultdict(int)
@@ -208,9 +210,11 @@ def _hubs(session: Session, *, public: bool, names: int | None) -> list[Any]:
     """(district, id, name, stage, status) of the open Hubs: all, or the first `names` of
     each district's listed and other Hubs, those whose name may be shown first."""
     columns = (Hub.district_id, Hub.id, Hub.name, Hub.stage, Hub.status)
-    open_hubs = Hub.status.not_in(_CLOSED)
+    open_hubs = Hub.status.not_in(CLOSED)
     if names is None:
         return list(session.execute(select(*columns).where(open_hubs).order_by(Hub.id)))
+    if names == 0:
+        return []
     hidden = case((Hub.stage == Stage.INTEREST, 1), else_=0) if public else literal(0)
     place = (
         func.row_number()
@@ -227,74 +231,3 @@ def _hubs(session: Session, *, public: bool, names: int | None) -> list[Any]:
             .order_by(ranked.c.hidden, ranked.c.id)
         )
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Neighbour:
-    hub_id: int
-    hub: str
-    legislator: str
-    role: TargetRole
-
-
-@dataclass(frozen=True)
-class Worker:
-    """A Hub working on a legislator: `how` says whether through its plan or as the Hub of
-    the legislator's own district."""
-
-    hub_id: int
-    hub: str
-    how: str
-
-
-def hubs_working_on(session: Session, legislators: list[Legislator]) -> dict[int, list[Worker]]:
-    """For each legislator, the open Hubs whose current plans target them and, for a
-    State Rep, the open Hubs of their district (their Hub takes the lead on them). Two
-    queries, whatever the number of legislators."""
-    ids = [leg.id for leg in legislators]
-    found: dict[int, dict[int, Worker]] = {i: {} for i in ids}
-    planned = session.execute(
-        select(PlanTarget.legislator_id, Hub.id, Hub.name)
-        .join(Hub, Hub.id == PlanTarget.hub_id)
-        .where(PlanTarget.legislator_id.in_(ids), PlanTarget.submission_id.in_(current_plans()))
-        .order_by(Hub.name)
-    ).all()
-    for leg_id, hub_id, name in planned:
-        found[leg_id][hub_id] = Worker(hub_id, name, "in its plan")
-    reps = {leg.district_id: leg.id for leg in legislators if leg.chamber is Chamber.HOUSE}
-    local = session.execute(
-        select(Hub.district_id, Hub.id, Hub.name)
-        .where(Hub.district_id.in_(list(reps)), Hub.status.not_in(_CLOSED))
-        .order_by(Hub.name)
-    ).all()
-    for district_id, hub_id, name in local:
-        found[reps[district_id]].setdefault(hub_id, Worker(hub_id, name, "its district's Hub"))
-    return {i: sorted(w.values(), key=lambda w: w.hub.casefold()) for i, w in found.items()}
-
-
-def neighbours(session: Session, hub_id: int) -> list[Neighbour]:
-    """Other Hubs whose current plans target this Hub's State Senator or Members of Congress."""
-    mine = session.execute(
-        select(PlanTarget.legislator_id, PlanTarget.name_key, PlanTarget.role).where(
-            PlanTarget.hub_id == hub_id,
-            PlanTarget.submission_id.in_(current_plans()),
-            PlanTarget.role != TargetRole.STATE_REP,
-        )
-    ).all()
-    if not mine:
-        return []
-    ids = {lid for lid, _, _ in mine if lid is not None}
-    keys = {key for lid, key, _ in mine if lid is None}
-    rows = session.execute(
-        select(Hub.id, Hub.name, PlanTarget.legislator_name, PlanTarget.role)
-        .join(Hub, Hub.id == PlanTarget.hub_id)
-        .where(
-            PlanTarget.submission_id.in_(current_plans()),
-            Hub.id != hub_id,
-            PlanTarget.role != TargetRole.STATE_REP,
-            PlanTarget.legislator_id.in_(ids)
-            | (PlanTarget.legislator_id.is_(None) & PlanTarget.name_key.in_(keys)),
-        )
-        .order_by(Hub.name, PlanTarget.legislator_name)
-    ).all()
-    return [Neighbour(hub_id=i, hub=n, legislator=leg, role=r) for i, n, leg, r in rows]

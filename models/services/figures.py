@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.audit import StageChange
 from models.enums import Stage, Status, SubmissionState
 from models.hub import Hub, Submission
-from models.services.kept import LAST, made_from
+from models.services.kept import kept
 
 WORK_STAGES = (Stage.INTEREST, Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN)
 AGE_BUCKETS = (("0 to 7 days", 0, 7), ("8 to 30 days", 8, 30), ("31 to 60 days", 31, 60))
@@ -111,13 +111,12 @@ def _days(later: datetime, earlier: datetime) -> float:
 
 def figures(session: Session, *, today: date, zone: tzinfo) -> Figures:
     """Every figure at once (see work_out), worked out again only when what they are made
-    from has changed since the last time: an unchanged campaign costs three grouped counts."""
-    key = made_from(session, today, zone)
-    kept = LAST.get(key)
-    if kept is None:
-        kept = work_out(session, today=today, zone=zone)
-        LAST.keep(key, kept)
-    return kept
+    from has changed since the last time (models.services.kept)."""
+    return kept(
+        session,
+        ("figures", today, str(zone)),
+        lambda: work_out(session, today=today, zone=zone),
+    )
 
 
 def work_out(session: Session, *, today: date, zone: tzinfo) -> Figures:

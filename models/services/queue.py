@@ -14,6 +14,7 @@ from models.errors import choice
 from models.hub import Hub, Submission
 from models.legislature import District
 from models.review import ReviewTask
+from models.services.kept import kept
 from models.services.queries import matching, sort_choice
 
 QUEUE_SORTS = {"submitted": "Oldest submitted first", "due": "Review due soonest"}
@@ -63,9 +64,18 @@ def review_queue(
     if owner_id is not None:
         stmt = stmt.where(ReviewTask.owner_id == owner_id)
     stmt = matching(stmt, search)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    late = stmt.where(ReviewTask.due_date < today).subquery()
-    overdue = session.scalar(select(func.count()).select_from(late)) or 0
+
+    def counts() -> tuple[int, int]:
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        late = stmt.where(ReviewTask.due_date < today).subquery()
+        return total, session.scalar(select(func.count()).select_from(late)) or 0
+
+    # Counting tens of thousands waiting takes longer than showing the first of them: the
+    # counts are kept until a submission, task or Hub changes (models.services.kept). A
+    # search (which reads the notes too) is counted each time.
+    total, overdue = (
+        counts() if search.strip() else kept(session, ("queue", today, owner_id, stage), counts)
+    )
     order: list[Any] = [Submission.submitted_at, Submission.id]
     if sort == "due":
         order = [ReviewTask.due_date.is_(None), ReviewTask.due_date, *order]

@@ -115,7 +115,7 @@ def review_reminders(
 def digest_context(session: Session, *, settings: Settings, now: datetime) -> dict[str, Any]:
     """Everything in the daily digest, as the template reads it."""
     today = settings.policy.today(now)
-    cover = coverage(session, targeting=False).counts()
+    cover = coverage(session, targeting=False, names=0).counts()
     waiting = reports.waiting_reviews(session, today)
     hubs = {
         h.id: h for h in session.scalars(select(Hub).where(Hub.id.in_({w.hub_id for w in waiting})))

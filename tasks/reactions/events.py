@@ -11,9 +11,9 @@ from models.email import MessageKind
 from models.enums import ReviewKind, Stage, Status, SubmissionState
 from models.hub import Contact, Submission
 from models.review import ReviewTask
-from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
 from models.services.review_tasks import ensure_review_task, review_due
+from models.services.working_on import neighbours
 from plumbing.email.outbox import Recipient, is_forgotten, queue_email
 from plumbing.geography import geography
 from plumbing.tokens import confirm_url

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from models.enums import Decision, Stage
 from models.services import hubs, reviews
 from models.services.common import Actor
-from models.services.coverage import coverage, neighbours
+from models.services.coverage import coverage
+from models.services.working_on import neighbours
 from tests import factories
 from tests.integration.test_cli import hubflow
 

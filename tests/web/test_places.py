@@ -20,7 +20,7 @@ from tests.web.visible import visible_text
 def test_coverage_groups_districts_by_county_in_natural_order_with_a_bar_each(
     client: TestClient, session: Session, staff_member: StaffMember
 ) -> None:
-    hub_id = listed(session, staff_member, "Dorchester M4A", consent=True, district="13th Suffolk")
+    listed(session, staff_member, "Dorchester M4A", consent=True, district="13th Suffolk")
     hubs.submit_interest(session, factories.interest_form(district="2nd Bristol"))
     page = client.get("/coverage")
     assert page.status_code == 200
@@ -28,7 +28,8 @@ def test_coverage_groups_districts_by_county_in_natural_order_with_a_bar_each(
     bristol = text.split("Bristol 1 of 14 with a Hub (0 listed)")[1]
     order = [bristol.index(f"{n} Bristol") for n in ("1st", "2nd", "3rd", "9th", "10th", "14th")]
     assert order == sorted(order)  # 1st, 2nd, … 10th, not 10th after 1st
-    assert f'href="/hubs?district=13th%20Suffolk#hub-{hub_id}">Dorchester M4A</a>' in page.text
+    # Named, with one link to the district's listed Hubs in the directory.
+    assert 'Dorchester M4A · <a href="/hubs?district=13th%20Suffolk">see it</a>' in page.text
     assert page.text.count('class="bar"') == 1 + 12  # the whole, and each county's
     # Each county a closed section: the page is as long as the list of counties.
     assert (
@@ -129,9 +130,9 @@ def test_a_district_with_many_hubs_names_a_few_and_counts_the_rest(
     many_hubs(session, 160 * 5, listed_share=1.0)  # five listed Hubs in every district
     page = client.get("/coverage")
     text = visible_text(page.text).replace(" ,", ",")
-    cells = re.findall(r"(?:Seeded Hub \d{5}, ){3}2 more listed", text)
+    cells = re.findall(r"(?:Seeded Hub \d{5}, ){2}Seeded Hub \d{5} and 2 more · see all 5", text)
     assert len(cells) == 160  # each district: three by name, the other two counted
-    assert '<a href="/hubs?district=1st%20Barnstable">2 more listed</a>' in page.text
+    assert '<a href="/hubs?district=1st%20Barnstable">see all 5</a>' in page.text
     assert text.count("Seeded Hub") == 160 * 3
     assert len(page.content) < 150 * 1024
 

@@ -32,12 +32,12 @@ from models.forms import parse_evidence
 from models.hub import Hub
 from models.services import newcomer_views
 from models.services.common import Actor
-from models.services.coverage import neighbours
 from models.services.delegation import nearby_hubs
 from models.services.hubs import submit_stage_work
 from models.services.legislators import sitting_senators
 from models.services.queries import find_legislator, hub_with_contacts
 from models.services.timeline import Version, hub_versions, timeline
+from models.services.working_on import neighbours
 from plumbing.geography import geography
 from plumbing.settings import Settings
 from plumbing.tokens import LinkRefused, newcomer_url, read_hub_link

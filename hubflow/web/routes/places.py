@@ -4,6 +4,7 @@ district or congressional district) and the directory searched by town (SPEC §1
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +21,7 @@ from models.services import newcomer_views
 from models.services.areas import Area, AreaCoverage, Part, by_area
 from models.services.coverage import coverage
 from models.services.directory import Search, count_listed, directory
+from models.services.kept import kept
 from models.services.queries import covered_districts
 from plumbing.geography import geography
 
@@ -43,6 +45,27 @@ def coverage_page(
     views = VIEWS if geography() else {}
     view = view if view in views else "county"
     only_without = without in ("1", "yes", "on")
+    today = campaign_today()
+    return page(
+        request,
+        "coverage.html",
+        # Worked out again only when the campaign changes (models.services.kept).
+        kept(
+            session,
+            ("coverage", view, only_without, today),
+            lambda: _coverage(session, settings, views, view, only_without, today),
+        ),
+    )
+
+
+def _coverage(
+    session: Session,
+    settings: Any,
+    views: dict[str, tuple[str, Area]],
+    view: str,
+    only_without: bool,
+    today: date,
+) -> dict[str, Any]:
     result = coverage(session, public=True, targeting=False, names=3)  # what a cell shows
     if views:
         areas = by_area(session, geography(), result, views[view][1])
@@ -50,21 +73,17 @@ def coverage_page(
         ordered = sorted(result.house, key=lambda d: natural_key(d.district))
         areas = [AreaCoverage("Every district", [], [Part(d, 1.0) for d in ordered])]
     waiting = newcomer_views.waiting_by_district(session)
-    return page(
-        request,
-        "coverage.html",
-        {
-            "counts": result.counts(),
-            "areas": [_area(a, only_without=only_without, waiting=waiting) for a in areas],
-            "views": [(key, words) for key, (words, _) in views.items()],
-            "view": view,
-            "without": only_without,
-            # Neighbours waiting for a Hub in each district (a count: no one is named).
-            "waiting": waiting,
-            # Legislators moving, and the Hubs' reports, counted (#32).
-            **progress_context(session, settings, campaign_today(), public=True),
-        },
-    )
+    return {
+        "counts": result.counts(),
+        "areas": [_area(a, only_without=only_without, waiting=waiting) for a in areas],
+        "views": [(key, words) for key, (words, _) in views.items()],
+        "view": view,
+        "without": only_without,
+        # Neighbours waiting for a Hub in each district (a count: no one is named).
+        "waiting": waiting,
+        # Legislators moving, and the Hubs' reports, counted (#32).
+        **progress_context(session, settings, today, public=True),
+    }
 
 
 def _area(area: AreaCoverage, *, only_without: bool, waiting: dict[str, int]) -> dict[str, Any]:

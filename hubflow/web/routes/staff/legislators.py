@@ -14,7 +14,8 @@ from models.enums import Chamber, Stance
 from models.errors import HubflowError
 from models.services import legislators
 from models.services.common import Actor
-from models.services.coverage import hubs_working_on
+from models.services.kept import kept
+from models.services.working_on import hubs_working_on
 
 router = APIRouter(prefix="/staff")
 
@@ -64,7 +65,12 @@ def legislators_page(
             "paging": paging,
             "filters": filters,
             "roles": {leg.id: legislators.committee_role(leg, focus) for leg in shown},
-            "workers": hubs_working_on(session, shown),
+            # Kept until the campaign changes: thousands of Hubs may work on these 40.
+            "workers": kept(
+                session,
+                ("working-on", tuple(leg.id for leg in shown)),
+                lambda: hubs_working_on(session, shown),
+            ),
             "chambers": list(Chamber),
             "stances": list(Stance),
         },

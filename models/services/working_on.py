@@ -1,0 +1,86 @@
+"""Who works on whom: the Hubs whose current plans target a legislator, and a Hub's
+neighbours on the legislators it shares with other Hubs (SPEC §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.enums import Chamber, TargetRole
+from models.hub import Hub
+from models.legislature import Legislator
+from models.plan import PlanTarget
+from models.services.coverage import CLOSED, current_plans
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    hub_id: int
+    hub: str
+    legislator: str
+    role: TargetRole
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A Hub working on a legislator: `how` says whether through its plan or as the Hub of
+    the legislator's own district."""
+
+    hub_id: int
+    hub: str
+    how: str
+
+
+def hubs_working_on(session: Session, legislators: list[Legislator]) -> dict[int, list[Worker]]:
+    """For each legislator, the open Hubs whose current plans target them and, for a
+    State Rep, the open Hubs of their district (their Hub takes the lead on them). Two
+    queries, whatever the number of legislators."""
+    ids = [leg.id for leg in legislators]
+    found: dict[int, dict[int, Worker]] = {i: {} for i in ids}
+    planned = session.execute(
+        select(PlanTarget.legislator_id, Hub.id, Hub.name)
+        .join(Hub, Hub.id == PlanTarget.hub_id)
+        .where(PlanTarget.legislator_id.in_(ids), PlanTarget.submission_id.in_(current_plans()))
+        .order_by(Hub.name)
+    ).all()
+    for leg_id, hub_id, name in planned:
+        found[leg_id][hub_id] = Worker(hub_id, name, "in its plan")
+    reps = {leg.district_id: leg.id for leg in legislators if leg.chamber is Chamber.HOUSE}
+    local = session.execute(
+        select(Hub.district_id, Hub.id, Hub.name)
+        .where(Hub.district_id.in_(list(reps)), Hub.status.not_in(CLOSED))
+        .order_by(Hub.name)
+    ).all()
+    for district_id, hub_id, name in local:
+        found[reps[district_id]].setdefault(hub_id, Worker(hub_id, name, "its district's Hub"))
+    return {i: sorted(w.values(), key=lambda w: w.hub.casefold()) for i, w in found.items()}
+
+
+def neighbours(session: Session, hub_id: int) -> list[Neighbour]:
+    """Other Hubs whose current plans target this Hub's State Senator or Members of Congress."""
+    mine = session.execute(
+        select(PlanTarget.legislator_id, PlanTarget.name_key, PlanTarget.role).where(
+            PlanTarget.hub_id == hub_id,
+            PlanTarget.submission_id.in_(current_plans()),
+            PlanTarget.role != TargetRole.STATE_REP,
+        )
+    ).all()
+    if not mine:
+        return []
+    ids = {lid for lid, _, _ in mine if lid is not None}
+    keys = {key for lid, key, _ in mine if lid is None}
+    rows = session.execute(
+        select(Hub.id, Hub.name, PlanTarget.legislator_name, PlanTarget.role)
+        .join(Hub, Hub.id == PlanTarget.hub_id)
+        .where(
+            PlanTarget.submission_id.in_(current_plans()),
+            Hub.id != hub_id,
+            PlanTarget.role != TargetRole.STATE_REP,
+            PlanTarget.legislator_id.in_(ids)
+            | (PlanTarget.legislator_id.is_(None) & PlanTarget.name_key.in_(keys)),
+        )
+        .order_by(Hub.name, PlanTarget.legislator_name)
+    ).all()
+    return [Neighbour(hub_id=i, hub=n, legislator=leg, role=r) for i, n, leg, r in rows]
