@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from plumbing.private import make_private
 from plumbing.settings import get_settings
@@ -151,7 +152,11 @@ def upgrade(url: str | None = None) -> None:
 
     url = url or get_settings().database_url
     command.upgrade(alembic_config(url), "head")
-    analyze(get_engine(url))
+    engine = make_engine(url, poolclass=NullPool)  # nothing left open: the file may be copied
+    try:
+        analyze(engine)
+    finally:
+        engine.dispose()
 
 
 def analyze(engine: Engine | None = None) -> None:
