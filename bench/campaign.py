@@ -1,7 +1,9 @@
 """A campaign of n Hubs with a realistic history, written straight into a fresh database
 (executemany, explicit ids): every stage and status, contacts, submissions with versions
-and a plan, ~8 processed events, ~10 sent emails, stage changes, review tasks and notes
-per Hub. For bench/pages.py; a lifecycle run would take hours at 50,000 Hubs."""
+and a plan (its State Rep and a State Senator as targets), ~8 processed events, ~10 sent
+emails, stage changes, review tasks and notes per Hub; a progress report from most listed
+Hubs, and a newcomer waiting in every fourth district. For bench/pages.py; a lifecycle run
+would take hours at 50,000 Hubs."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from bench.campaign_work import newcomer, progress, targets
 from hubflow.cli.demo import evidence
 from models.audit import DomainEvent, StageChange
 from models.base import utcnow
@@ -27,8 +30,11 @@ from models.enums import (
     SubmissionState,
 )
 from models.hub import Contact, Hub, Submission
-from models.legislature import District
+from models.legislature import District, Legislator
+from models.newcomer import Newcomer
 from models.notes import Note
+from models.plan import PlanTarget
+from models.progress import ProgressReport, ReportAction
 from models.review import ReviewTask
 from models.staff import StaffMember
 
@@ -60,6 +66,13 @@ def seed(engine: Engine, n: int, *, chunk: int = 2000) -> dict[str, int]:
     today = now.date()
     with Session(engine) as session:
         districts = list(session.scalars(select(District.id).where(District.chamber == "house")))
+        members = session.execute(
+            select(Legislator.id, Legislator.name, Legislator.stance, Legislator.district_id)
+            .join(District)
+            .where(Legislator.active, District.chamber.in_(["house", "senate"]))
+        ).all()
+        rep = {m.district_id: m for m in members if m.district_id in set(districts)}
+        senators = [m for m in members if m.district_id not in rep]
         staff_id = session.execute(
             insert(StaffMember)
             .values(name="Ann Lee", email="ann@masscare.org")
@@ -68,11 +81,24 @@ def seed(engine: Engine, n: int, *, chunk: int = 2000) -> dict[str, int]:
         session.commit()
     stages = list(Stage)
     written: dict[str, int] = {}
-    counters = {"sub": 0, "task": 0, "email": 0}
+    counters = {"sub": 0, "task": 0, "email": 0, "report": 0}
     for start in range(0, n, chunk):
         rows: dict[Any, list[dict[str, Any]]] = {
             t: []
-            for t in (Hub, Contact, Submission, DomainEvent, Email, StageChange, ReviewTask, Note)
+            for t in (
+                Hub,
+                Contact,
+                Submission,
+                PlanTarget,
+                ProgressReport,
+                ReportAction,
+                DomainEvent,
+                Email,
+                StageChange,
+                ReviewTask,
+                Note,
+                Newcomer,
+            )
         }
         for i in range(start, min(n, start + chunk)):
             hub_id = i + 1
@@ -149,6 +175,9 @@ def seed(engine: Engine, n: int, *, chunk: int = 2000) -> dict[str, int]:
                             else None,
                         }
                     )
+                    if s is Stage.STRATEGIC_PLAN:
+                        aims = [rep.get(districts[i % len(districts)]), rng.choice(senators)]
+                        rows[PlanTarget] += targets(counters["sub"], hub_id, aims, today)
                     counters["task"] += 1
                     rows[ReviewTask].append(
                         {
@@ -212,6 +241,14 @@ def seed(engine: Engine, n: int, *, chunk: int = 2000) -> dict[str, int]:
                         "delivery_at": entered,
                     }
                 )
+            if stage is Stage.LISTED and rng.random() < 0.7:
+                counters["report"] += 1
+                member = rep.get(districts[i % len(districts)])
+                report, actions = progress(counters["report"], hub_id, i, entered, member)
+                rows[ProgressReport].append(report)
+                rows[ReportAction] += actions
+            if i % 4 == 0 and i < 4 * len(districts):
+                rows[Newcomer].append(newcomer(i, districts[i % len(districts)], now, rng))
             if i % 5 == 0:
                 rows[Note].append(
                     {
