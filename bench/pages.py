@@ -1,8 +1,8 @@
-"""Every page at a campaign's size: campaigns of 500 and 5,000 Hubs (50,000 when asked)
+"""Every page at a campaign's size: campaigns of 500, 5,000 and 50,000 Hubs
 with their history (bench/campaign.py), each served by `hubflow web` in its own process,
 each page fetched by a few clients at once.
 
-    .venv/bin/python -m bench.pages [--sizes 500,5000] [--clients 4] [--rounds 12]
+    .venv/bin/python -m bench.pages [--sizes 500,5000,50000] [--clients 4] [--rounds 12]
                                     [--database-url URL]
 
 Prints, per size, each page's p50 and p95 (ms, at the client) and its size, and against
@@ -34,6 +34,8 @@ from bench.scratch import scratch
 
 PUBLIC = [
     "/join",
+    "/get-involved",
+    "/hub/{token}",
     "/hubs",
     "/hubs?town=Boston",
     "/hubs?page=5",
@@ -49,21 +51,31 @@ STAFF = [
     "/staff/hubs?stage=listed",
     "/staff/hubs/7",
     "/staff/legislators",
+    "/staff/legislators/{legislator}",
+    "/staff/announcements",
+    "/staff/system",
 ]
+# Whole-campaign files, which grow with it by nature: timed alone, a few times.
+DOWNLOADS = ["/staff/export/hubs.csv", "/staff/export/contacts.csv", "/staff/export/plans.csv"]
 PASSWORD = "correct horse battery staple"
 
 
-def prepare(url: str, n: int, env: dict[str, str]) -> None:
-    """A fresh database: hubflow's tables and the legislature, the campaign, a staff login."""
+def prepare(url: str, n: int, env: dict[str, str]) -> dict[str, str]:
+    """A fresh database: hubflow's tables and the legislature, the campaign, a staff login.
+    Returns what the paths' placeholders stand for: a listed Hub's private link, a State Rep."""
     subprocess.run(
         [sys.executable, "-m", "hubflow.cli.main", "init"], env=env, check=True, capture_output=True
     )
-    from sqlalchemy import create_engine, update
+    from sqlalchemy import create_engine, select, update
 
     from bench.campaign import seed
+    from models.enums import Stage
+    from models.hub import Hub
+    from models.legislature import Legislator
     from models.staff import StaffMember
     from plumbing.db import analyze, make_engine
     from plumbing.passwords import hash_password
+    from plumbing.tokens import hub_token
 
     engine = create_engine(url)
     began = time.monotonic()
@@ -75,9 +87,13 @@ def prepare(url: str, n: int, env: dict[str, str]) -> None:
     tuned = make_engine(url)
     analyze(tuned)
     tuned.dispose()
+    with engine.connect() as conn:
+        hub = conn.scalar(select(Hub.id).where(Hub.stage == Stage.LISTED).order_by(Hub.id))
+        legislator = conn.scalar(select(Legislator.id).order_by(Legislator.id))
     engine.dispose()
     rows = sum(written.values())
     print(f"  {n:,} Hubs: {rows:,} rows written in {time.monotonic() - began:.0f} s", flush=True)
+    return {"token": hub_token(hub or 1, 1), "legislator": str(legislator)}
 
 
 def opener(base: str, *, staff: bool) -> urllib.request.OpenerDirector:
@@ -123,27 +139,62 @@ def fetch_at_once(
 
 def measure(
     base: str, paths: list[str], *, clients: int, rounds: int, staff: bool
-) -> dict[str, tuple[float, float, int]]:
-    """Each path fetched `rounds` times by each of `clients` at once: p50, p95 (ms), bytes."""
+) -> dict[str, tuple[float, float, int, int]]:
+    """Each path fetched `rounds` times by each of `clients` at once: p50, p95 (ms), bytes,
+    and the SQL statements one request took (bench/counted_app.py's header)."""
     found = {}
     openers = [opener(base, staff=staff) for _ in range(clients)]
     for path in paths:
-        openers[0].open(base + path).read()  # warm
+        with openers[0].open(base + path) as warm:  # warm, and count its statements
+            warm.read()
+            statements = int(warm.headers.get("X-Statements", "-1"))
         times, size = fetch_at_once(openers, base + path, rounds)
         p95 = times[max(int(len(times) * 0.95) - 1, 0)]
-        found[path] = (statistics.median(times) * 1000, p95 * 1000, size)
+        found[path] = (statistics.median(times) * 1000, p95 * 1000, size, statements)
     return found
+
+
+def target(n: int) -> float | None:
+    """The p95 a page must stay under at n Hubs (issue #35), if the issue sets one."""
+    return 100.0 if n <= 5000 else 250.0 if n <= 50000 else None
+
+
+def report(
+    n: int,
+    pages: dict[str, tuple[float, float, int, int]],
+    files: dict[str, tuple[float, float, int, int]],
+    base: tuple[float, float, int, int],
+    database: str,
+) -> None:
+    limit = target(n)
+    print(f"\n{n:,} Hubs ({database}), p95 target {limit} ms, size < 150 KiB at 5,000:")
+    print(f"  {'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'KiB':>8} {'SQL':>5} {'p95/base':>9}")
+    over = []
+    for path, (p50, p95, size, sql) in pages.items():
+        shown = path.replace("{token}", "…").replace("{legislator}", "1")
+        late = limit is not None and p95 >= limit
+        heavy = n <= 5000 and size >= 150 * 1024
+        if late or heavy:
+            over.append(shown)
+        print(
+            f"  {shown:<32} {p50:8.1f} {p95:8.1f} {size / 1024:8.1f} {sql:5d}"
+            f" {p95 / base[1]:8.1f}x{'  OVER' if late or heavy else ''}"
+        )
+    print(f"  {'every page within its targets' if not over else f'over: {over}'}")
+    print("  whole-campaign downloads (one client, 3 times; they grow with it by nature):")
+    for path, (p50, _, size, sql) in files.items():
+        print(f"  {path:<32} {p50:8.1f} ms {size / 1024:8.1f} KiB {sql:5d} statements")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="500,5000")
+    parser.add_argument("--sizes", default="500,5000,50000")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[int, dict[str, tuple[float, float, int]]] = {}
+    results: dict[int, dict[str, tuple[float, float, int, int]]] = {}
     with scratch("hubflow-bench-pages-") as folder:
         env = {
             **os.environ,
@@ -183,30 +234,38 @@ def main() -> None:
 
             get_settings.cache_clear()
             reset_engines()
-            prepare(url, n, run_env)
+            fill = prepare(url, n, run_env)
             port = free_port()
-            web = start("hubflow.web.app:create_app", port, run_env, factory=True)
+            web = start("bench.counted_app:create_app", port, run_env, factory=True)
             try:
                 here = f"http://127.0.0.1:{port}"
-                results[n] = {
-                    **measure(here, PUBLIC, clients=args.clients, rounds=args.rounds, staff=False),
-                    **measure(here, STAFF, clients=args.clients, rounds=args.rounds, staff=True),
+                public = {p.format(**fill): p for p in PUBLIC}
+                staff = {p.format(**fill): p for p in STAFF}
+                found = {
+                    **measure(
+                        here, list(public), clients=args.clients, rounds=args.rounds, staff=False
+                    ),
+                    **measure(
+                        here, list(staff), clients=args.clients, rounds=args.rounds, staff=True
+                    ),
                 }
+                named = public | staff  # each page by its path's pattern (a token differs)
+                results[n] = {named[path]: figures for path, figures in found.items()}
+                files = measure(here, DOWNLOADS, clients=1, rounds=3, staff=True)
             finally:
                 web.terminate()
                 web.wait(10)
-            print(f"\n{n:,} Hubs ({'PostgreSQL' if args.database_url else 'SQLite'}):")
-            print(f"  {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'KiB':>8} {'p95/base':>9}")
-            for path, (p50, p95, size) in results[n].items():
-                print(
-                    f"  {path:<28} {p50:8.1f} {p95:8.1f} {size / 1024:8.1f} {p95 / base[1]:8.1f}x"
-                )
+            report(n, results[n], files, base, "PostgreSQL" if args.database_url else "SQLite")
         if len(sizes) > 1:
             small, large = sizes[0], sizes[-1]
-            print(f"\ngrowth {small:,} -> {large:,} Hubs (p95, size):")
+            print(f"\ngrowth {small:,} -> {large:,} Hubs (p95, size, statements):")
             for path in results[small]:
                 a, b = results[small][path], results[large][path]
-                print(f"  {path:<28} {b[1] / a[1]:6.2f}x {b[2] / max(a[2], 1):6.2f}x")
+                path = path.replace("{token}", "…")
+                print(
+                    f"  {path:<32} {b[1] / a[1]:6.2f}x {b[2] / max(a[2], 1):6.2f}x"
+                    f"   SQL {a[3]} -> {b[3]}"
+                )
 
 
 if __name__ == "__main__":

@@ -98,6 +98,8 @@ def context(kind: MessageKind, *, name: str = "South Shore M4A") -> dict[str, An
             "hub": hub(name, "listed"),
             "directory_url": "http://hubflow.test/hubs",
             "neighbours": [{"hub": "Quincy for M4A", "legislator": "Sen. John Keenan"}],
+            "more_neighbours": 41,  # a large campaign: the first few named, the rest counted
+            "more_nearby": 0,
             "nearby": [
                 {
                     "hub": "Braintree for M4A",

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from models.enums import Chamber, Stage, Stance, Status, SubmissionState
@@ -96,6 +96,27 @@ class Coverage:
             "cosponsors": sum(1 for _, m in members if m.stance.rank >= Stance.COSPONSOR.rank),
             "legislators_with_a_hub": sum(1 for d, m in members if m.targeted or d.worked_on),
         }
+
+
+def is_current_plan() -> ColumnElement[bool]:
+    """Whether a plan target (PlanTarget, in the enclosing query) is of its Hub's current
+    plan, asked of that Hub alone: for a few Hubs' targets, where current_plans() would
+    find every Hub's plan first. The Hub's status is the caller's to check."""
+
+    def latest(state: SubmissionState) -> Any:
+        return (
+            select(func.max(Submission.id))
+            .where(
+                Submission.hub_id == PlanTarget.hub_id,
+                Submission.stage == Stage.STRATEGIC_PLAN,
+                Submission.state == state,
+            )
+            .scalar_subquery()
+        )
+
+    return PlanTarget.submission_id == func.coalesce(
+        latest(SubmissionState.APPROVED), latest(SubmissionState.PENDING)
+    )
 
 
 def current_plans() -> Select[tuple[int]]:

@@ -118,9 +118,12 @@ class Nearby:
         return f"the {self.shared} Senate district"
 
 
-def nearby_hubs(session: Session, geo: Geography, hub: Hub) -> list[Nearby]:
+def nearby_hubs(
+    session: Session, geo: Geography, hub: Hub, *, besides: set[int] | frozenset[int] = frozenset()
+) -> list[Nearby]:
     """Listed Hubs in other House districts of this Hub's Senate district(s), then of its
-    congressional district(s): neighbours to work with on those members, plans or not."""
+    congressional district(s): neighbours to work with on those members, plans or not
+    (but for the Hubs `besides`, already named)."""
     mine = hub.district.name
     areas: list[tuple[str, set[str]]] = []
     for senate, _ in geo.senate_of_house(mine):
@@ -148,7 +151,7 @@ def nearby_hubs(session: Session, geo: Geography, hub: Hub) -> list[Nearby]:
     out, seen = [], set()
     for area, members in areas:
         for hub_id, name, district in others:
-            if district in members and hub_id not in seen:
+            if district in members and hub_id not in seen and hub_id not in besides:
                 seen.add(hub_id)
                 out.append(Nearby(hub_id, name, district, area))
     return out

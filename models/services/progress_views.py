@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.enums import ReviewKind, Stage, Stance, Status
@@ -16,30 +16,46 @@ from models.legislature import Legislator, StanceChange
 from models.plan import PlanTarget
 from models.progress import ProgressReport, ReportAction
 from models.review import ReviewTask
-from models.services.coverage import current_plans
+from models.services.coverage import is_current_plan
 from models.services.staff import staff_names
 
 OPEN = (Status.ACTIVE, Status.STALLED, Status.PAUSED)
 
 
+def _targeting(legislator_id: int) -> ColumnElement[bool]:
+    return Hub.status.in_(OPEN) & Hub.id.in_(
+        select(PlanTarget.hub_id).where(
+            PlanTarget.legislator_id == legislator_id, is_current_plan()
+        )
+    )
+
+
 def hubs_targeting(session: Session, legislator_id: int) -> list[Hub]:
-    """The Hubs (not withdrawn or declined) whose current plan targets the legislator."""
+    """The Hubs (not withdrawn or declined) whose current plan targets the legislator,
+    with their contacts (to tell each of them)."""
     return list(
         session.scalars(
             select(Hub)
-            .where(
-                Hub.status.in_(OPEN),
-                Hub.id.in_(
-                    select(PlanTarget.hub_id).where(
-                        PlanTarget.legislator_id == legislator_id,
-                        PlanTarget.submission_id.in_(current_plans()),
-                    )
-                ),
-            )
+            .where(_targeting(legislator_id))
             .options(selectinload(Hub.contacts))
             .order_by(Hub.id)
         )
     )
+
+
+def some_hubs_targeting(
+    session: Session, legislator_id: int, *, limit: int
+) -> tuple[list[tuple[int, str, Stage, Status]], int]:
+    """The first `limit` of those Hubs by name (id, name, stage, status), and how many
+    there are: a legislator of a large campaign has hundreds."""
+    where = _targeting(legislator_id)
+    first = session.execute(
+        select(Hub.id, Hub.name, Hub.stage, Hub.status)
+        .where(where)
+        .order_by(Hub.name, Hub.id)
+        .limit(limit)
+    ).tuples()
+    return list(first), session.scalar(select(func.count(Hub.id)).where(where)) or 0
 
 
 def reported_action(session: Session, action_id: int) -> ReportAction | None:

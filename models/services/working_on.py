@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.enums import Chamber, TargetRole
 from models.hub import Hub
 from models.legislature import Legislator
 from models.plan import PlanTarget
-from models.services.coverage import CLOSED, current_plans
+from models.services.coverage import CLOSED, current_plans, is_current_plan
+
+# Neighbouring Hubs named on a Hub's page or in its welcome; the rest are counted.
+NAMED = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,29 +61,44 @@ def hubs_working_on(session: Session, legislators: list[Legislator]) -> dict[int
     return {i: sorted(w.values(), key=lambda w: w.hub.casefold()) for i, w in found.items()}
 
 
-def neighbours(session: Session, hub_id: int) -> list[Neighbour]:
-    """Other Hubs whose current plans target this Hub's State Senator or Members of Congress."""
+def neighbours(session: Session, hub_id: int, *, limit: int | None = None) -> list[Neighbour]:
+    """Other Hubs whose current plans target this Hub's State Senator or Members of
+    Congress, by name (the first `limit`)."""
+    return counted_neighbours(session, hub_id, limit=limit)[0]
+
+
+def counted_neighbours(
+    session: Session, hub_id: int, *, limit: int | None = None
+) -> tuple[list[Neighbour], int]:
+    """The first `limit` neighbours (see neighbours) and how many there are: in a large
+    campaign hundreds of Hubs target each State Senator."""
     mine = session.execute(
         select(PlanTarget.legislator_id, PlanTarget.name_key, PlanTarget.role).where(
             PlanTarget.hub_id == hub_id,
-            PlanTarget.submission_id.in_(current_plans()),
+            is_current_plan(),
             PlanTarget.role != TargetRole.STATE_REP,
         )
     ).all()
     if not mine:
-        return []
+        return [], 0
     ids = {lid for lid, _, _ in mine if lid is not None}
     keys = {key for lid, key, _ in mine if lid is None}
-    rows = session.execute(
+    theirs = (
         select(Hub.id, Hub.name, PlanTarget.legislator_name, PlanTarget.role)
         .join(Hub, Hub.id == PlanTarget.hub_id)
         .where(
-            PlanTarget.submission_id.in_(current_plans()),
-            Hub.id != hub_id,
-            PlanTarget.role != TargetRole.STATE_REP,
             PlanTarget.legislator_id.in_(ids)
             | (PlanTarget.legislator_id.is_(None) & PlanTarget.name_key.in_(keys)),
+            PlanTarget.role != TargetRole.STATE_REP,
+            Hub.id != hub_id,
+            Hub.status.not_in(CLOSED),
+            is_current_plan(),
         )
-        .order_by(Hub.name, PlanTarget.legislator_name)
-    ).all()
-    return [Neighbour(hub_id=i, hub=n, legislator=leg, role=r) for i, n, leg, r in rows]
+    )
+    rows = session.execute(
+        theirs.order_by(Hub.name, PlanTarget.legislator_name).limit(limit)
+    ).tuples()
+    found = [Neighbour(hub_id=i, hub=n, legislator=leg, role=r) for i, n, leg, r in rows]
+    if limit is None or len(found) < limit:
+        return found, len(found)
+    return found, session.scalar(select(func.count()).select_from(theirs.subquery())) or 0

@@ -13,7 +13,7 @@ from models.hub import Contact, Submission
 from models.review import ReviewTask
 from models.services.delegation import nearby_hubs
 from models.services.review_tasks import ensure_review_task, review_due
-from models.services.working_on import neighbours
+from models.services.working_on import NAMED, counted_neighbours
 from plumbing.email.outbox import Recipient, is_forgotten, queue_email
 from plumbing.geography import geography
 from plumbing.tokens import confirm_url
@@ -81,16 +81,19 @@ def email_stage_approved(r: Reaction) -> None:
     entered = approved.next()
     hub = r.require_hub()
     if entered is Stage.LISTED:
-        working_with = neighbours(r.session, hub.id)
+        # The first few of each by name: in a large campaign hundreds share a Senator.
+        working_with, working_total = counted_neighbours(r.session, hub.id, limit=NAMED)
+        near = nearby_hubs(r.session, geography(), hub, besides={w.hub_id for w in working_with})
         r.email_hub(
             MessageKind.LISTED_WELCOME,
             directory_url=f"{r.settings.base_url.rstrip('/')}/hubs",
             neighbours=[{"hub": n.hub, "legislator": n.legislator} for n in working_with],
+            more_neighbours=working_total - len(working_with),
             nearby=[
                 {"hub": n.hub, "district": n.district, "shared": n.shared_words}
-                for n in nearby_hubs(r.session, geography(), hub)
-                if n.hub_id not in {w.hub_id for w in working_with}
+                for n in near[:NAMED]
             ],
+            more_nearby=max(len(near) - NAMED, 0),
         )
     elif hub.stage is entered:  # not moved on, or back, since: its due date is current
         r.email_hub(MessageKind.STAGE_APPROVED, approved_stage_label=approved.label)

@@ -7,13 +7,16 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.enums import Decision, Stage
+from models.legislature import Legislator
 from models.services import hubs, reviews
 from models.services.common import Actor
 from models.services.coverage import coverage
-from models.services.working_on import neighbours
+from models.services.progress_views import some_hubs_targeting
+from models.services.working_on import counted_neighbours, neighbours
 from tests import factories
 from tests.integration.test_cli import hubflow
 
@@ -167,3 +170,28 @@ def test_the_pages_coverage_loads_a_few_hubs_a_district_and_counts_the_rest(
         ]
         assert part.in_progress == shown[:3], whole.district
     assert any(not h.name for d in few.house for h in d.in_progress)  # the test holds both
+
+
+def test_hundreds_on_one_senator_are_named_a_few_and_counted(session: Session) -> None:
+    """A large campaign: every Hub of a Senate district targets its Senator. Each Hub's
+    neighbours and a legislator's Hubs name the first few, in one query, and count the rest."""
+    ann = factories.staff(session)
+    made = []
+    for n in range(25):
+        hub = factories.hub_in(
+            session, Stage.STRATEGIC_PLAN, reviewer=ann, now=NOW, group_name=f"Keenan Hub {n:02}"
+        )
+        plan = plan_for("Sen. John Keenan", "Stephen F. Lynch")
+        hubs.submit_stage_work(session, hub.id, Stage.STRATEGIC_PLAN, plan, now=NOW)
+        made.append(hub)
+    first, total = counted_neighbours(session, made[0].id, limit=20)
+    # Each other Hub twice (the Senator and the Member of Congress), 48 in all, by name.
+    assert total == 48 and len(first) == 20
+    assert [n.hub for n in first[:3]] == ["Keenan Hub 01", "Keenan Hub 01", "Keenan Hub 02"]
+    keenan = session.scalars(select(Legislator).where(Legislator.name == "John Keenan")).one()
+    some, count = some_hubs_targeting(session, keenan.id, limit=10)
+    assert count == 25 and [name for _, name, _, _ in some][:2] == [
+        "Keenan Hub 00",
+        "Keenan Hub 01",
+    ]
+    assert len(some) == 10

@@ -37,7 +37,7 @@ from models.services.hubs import submit_stage_work
 from models.services.legislators import sitting_senators
 from models.services.queries import find_legislator, hub_with_contacts
 from models.services.timeline import Version, hub_versions, timeline
-from models.services.working_on import neighbours
+from models.services.working_on import NAMED, counted_neighbours
 from plumbing.geography import geography
 from plumbing.settings import Settings
 from plumbing.tokens import LinkRefused, newcomer_url, read_hub_link
@@ -93,7 +93,9 @@ def show(
         revising = revising and hub.stage is Stage.LISTED
         form_stage = Stage.STRATEGIC_PLAN if revising else hub.stage
         rows = plan_rows(session, hub) if form_stage is Stage.STRATEGIC_PLAN else []
-        working_with = neighbours(session, hub.id)
+        # The first few by name, the rest counted: hundreds may share a State Senator.
+        working_with, working_total = counted_neighbours(session, hub.id, limit=NAMED)
+        near = nearby_hubs(session, geography(), hub, besides={w.hub_id for w in working_with})
         listed = (
             listed_context(
                 session,
@@ -135,16 +137,14 @@ def show(
             "open_rows": open_sections(errors or {}, values or {}, rows),
             "senators": sitting_senators(session) if rows else [],
             "neighbours": working_with,
+            "neighbours_total": working_total,
             # Its own newcomers, and each one's link to say they were reached (#31).
             "newcomers": [
                 (n, newcomer_url(n.id, hub.id, settings=settings))
                 for n in newcomer_views.of_hub(session, hub.id)
             ],
-            "nearby": [
-                n
-                for n in nearby_hubs(session, geography(), hub)
-                if n.hub_id not in {w.hub_id for w in working_with}
-            ],
+            "nearby": near[:NAMED],
+            "nearby_total": len(near),
             "history": timeline(session, hub, today=today, for_staff=False, known=mine),
             "go_team_email": settings.go_team_email,
             "link_expires": link_expires.astimezone(campaign_zone()).date(),

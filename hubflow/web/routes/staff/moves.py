@@ -19,6 +19,8 @@ from models.services.queries import find_legislator
 
 router = APIRouter(prefix="/staff")
 
+HUBS_SHOWN = 50  # of the Hubs on a legislator: a large campaign has hundreds on each
+
 
 @router.post("/moves/{action_id}/{verb}")
 async def decide_move(
@@ -73,13 +75,15 @@ def legislator_page(request: Request, session: Db, me: Staff, legislator_id: Id)
     legislator = find_legislator(session, legislator_id)
     if legislator is None:
         return redirect("/staff/legislators", flash="There is no such legislator.", bad=True)
+    hubs, hubs_total = progress_views.some_hubs_targeting(session, legislator.id, limit=HUBS_SHOWN)
     return page(
         request,
         "staff_legislator.html",
         {
             "leg": legislator,
             "history": progress_views.history(session, legislator.id),
-            "hubs": progress_views.hubs_targeting(session, legislator.id),
+            "hubs": hubs,
+            "hubs_total": hubs_total,
             "actions": progress_views.actions_on(session, legislator.id),
         },
         staff=me,
