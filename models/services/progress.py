@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models.enums import ClaimState, Decision, ReviewState, Stage, Status
 from models.errors import HubflowError, InvalidInput, NotFound, TransitionNotAllowed
 from models.events import EventType
+from models.hub import Hub
 from models.legislature import Legislator
 from models.parsing import parse
 from models.plan import PlanTarget
@@ -22,7 +23,7 @@ from models.progress import ProgressReport, ReportAction
 from models.progress_form import ProgressForm
 from models.review import ReviewTask
 from models.services.common import Actor, current_policy, emit, load_hub, move, transaction
-from models.services.coverage import current_plans
+from models.services.coverage import CLOSED, is_current_plan
 from models.services.legislators import change_stance
 from models.services.review_tasks import close_check_ins
 from models.services.staff import staff_names
@@ -43,7 +44,8 @@ def plan_of(session: Session, hub_id: int) -> list[PlanTarget]:
     return list(
         session.scalars(
             select(PlanTarget)
-            .where(PlanTarget.hub_id == hub_id, PlanTarget.submission_id.in_(current_plans()))
+            .join(Hub, Hub.id == PlanTarget.hub_id)
+            .where(PlanTarget.hub_id == hub_id, Hub.status.not_in(CLOSED), is_current_plan())
             .order_by(PlanTarget.id)
         )
     )

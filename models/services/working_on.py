@@ -12,7 +12,7 @@ from models.enums import Chamber, TargetRole
 from models.hub import Hub
 from models.legislature import Legislator
 from models.plan import PlanTarget
-from models.services.coverage import CLOSED, current_plans, is_current_plan
+from models.services.coverage import CLOSED, is_current_plan
 
 # Neighbouring Hubs named on a Hub's page or in its welcome; the rest are counted.
 NAMED = 20
@@ -45,7 +45,7 @@ def hubs_working_on(session: Session, legislators: list[Legislator]) -> dict[int
     planned = session.execute(
         select(PlanTarget.legislator_id, Hub.id, Hub.name)
         .join(Hub, Hub.id == PlanTarget.hub_id)
-        .where(PlanTarget.legislator_id.in_(ids), PlanTarget.submission_id.in_(current_plans()))
+        .where(PlanTarget.legislator_id.in_(ids), Hub.status.not_in(CLOSED), is_current_plan())
         .order_by(Hub.name)
     ).all()
     for leg_id, hub_id, name in planned:
