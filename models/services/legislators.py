@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.enums import Chamber, Stance
 from models.errors import InvalidInput, NotFound, choice
 from models.events import EventType
-from models.geography import natural_key
 from models.legislature import Committee, CommitteeMembership, District, Legislator, StanceChange
 from models.names import name_key, short_key
 from models.services.common import Actor, clock, emit, transaction
@@ -178,22 +177,15 @@ def apply_cosponsors(
     return report
 
 
-def list_legislators(
-    session: Session,
+def _found(
     *,
-    chamber: str | None = None,
-    stance: str | None = None,
-    committee: str | None = None,
-    include_inactive: bool = False,
-) -> list[Legislator]:
-    stmt = (
-        select(Legislator)
-        .join(District)
-        .options(
-            selectinload(Legislator.district),
-            selectinload(Legislator.memberships).selectinload(CommitteeMembership.committee),
-        )
-    )
+    chamber: str | None,
+    stance: str | None,
+    committee: str | None,
+    search: str | None,
+    include_inactive: bool,
+) -> Select[tuple[Legislator]]:
+    stmt = select(Legislator).join(District)
     if chamber is not None:
         stmt = stmt.where(Legislator.chamber == choice(Chamber, chamber, "chamber"))
     if stance is not None:
@@ -204,13 +196,62 @@ def list_legislators(
                 CommitteeMembership.committee.has(Committee.name == committee)
             )
         )
+    term = (search or "").strip().lower()
+    if term:  # a name or a district, or part of one
+        stmt = stmt.where(
+            func.lower(Legislator.name).contains(term, autoescape=True)
+            | func.lower(District.name).contains(term, autoescape=True)
+        )
     if not include_inactive:
         stmt = stmt.where(Legislator.active)
-    found = session.scalars(stmt.order_by(Legislator.chamber, District.name, Legislator.name))
-    # Districts as people count them: 1st Bristol, 2nd Bristol, … 10th Bristol.
-    chambers = list(Chamber)
-    return sorted(
-        found, key=lambda leg: (chambers.index(leg.chamber), natural_key(leg.district.name))
+    return stmt
+
+
+def count_legislators(
+    session: Session,
+    *,
+    chamber: str | None = None,
+    stance: str | None = None,
+    committee: str | None = None,
+    search: str | None = None,
+) -> int:
+    found = _found(
+        chamber=chamber, stance=stance, committee=committee, search=search, include_inactive=False
+    )
+    return session.scalar(select(func.count()).select_from(found.subquery())) or 0
+
+
+def list_legislators(
+    session: Session,
+    *,
+    chamber: str | None = None,
+    stance: str | None = None,
+    committee: str | None = None,
+    search: str | None = None,
+    include_inactive: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Legislator]:
+    """The legislators found, by chamber, then district as people count them (1st Bristol,
+    2nd Bristol, … 10th Bristol), then name; `limit` of them from `offset`, or all."""
+    found = _found(
+        chamber=chamber,
+        stance=stance,
+        committee=committee,
+        search=search,
+        include_inactive=include_inactive,
+    )
+    chambers = case({c.value: i for i, c in enumerate(Chamber)}, value=Legislator.chamber)
+    return list(
+        session.scalars(
+            found.options(
+                selectinload(Legislator.district),
+                selectinload(Legislator.memberships).selectinload(CommitteeMembership.committee),
+            )
+            .order_by(chambers, District.sort_key, Legislator.name, Legislator.id)
+            .offset(offset)
+            .limit(limit)
+        )
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -35,28 +37,21 @@ def legislators_page(
     page_no: int = Query(1, alias="page", ge=1, le=MAX_ID),
 ) -> Response:
     focus = settings.campaign.committee.name
-    found = legislators.list_legislators(
-        session,
-        chamber=chamber or None,
-        stance=stance or None,
-        committee=focus if hcf else None,
-    )
-    term = q.strip().casefold()
-    if term:
-        found = [
-            leg
-            for leg in found
-            if term in leg.name.casefold() or term in leg.district.name.casefold()
-        ]
+    wanted: dict[str, Any] = {
+        "chamber": chamber or None,
+        "stance": stance or None,
+        "committee": focus if hcf else None,
+        "search": q,
+    }
     filters = {"chamber": chamber, "stance": stance, "hcf": hcf, "q": q}
     paging = Paging.of(
-        total=len(found),
+        total=legislators.count_legislators(session, **wanted),
         asked=page_no,
         per_page=PER_PAGE,
         path="/staff/legislators",
         filters=filters,
     )
-    shown = found[paging.offset : paging.offset + PER_PAGE]
+    shown = legislators.list_legislators(session, **wanted, offset=paging.offset, limit=PER_PAGE)
     return page(
         request,
         "staff_legislators.html",
