@@ -1,15 +1,16 @@
-"""Every page at a campaign's size: campaigns of 500, 5,000 and 50,000 Hubs
-with their history (bench/campaign.py), each served by `hubflow web` in its own process,
-each page fetched by a few clients at once.
+"""Every page at a campaign's size: campaigns of 500, 5,000 and 50,000 Hubs with their
+history (bench/campaign.py), each served by `hubflow web --workers N` (one per core) as an
+operator runs it, each page fetched by a few clients at once (bench/page_load.py).
 
     .venv/bin/python -m bench.pages [--sizes 500,5000,50000] [--clients 4] [--rounds 12]
-                                    [--database-url URL]
+                                    [--workers N] [--database-url URL]
 
-Prints, per size, each page's p50 and p95 (ms, at the client) and its size, and against
-them a baseline measured in the same run: a bare FastAPI page answering the same clients
-(bench/bare_app.py's /ping), as fast as a page served over HTTP honestly gets. Then each
-page's growth from the smallest size to the largest. SQLite in a temporary folder unless
---database-url names a PostgreSQL database (its tables are dropped first).
+Prints, per size, each page's p50 and p95 (ms, at the client), its size and the SQL
+statements it takes when nothing is kept, and against them a baseline measured in the same
+run: a bare FastAPI page answering the same clients (bench/bare_app.py's /ping), as fast as
+a page served over HTTP honestly gets. Then each page's growth from the smallest size to
+the largest. SQLite in a temporary folder unless --database-url names a PostgreSQL database
+(its tables are dropped first).
 Targets (issue #35): at 5,000 Hubs every page p95 < 100 ms and < 150 KiB; at 50,000 p95 <
 250 ms.
 """
@@ -18,18 +19,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
-import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 
 from bench.join import free_port, start
+from bench.page_load import PASSWORD, hubflow_web, measure, statements
 from bench.scratch import scratch
 
 PUBLIC = [
@@ -57,7 +53,6 @@ STAFF = [
 ]
 # Whole-campaign files, which grow with it by nature: timed alone, a few times.
 DOWNLOADS = ["/staff/export/hubs.csv", "/staff/export/contacts.csv", "/staff/export/plans.csv"]
-PASSWORD = "correct horse battery staple"
 
 
 def prepare(url: str, n: int, env: dict[str, str]) -> dict[str, str]:
@@ -96,64 +91,6 @@ def prepare(url: str, n: int, env: dict[str, str]) -> dict[str, str]:
     return {"token": hub_token(hub or 1, 1), "legislator": str(legislator)}
 
 
-def opener(base: str, *, staff: bool) -> urllib.request.OpenerDirector:
-    jar = CookieJar()
-    o = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    if staff:
-        page = o.open(f"{base}/staff/login").read().decode()
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        assert token
-        data = urllib.parse.urlencode(
-            {"csrf_token": token.group(1), "email": "ann@masscare.org", "password": PASSWORD}
-        ).encode()
-        o.open(f"{base}/staff/login", data=data).read()
-    return o
-
-
-def fetch_at_once(
-    openers: list[urllib.request.OpenerDirector], url: str, rounds: int
-) -> tuple[list[float], int]:
-    """`url` fetched `rounds` times by each opener, all openers at once: the seconds each
-    fetch took, and the body's bytes."""
-    times: list[float] = []
-    size = 0
-    lock = threading.Lock()
-
-    def client(o: urllib.request.OpenerDirector) -> None:
-        nonlocal size
-        for _ in range(rounds):
-            t = time.perf_counter()
-            body = o.open(url).read()
-            took = time.perf_counter() - t
-            with lock:
-                times.append(took)
-                size = len(body)
-
-    threads = [threading.Thread(target=client, args=(o,)) for o in openers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(times), size
-
-
-def measure(
-    base: str, paths: list[str], *, clients: int, rounds: int, staff: bool
-) -> dict[str, tuple[float, float, int, int]]:
-    """Each path fetched `rounds` times by each of `clients` at once: p50, p95 (ms), bytes,
-    and the SQL statements one request took (bench/counted_app.py's header)."""
-    found = {}
-    openers = [opener(base, staff=staff) for _ in range(clients)]
-    for path in paths:
-        with openers[0].open(base + path) as warm:  # warm, and count its statements
-            warm.read()
-            statements = int(warm.headers.get("X-Statements", "-1"))
-        times, size = fetch_at_once(openers, base + path, rounds)
-        p95 = times[max(int(len(times) * 0.95) - 1, 0)]
-        found[path] = (statistics.median(times) * 1000, p95 * 1000, size, statements)
-    return found
-
-
 def target(n: int) -> float | None:
     """The p95 a page must stay under at n Hubs (issue #35), if the issue sets one."""
     return 100.0 if n <= 5000 else 250.0 if n <= 50000 else None
@@ -161,28 +98,32 @@ def target(n: int) -> float | None:
 
 def report(
     n: int,
-    pages: dict[str, tuple[float, float, int, int]],
-    files: dict[str, tuple[float, float, int, int]],
-    base: tuple[float, float, int, int],
+    pages: dict[str, tuple[float, float, int, tuple[int, float]]],
+    files: dict[str, tuple[float, float, int, tuple[int, float]]],
+    base: tuple[float, float, int],
     database: str,
 ) -> None:
     limit = target(n)
-    print(f"\n{n:,} Hubs ({database}), p95 target {limit} ms, size < 150 KiB at 5,000:")
-    print(f"  {'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'KiB':>8} {'SQL':>5} {'p95/base':>9}")
+    print(f"\n{n:,} Hubs ({database}), p95 target {limit} ms, size < 150 KiB at 5,000;")
+    print("  first: one view, alone, after a change (nothing kept), and its SQL statements")
+    print(
+        f"  {'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'KiB':>8} {'p95/base':>9}"
+        f" {'first ms':>9} {'SQL':>5}"
+    )
     over = []
-    for path, (p50, p95, size, sql) in pages.items():
+    for path, (p50, p95, size, (sql, first)) in pages.items():
         shown = path.replace("{token}", "…").replace("{legislator}", "1")
         late = limit is not None and p95 >= limit
         heavy = n <= 5000 and size >= 150 * 1024
         if late or heavy:
             over.append(shown)
         print(
-            f"  {shown:<32} {p50:8.1f} {p95:8.1f} {size / 1024:8.1f} {sql:5d}"
-            f" {p95 / base[1]:8.1f}x{'  OVER' if late or heavy else ''}"
+            f"  {shown:<32} {p50:8.1f} {p95:8.1f} {size / 1024:8.1f} {p95 / base[1]:8.1f}x"
+            f" {first:9.1f} {sql:5d}{'  OVER' if late or heavy else ''}"
         )
     print(f"  {'every page within its targets' if not over else f'over: {over}'}")
     print("  whole-campaign downloads (one client, 3 times; they grow with it by nature):")
-    for path, (p50, _, size, sql) in files.items():
+    for path, (p50, _, size, (sql, _first)) in files.items():
         print(f"  {path:<32} {p50:8.1f} ms {size / 1024:8.1f} KiB {sql:5d} statements")
 
 
@@ -192,6 +133,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="hubflow web's (one per core)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, tuple[float, float, int, int]]] = {}
@@ -235,27 +179,25 @@ def main() -> None:
             get_settings.cache_clear()
             reset_engines()
             fill = prepare(url, n, run_env)
-            port = free_port()
-            web = start("bench.counted_app:create_app", port, run_env, factory=True)
-            try:
-                here = f"http://127.0.0.1:{port}"
-                public = {p.format(**fill): p for p in PUBLIC}
-                staff = {p.format(**fill): p for p in STAFF}
+            public = {p.format(**fill): p for p in PUBLIC}
+            staff = {p.format(**fill): p for p in STAFF}
+            load = {"clients": args.clients, "rounds": args.rounds}
+            with hubflow_web(run_env, free_port(), args.workers) as here:
                 found = {
-                    **measure(
-                        here, list(public), clients=args.clients, rounds=args.rounds, staff=False
-                    ),
-                    **measure(
-                        here, list(staff), clients=args.clients, rounds=args.rounds, staff=True
-                    ),
+                    **measure(here, list(public), **load, staff=False),
+                    **measure(here, list(staff), **load, staff=True),
                 }
-                named = public | staff  # each page by its path's pattern (a token differs)
-                results[n] = {named[path]: figures for path, figures in found.items()}
                 files = measure(here, DOWNLOADS, clients=1, rounds=3, staff=True)
-            finally:
-                web.terminate()
-                web.wait(10)
-            report(n, results[n], files, base, "PostgreSQL" if args.database_url else "SQLite")
+            counted = {
+                **statements(list(public), staff=False),
+                **statements(list(staff) + DOWNLOADS, staff=True),
+            }
+            reset_engines()  # this process's connections closed: the database may go
+            named = public | staff  # each page by its path's pattern (a token differs)
+            results[n] = {named[p]: (*figures, counted[p]) for p, figures in found.items()}
+            files = {p: (*figures, counted[p]) for p, figures in files.items()}
+            database = "PostgreSQL" if args.database_url else "SQLite"
+            report(n, results[n], files, base, f"{database}, hubflow web --workers {args.workers}")
         if len(sizes) > 1:
             small, large = sizes[0], sizes[-1]
             print(f"\ngrowth {small:,} -> {large:,} Hubs (p95, size, statements):")
@@ -264,7 +206,7 @@ def main() -> None:
                 path = path.replace("{token}", "…")
                 print(
                     f"  {path:<32} {b[1] / a[1]:6.2f}x {b[2] / max(a[2], 1):6.2f}x"
-                    f"   SQL {a[3]} -> {b[3]}"
+                    f"   SQL {a[3][0]} -> {b[3][0]}   first {a[3][1]:.0f} -> {b[3][1]:.0f} ms"
                 )
 
 
