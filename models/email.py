@@ -100,7 +100,11 @@ class EmailState(StrEnum):
 
 class Email(Base):
     __tablename__ = "emails"
-    __table_args__ = (Index("ix_emails_due", "state", "id"),)
+    __table_args__ = (
+        Index("ix_emails_due", "state", "id"),
+        # What `hubflow status` asks of the few waiting or being sent, from the index alone.
+        Index("ix_emails_state_times", "state", "claimed_at", "next_attempt_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # (Hub, event, stage, sequence, recipient): queuing the same key twice queues one email.

@@ -7,36 +7,47 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from models.errors import HubflowError, InvalidInput
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
 def _console(*, stderr: bool = False) -> Console:
     """Rich output fitted to a terminal; piped, as wide as each line is (a path, a URL or a
     command printed is never broken in two, whatever COLUMNS says)."""
+    from rich.console import Console
+
     console = Console(stderr=stderr)
     if console.is_terminal:
         return console
     return Console(stderr=stderr, width=100_000, soft_wrap=True)
 
 
-console = _console()
-err_console = _console(stderr=True)
+class _Later:
+    """A Rich console made when first used: a command that prints nothing through it (and
+    `--help`) does not import Rich."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._made: Console | None = None
+
+    def made(self) -> Console:
+        if self._made is None:
+            self._made = _console(stderr=self._stderr)
+        return self._made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+
+console: Console = _Later(stderr=False)  # type: ignore[assignment]
+err_console: Console = _Later(stderr=True)  # type: ignore[assignment]
 
 
 def _default(value: Any) -> Any:
@@ -63,6 +74,8 @@ def table(
     if not rows:
         console.print(f"[dim]{empty or 'None.'}[/dim]")
         return
+    from rich.table import Table
+
     t = Table(title=title or None)
     for column in columns:
         t.add_column(column.replace("_", " ").capitalize())
@@ -158,13 +171,23 @@ class Bar:
 def progress(description: str, total: int | None = None) -> Iterator[Bar]:
     """A progress bar on stderr while long work runs (a spinner when the amount of work is
     not known). Only on a terminal: piped and --json output stays clean."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn()]
     with Progress(
         *columns,
         TimeElapsedColumn(),
-        console=err_console,
+        console=err_console.made() if isinstance(err_console, _Later) else err_console,
         transient=True,
         disable=not err_console.is_terminal,
     ) as bar:
