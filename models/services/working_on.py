@@ -70,8 +70,9 @@ def neighbours(session: Session, hub_id: int, *, limit: int | None = None) -> li
 def counted_neighbours(
     session: Session, hub_id: int, *, limit: int | None = None
 ) -> tuple[list[Neighbour], int]:
-    """The first `limit` neighbours (see neighbours) and how many there are: in a large
-    campaign hundreds of Hubs target each State Senator."""
+    """The first `limit` neighbours (see neighbours: a Hub once per legislator it shares),
+    and how many other Hubs there are in all: in a large campaign hundreds of Hubs target
+    each State Senator."""
     mine = session.execute(
         select(PlanTarget.legislator_id, PlanTarget.name_key, PlanTarget.role).where(
             PlanTarget.hub_id == hub_id,
@@ -100,5 +101,6 @@ def counted_neighbours(
     ).tuples()
     found = [Neighbour(hub_id=i, hub=n, legislator=leg, role=r) for i, n, leg, r in rows]
     if limit is None or len(found) < limit:
-        return found, len(found)
-    return found, session.scalar(select(func.count()).select_from(theirs.subquery())) or 0
+        return found, len({n.hub_id for n in found})
+    every = theirs.subquery()
+    return found, session.scalar(select(func.count(func.distinct(every.c.id)))) or 0

@@ -88,7 +88,7 @@ def email_stage_approved(r: Reaction) -> None:
             MessageKind.LISTED_WELCOME,
             directory_url=f"{r.settings.base_url.rstrip('/')}/hubs",
             neighbours=[{"hub": n.hub, "legislator": n.legislator} for n in working_with],
-            more_neighbours=working_total - len(working_with),
+            more_neighbours=working_total - len({w.hub_id for w in working_with}),
             nearby=[
                 {"hub": n.hub, "district": n.district, "shared": n.shared_words}
                 for n in near[:NAMED]

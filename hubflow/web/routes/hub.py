@@ -137,14 +137,14 @@ def show(
             "open_rows": open_sections(errors or {}, values or {}, rows),
             "senators": sitting_senators(session) if rows else [],
             "neighbours": working_with,
-            "neighbours_total": working_total,
+            "more_neighbours": working_total - len({w.hub_id for w in working_with}),
             # Its own newcomers, and each one's link to say they were reached (#31).
             "newcomers": [
                 (n, newcomer_url(n.id, hub.id, settings=settings))
                 for n in newcomer_views.of_hub(session, hub.id)
             ],
             "nearby": near[:NAMED],
-            "nearby_total": len(near),
+            "more_nearby": max(len(near) - NAMED, 0),
             "history": timeline(session, hub, today=today, for_staff=False, known=mine),
             "go_team_email": settings.go_team_email,
             "link_expires": link_expires.astimezone(campaign_zone()).date(),
