@@ -5,9 +5,11 @@ reviews staff decide each week, and how many Hubs are listed, week by week."""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import select
@@ -97,16 +99,12 @@ class Figures:
         }
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite
-
-
 def _day(moment: datetime, zone: tzinfo) -> date:
-    return _aware(moment).astimezone(zone).date()
+    return moment.astimezone(zone).date()  # every time read is aware (models.base.UTCDateTime)
 
 
 def _days(later: datetime, earlier: datetime) -> float:
-    return round((_aware(later) - _aware(earlier)).total_seconds() / 86400, 1)
+    return round((later - earlier).total_seconds() / 86400, 1)
 
 
 def figures(session: Session, *, today: date, zone: tzinfo) -> Figures:
@@ -174,7 +172,7 @@ def _stage_times(changes: list[Any], subs: list[Any]) -> list[StageTime]:
             continue
         mine = team = 0.0
         for s in versions:
-            if _aware(s.submitted_at) < _aware(start):
+            if s.submitted_at < start:
                 continue  # handed in before the latest entry (it was moved back since)
             mine += max(_days(s.submitted_at, start), 0.0)
             if s.decided_at is not None:
@@ -251,12 +249,13 @@ def _listed_by_week(changes: list[Any], *, today: date, zone: tzinfo) -> list[We
     def listed(stage: Stage | None, status: Status | None) -> int:
         return int(stage is Stage.LISTED and status in LISTED)
 
-    steps = [
-        (_day(c.at, zone), listed(c.to_stage, c.to_status) - listed(c.from_stage, c.from_status))
-        for c in changes
-    ]
-    out = []
-    for start in _weeks(today):
-        end = start + timedelta(days=6)
-        out.append(Week(start, sum(step for day, step in steps if day <= end)))
-    return out
+    weeks = _weeks(today)
+    ends = [start + timedelta(days=6) for start in weeks]
+    steps = [0] * len(weeks)  # each week's changes; the first week's, all before it too
+    for c in changes:
+        step = listed(c.to_stage, c.to_status) - listed(c.from_stage, c.from_status)
+        if step:
+            week = bisect_left(ends, _day(c.at, zone))  # the first that ends on or after it
+            if week < len(weeks):
+                steps[week] += step
+    return [Week(start, n) for start, n in zip(weeks, accumulate(steps), strict=True)]
