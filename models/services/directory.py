@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,15 +47,21 @@ def count_listed(session: Session, search: Search = Search()) -> int:
     return session.scalar(stmt) or 0
 
 
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """`ids` a few hundred at a time: the whole directory is read for publish-directory."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def meetings(session: Session, hub_ids: list[int]) -> dict[int, str]:
     """How each Hub brings new people in, in the words it gave at onboarding (its latest
     approved on-boarding): "A monthly meeting: first Tuesday, 7pm, at the library"."""
     found: dict[int, str] = {}
-    for start in range(0, len(hub_ids), 500):
+    for some in _chunks(hub_ids):
         rows = session.execute(
             select(Submission.hub_id, Submission.payload)
             .where(
-                Submission.hub_id.in_(hub_ids[start : start + 500]),
+                Submission.hub_id.in_(some),
                 Submission.stage == Stage.ONBOARDING,
                 Submission.state == SubmissionState.APPROVED,
             )
@@ -91,11 +98,11 @@ def directory(
     ).all()
     ids = [h[0] for h in hubs]
     contacts: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
+    for some in _chunks(ids):
         for hub_id, name, email, phone in session.execute(
             select(Contact.hub_id, Contact.name, Contact.email, Contact.phone)
             .where(
-                Contact.hub_id.in_(ids[start : start + 500]),
+                Contact.hub_id.in_(some),
                 Contact.role == ContactRole.ONBOARDING,
                 Contact.consent_to_publish,
             )

@@ -61,21 +61,19 @@ def hubs_working_on(session: Session, legislators: list[Legislator]) -> dict[int
     return {i: sorted(w.values(), key=lambda w: w.hub.casefold()) for i, w in found.items()}
 
 
-def neighbours(session: Session, hub_id: int, *, limit: int | None = None) -> list[Neighbour]:
-    """Other Hubs whose current plans target this Hub's State Senator or Members of
-    Congress, by name (the first `limit`)."""
-    return counted_neighbours(session, hub_id, limit=limit)[0]
-
-
 def counted_neighbours(
     session: Session, hub_id: int, *, limit: int | None = None
 ) -> tuple[list[Neighbour], int]:
-    """The first `limit` neighbours (see neighbours: a Hub once per legislator it shares),
+    """Other open Hubs whose current plans target this open Hub's State Senator or Members
+    of Congress, by name, each once per legislator it shares (the first `limit` of those),
     and how many other Hubs there are in all: in a large campaign hundreds of Hubs target
     each State Senator."""
     mine = session.execute(
-        select(PlanTarget.legislator_id, PlanTarget.name_key, PlanTarget.role).where(
+        select(PlanTarget.legislator_id, PlanTarget.name_key, PlanTarget.role)
+        .join(Hub, Hub.id == PlanTarget.hub_id)
+        .where(
             PlanTarget.hub_id == hub_id,
+            Hub.status.not_in(CLOSED),
             is_current_plan(),
             PlanTarget.role != TargetRole.STATE_REP,
         )

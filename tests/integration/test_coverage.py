@@ -10,13 +10,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.enums import Decision, Stage
+from models.enums import Decision, Goal, Stage, Stance, Status, SubmissionState, TargetRole
+from models.hub import Hub, Submission
 from models.legislature import Legislator
+from models.plan import PlanTarget
 from models.services import hubs, reviews
 from models.services.common import Actor
-from models.services.coverage import coverage
+from models.services.coverage import CLOSED, coverage, current_plans, is_current_plan
 from models.services.progress_views import some_hubs_targeting
-from models.services.working_on import counted_neighbours, neighbours
+from models.services.working_on import Neighbour, counted_neighbours
 from tests import factories
 from tests.integration.test_cli import hubflow
 
@@ -86,6 +88,10 @@ def test_coverage_json_gives_each_districts_status_and_the_counts_add_up_to_160(
     assert "1 listed, 2 in progress and 157 with no Hub, of 160 House districts" in out
 
 
+def neighbours(session: Session, hub_id: int) -> list[Neighbour]:
+    return counted_neighbours(session, hub_id)[0]
+
+
 def plan_for(senator: str, congress: str) -> dict[str, object]:
     return factories.strategic_plan(
         TODAY,
@@ -131,6 +137,12 @@ def test_two_hubs_targeting_the_same_senator_see_each_other(session: Session) ->
     }
     assert {n.hub for n in neighbours(session, braintree.id)} == {"Quincy for M4A"}
     assert neighbours(session, amherst.id) == []
+    # A closed Hub has no neighbours, whatever its plan's state (set here as an import might).
+    quincy.status = Status.WITHDRAWN
+    session.commit()
+    assert neighbours(session, quincy.id) == [] and neighbours(session, braintree.id) == []
+    quincy.status = Status.ACTIVE
+    session.commit()
     reviews.decide(
         session,
         factories.pending(session, braintree).id,
@@ -195,3 +207,69 @@ def test_hundreds_on_one_senator_are_named_a_few_and_counted(session: Session) -
         "Keenan Hub 01",
     ]
     assert len(some) == 10
+
+
+def test_both_ways_of_finding_each_hubs_current_plan_agree(session: Session) -> None:
+    """current_plans() (every Hub at once) and is_current_plan() (asked of one Hub) say the
+    same rule: the latest plan staff approved, else the latest waiting; closed Hubs none."""
+    ann = factories.staff(session)
+    histories = {
+        "waiting": [SubmissionState.PENDING],
+        "revision waiting": [SubmissionState.APPROVED, SubmissionState.PENDING],
+        "revised": [SubmissionState.APPROVED, SubmissionState.APPROVED],
+        "resent": [SubmissionState.CHANGES_REQUESTED, SubmissionState.PENDING],
+        "revision declined": [SubmissionState.APPROVED, SubmissionState.DECLINED],
+        "sent back": [SubmissionState.CHANGES_REQUESTED],
+        "withdrawn": [SubmissionState.APPROVED],
+    }
+    expected = {
+        "waiting": 1,
+        "revision waiting": 1,
+        "revised": 2,
+        "resent": 2,
+        "revision declined": 1,  # the plan approved before it stays
+    }
+    versions: dict[int, tuple[str, int]] = {}
+    for name, states in histories.items():
+        hub = factories.hub_in(session, Stage.STRATEGIC_PLAN, reviewer=ann, group_name=name)
+        for version, state in enumerate(states, start=1):
+            sub = Submission(
+                hub_id=hub.id,
+                stage=Stage.STRATEGIC_PLAN,
+                version=version,
+                payload={},
+                state=state,
+                submitted_by="Pat",
+            )
+            session.add(sub)
+            session.flush()
+            session.add(
+                PlanTarget(
+                    submission_id=sub.id,
+                    hub_id=hub.id,
+                    role=TargetRole.STATE_REP,
+                    legislator_name="Bruce Ayers",
+                    name_key="bruce ayers",
+                    stance=Stance.NOT_COSPONSOR,
+                    goal=Goal.WIN_COSPONSORSHIP,
+                    target_date=NOW.date(),
+                )
+            )
+            versions[sub.id] = (name, version)
+        if name == "withdrawn":
+            hub.status = Status.WITHDRAWN
+    session.commit()
+    every = set(
+        session.scalars(
+            select(PlanTarget.submission_id).where(PlanTarget.submission_id.in_(current_plans()))
+        )
+    )
+    each = set(
+        session.scalars(
+            select(PlanTarget.submission_id)
+            .join(Hub, Hub.id == PlanTarget.hub_id)
+            .where(is_current_plan(), Hub.status.not_in(CLOSED))
+        )
+    )
+    assert every == each
+    assert {versions[i] for i in each} == set(expected.items())
