@@ -48,6 +48,9 @@ def _rolled_back(session: Session) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for hubflow: on SQLite, WAL, a busy timeout and write-first transactions."""
+    # An error's message never carries the statement's values: they are people's names,
+    # addresses and phones, and errors travel (logs, Prefect's task states, last_error).
+    kwargs = {"hide_parameters": True, **kwargs}
     if "poolclass" not in kwargs:
         # Room for a dispatcher's sending threads plus its recorder and the web app.
         # Few idle connections kept; room for bursts (overflow connections close on return).
@@ -116,6 +119,15 @@ def unavailable(exc: BaseException) -> bool:
 
 
 _engines: dict[str, Engine] = {}
+
+
+def error_words(exc: BaseException) -> str:
+    """What a database error says, without the row it was writing: the statement's values
+    are hidden (make_engine), and PostgreSQL's DETAIL, which quotes the failing row or key,
+    is dropped. Safe to log, to keep beside an event, and to hand to Prefect."""
+    lines = f"{type(exc).__name__}: {exc}".splitlines()
+    kept = [line for line in lines if not line.lstrip().startswith(("DETAIL:", "[parameters:"))]
+    return "\n".join(kept)
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -15,7 +15,7 @@ from models.base import utcnow
 from models.events import EventType
 from models.hub import Hub
 from models.services.common import transaction
-from plumbing.db import session_factory
+from plumbing.db import error_words, session_factory
 from plumbing.flow_runs import FlowRuns, PrefectRuns
 from plumbing.settings import Settings, get_settings
 from tasks.reactions import REACTIONS, Reaction
@@ -33,6 +33,10 @@ class Outcome:
 
 class _AlreadyProcessed(Exception):
     pass
+
+
+class ReactionFailed(Exception):
+    """An event's reactions failed; the event stays waiting and is tried again."""
 
 
 def process_event(
@@ -69,15 +73,12 @@ def process_event(
     except _AlreadyProcessed:
         return Outcome(event_id, processed=False)
     except Exception as exc:
-        _record_failure(sessions, event_id, exc)
-        log.warning(
-            "event %s failed: %s: %s",
-            event_id,
-            type(exc).__name__,
-            exc,
-            extra={"event_id": event_id},
-        )
-        raise
+        # Told in words without the row's values: this goes to the log, to the event and,
+        # when a flow runs it, into Prefect's database, which forget cannot reach.
+        words = error_words(exc)
+        _record_failure(sessions, event_id, words)
+        log.warning("event %s failed: %s", event_id, words, extra={"event_id": event_id})
+        raise ReactionFailed(f"event {event_id} failed: {words}") from None
     return Outcome(
         event_id,
         processed=True,
@@ -101,12 +102,12 @@ def process_waiting(
     return [process_event(sessions, i, settings=settings, now=now) for i in ids]
 
 
-def _record_failure(sessions: sessionmaker[Session], event_id: int, exc: Exception) -> None:
+def _record_failure(sessions: sessionmaker[Session], event_id: int, words: str) -> None:
     with sessions() as session, transaction(session):
         session.execute(
             update(DomainEvent)
             .where(DomainEvent.id == event_id)
-            .values(attempts=DomainEvent.attempts + 1, last_error=repr(exc)[:2000])
+            .values(attempts=DomainEvent.attempts + 1, last_error=words[:2000])
         )
 
 

@@ -5,32 +5,126 @@ Each command imports what it uses when it runs, so `--help` and light commands s
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
-from hubflow.cli import (
-    announce,
-    contacts,
-    coverage,
-    data,
-    export,
-    hub_work,
-    hubs,
-    imports,
-    legislature,
-    newcomers,
-    outbox,
-    report,
-    reviews,
-    running,
-    servers,
-    staff,
-    status,
-)
 from hubflow.cli.common import example
 
+if TYPE_CHECKING:  # Typer's own click (it carries one)
+    from typer._click import Command, Context
+
+
+@cache
+def _group(name: str, module: str, attr: str = "app", *extra: str) -> Command:
+    """A group of commands (`hubflow hubs …`), with those other modules add to it."""
+    sub = getattr(importlib.import_module(f"hubflow.cli.{module}"), attr)
+    for other in extra:  # e.g. `hubs note`, kept in hub_work.py: hubs.py is long enough
+        adding = importlib.import_module(f"hubflow.cli.{other}")  # adds its commands...
+        if hasattr(adding, "register"):
+            adding.register()  # ...or adds them when asked
+    parent = typer.Typer(
+        rich_markup_mode=None
+    )  # a group even when it holds one command (`contacts forget`)
+    parent.add_typer(sub, name=name)
+    return typer.main.get_command(parent).commands[name]  # type: ignore[attr-defined]
+
+
+@cache
+def _command(name: str, module: str, *lines: str) -> Command:
+    """One command (`hubflow serve`), with the example its help shows."""
+    one = typer.Typer(rich_markup_mode=None)
+    function = getattr(importlib.import_module(f"hubflow.cli.{module}"), name)
+    one.command(name, epilog=example(*lines))(function)
+    return typer.main.get_command(one)
+
+
+# Each command, imported only when it is run (or when help lists them all): `hubflow hubs
+# list` loads hubs.py, not the announcements, imports and servers of the other commands.
+COMMANDS: dict[str, Callable[[], Command]] = {
+    "init": lambda: _command("init", "running", "hubflow init"),
+    "serve": lambda: _command(
+        "serve",
+        "servers",
+        "hubflow serve",
+        "hubflow serve --port 8080 --prefect-port 4300",
+        "hubflow serve --prefect-api-url http://10.0.0.5:4200/api",
+    ),
+    "web": lambda: _command("web", "servers", "hubflow web --port 8000 --workers 2"),
+    "relay": lambda: _command(
+        "relay",
+        "servers",
+        "export PREFECT_API_URL=http://127.0.0.1:4200/api HUBFLOW_INSTANCE=masscare",
+        "hubflow relay",
+        "hubflow relay --to-worker",
+    ),
+    "process": lambda: _command("process", "servers", "hubflow hubs add ... && hubflow process"),
+    "backup": lambda: _command("backup", "data", "hubflow backup backups/hubflow-2026-11-26.db"),
+    "restore": lambda: _command(
+        "restore", "data", "hubflow restore backups/hubflow-2026-11-26.db --force"
+    ),
+    "export": lambda: _command(
+        "export",
+        "export",
+        "hubflow export hubs --out hubs.csv",
+        "hubflow export contacts --include-private --staff ann@masscare.org --out all.csv",
+        "hubflow export plans --json",
+    ),
+    "demo": lambda: _command("demo", "running", "hubflow demo --dir /tmp/demo"),
+    "sweep": lambda: _command(
+        "sweep", "running", "hubflow sweep --dry-run", "hubflow sweep --now 2026-03-02T09:00"
+    ),
+    "coverage": lambda: _command(
+        "coverage",
+        "coverage",
+        "hubflow coverage",
+        "hubflow coverage --csv coverage.csv",
+        "hubflow coverage --by senate --json",
+    ),
+    "report": lambda: _command(
+        "report", "report", "hubflow report", "hubflow report --now 2026-03-02T08:00 --json"
+    ),
+    "status": lambda: _command("status", "status", "hubflow status", "hubflow status --json"),
+    "hubs": lambda: _group("hubs", "hubs", "app", "imports", "hub_work"),
+    "reviews": lambda: _group("reviews", "reviews"),
+    "districts": lambda: _group("districts", "legislature", "districts_app", "coverage"),
+    "legislators": lambda: _group("legislators", "legislature", "legislators_app"),
+    "staff": lambda: _group("staff", "staff"),
+    "outbox": lambda: _group("outbox", "outbox"),
+    "contacts": lambda: _group("contacts", "contacts"),
+    "announce": lambda: _group("announce", "announce"),
+    "newcomers": lambda: _group("newcomers", "newcomers"),
+}
+
+
+class _Commands(TyperGroup):
+    """hubflow's commands, each loaded the first time it is named."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        load = COMMANDS.get(cmd_name)
+        return load() if load is not None else None
+
+    # An attribute in click: every command, for whoever walks them all.
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, Command]:
+        return {name: load() for name, load in COMMANDS.items()}
+
+    @commands.setter
+    def commands(self, _given: Any) -> None:
+        pass  # Typer hands over none: they are all in COMMANDS
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="hubflow: the life of a campaign's Hub, from interest form to public listing.",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: Rich (and its Markdown) is not imported to show it
@@ -51,67 +145,6 @@ def _campaign_first(ctx: typer.Context) -> None:
     problem = settings_problem()
     if problem:
         fail(f"hubflow cannot start: {problem}", code=1)
-
-
-app.add_typer(hubs.app, name="hubs")
-imports.register()  # `hubs import`, in its own module
-hub_work.register()  # `hubs note|edit|assign|reopen`
-app.add_typer(reviews.app, name="reviews")
-app.add_typer(legislature.districts_app, name="districts")
-app.add_typer(legislature.legislators_app, name="legislators")
-app.add_typer(staff.app, name="staff")
-app.add_typer(outbox.app, name="outbox")
-app.add_typer(contacts.app, name="contacts")
-app.add_typer(announce.app, name="announce")
-app.add_typer(newcomers.app, name="newcomers")
-app.command("init", epilog=example("hubflow init"))(running.init)
-app.command(
-    "serve",
-    epilog=example(
-        "hubflow serve",
-        "hubflow serve --port 8080 --prefect-port 4300",
-        "hubflow serve --prefect-api-url http://10.0.0.5:4200/api",
-    ),
-)(servers.serve)
-app.command("web", epilog=example("hubflow web --port 8000 --workers 2"))(servers.web)
-app.command(
-    "relay",
-    epilog=example(
-        "export PREFECT_API_URL=http://127.0.0.1:4200/api HUBFLOW_INSTANCE=masscare",
-        "hubflow relay",
-        "hubflow relay --to-worker",
-    ),
-)(servers.relay)
-app.command("process", epilog=example("hubflow hubs add ... && hubflow process"))(servers.process)
-app.command("backup", epilog=example("hubflow backup backups/hubflow-2026-11-26.db"))(data.backup)
-app.command("restore", epilog=example("hubflow restore backups/hubflow-2026-11-26.db --force"))(
-    data.restore
-)
-app.command(
-    "export",
-    epilog=example(
-        "hubflow export hubs --out hubs.csv",
-        "hubflow export contacts --include-private --staff ann@masscare.org --out all.csv",
-        "hubflow export plans --json",
-    ),
-)(export.export)
-app.command("demo", epilog=example("hubflow demo --dir /tmp/demo"))(running.demo)
-app.command(
-    "sweep", epilog=example("hubflow sweep --dry-run", "hubflow sweep --now 2026-03-02T09:00")
-)(running.sweep)
-app.command(
-    "coverage",
-    epilog=example(
-        "hubflow coverage",
-        "hubflow coverage --csv coverage.csv",
-        "hubflow coverage --by senate --json",
-    ),
-)(coverage.coverage)
-app.command(
-    "report", epilog=example("hubflow report", "hubflow report --now 2026-03-02T08:00 --json")
-)(report.report)
-
-app.command("status", epilog=example("hubflow status", "hubflow status --json"))(status.status)
 
 
 if __name__ == "__main__":

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from models.audit import StageChange
-from models.email import Email
-from models.hub import Hub, Submission
-from models.legislature import District, Legislator, StanceChange
-from models.review import ReviewTask
-from models.services.areas import AreaCoverage
-from models.services.coverage import Coverage, DistrictCoverage, HubRef
-from models.services.legislators import committee_role
-from models.services.queries import HubDetail
-from models.staff import StaffMember
 from plumbing.csvfiles import write_csv
+
+if TYPE_CHECKING:  # what a command lists is imported by the command, not here
+    from models.audit import StageChange
+    from models.email import Email
+    from models.hub import Hub, Submission
+    from models.legislature import District, Legislator, StanceChange
+    from models.review import ReviewTask
+    from models.services.areas import AreaCoverage
+    from models.services.coverage import Coverage, DistrictCoverage, HubRef
+    from models.services.queries import HubDetail
+    from models.staff import StaffMember
 
 
 def hub_row(hub: Hub) -> dict[str, Any]:
@@ -124,6 +125,12 @@ def email_row(email: Email) -> dict[str, Any]:
     }
 
 
+def _committee_role(leg: Legislator, committee: str) -> str:
+    from models.services.legislators import committee_role
+
+    return committee_role(leg, committee)
+
+
 def legislator_row(leg: Legislator, committee: str) -> dict[str, Any]:
     return {
         "id": leg.id,
@@ -133,7 +140,7 @@ def legislator_row(leg: Legislator, committee: str) -> dict[str, Any]:
         "party": leg.party,
         "email": leg.email,
         "stance": leg.stance.value,
-        "committee_role": committee_role(leg, committee),
+        "committee_role": _committee_role(leg, committee),
         "active": leg.active,
     }
 

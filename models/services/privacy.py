@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, String, Text, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from models.base import Base
+from models import Base  # every table: what is forgotten is looked for in all of them
+from models.base import JSONDocument
 from models.email import Email, EmailState, OptOut, Suppression, SuppressionReason
 from models.events import EventType
 from models.hub import Contact, Hub
@@ -137,7 +138,7 @@ def _needles(session: Session, address: str, *, names: set[str], phones: set[str
     form that named it): what forget removes."""
     for table in Base.metadata.sorted_tables:
         for c in table.columns:
-            if not isinstance(c.type, JSON):
+            if not isinstance(c.type, JSON | JSONDocument):
                 continue
             holding = select(c).where(func.lower(func.cast(c, Text)).contains(address))
             for value in session.scalars(holding):
@@ -198,11 +199,11 @@ def _scrub_everywhere(session: Session, needles: list[str], token: str) -> tuple
         columns = [
             c
             for c in table.columns
-            if isinstance(c.type, String | Text | JSON) and not c.primary_key
+            if isinstance(c.type, String | Text | JSON | JSONDocument) and not c.primary_key
         ]
         if not columns:
             continue
-        textual = [c for c in columns if not isinstance(c.type, JSON)]
+        textual = [c for c in columns if not isinstance(c.type, JSON | JSONDocument)]
         where = [func.lower(c).contains(p) for c in textual for p in probes]
         where += [
             func.lower(func.cast(c, Text)).contains(p)
@@ -219,7 +220,7 @@ def _scrub_everywhere(session: Session, needles: list[str], token: str) -> tuple
                 value = row[c.name]
                 new = (
                     _scrub_json(value, pattern, token, address)
-                    if isinstance(c.type, JSON)
+                    if isinstance(c.type, JSON | JSONDocument)
                     else pattern.sub(marker if c.name in unique else token, value)
                     if isinstance(value, str)
                     else value
