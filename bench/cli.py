@@ -44,6 +44,50 @@ rows = sqlite3.connect("hubflow.db").execute(
     "JOIN districts ON districts.id = hubs.district_id ORDER BY hubs.id").fetchall()
 print("\\n".join(" | ".join(map(str, r)) for r in rows) or "No Hubs yet.")
 """
+# What the stack itself costs above the floor: the same libraries doing the least a list can
+# (a Typer command, a settings class, two mapped classes, a query, a Rich table), none of
+# hubflow's own work (the campaign file and its checks, the vocabulary, whose move it is).
+STACK_LIST = """
+import typer
+from pydantic_settings import BaseSettings
+from sqlalchemy import ForeignKey, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+class Settings(BaseSettings):
+    database_url: str = "sqlite:///hubflow.db"
+
+class Base(DeclarativeBase):
+    pass
+
+class District(Base):
+    __tablename__ = "districts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+class Hub(Base):
+    __tablename__ = "hubs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    stage: Mapped[str]
+    status: Mapped[str]
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    district: Mapped[District] = relationship(lazy="joined")
+
+app = typer.Typer()
+
+@app.command()
+def list_(json: bool = False) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    with Session(create_engine(Settings().database_url)) as session:
+        hubs = session.scalars(select(Hub)).all()
+        table = Table("Id", "Name", "District", "Stage", "Status")
+        for h in hubs:
+            table.add_row(str(h.id), h.name, h.district.name, h.stage, h.status)
+    Console().print(table)
+
+app()
+"""
 
 
 def seconds(args: list[str], *, cwd: Path, env: dict[str, str]) -> float:
@@ -102,6 +146,11 @@ def measure(folder: Path) -> None:
             f"ratio {took / base:4.2f}x   target < {target} s: {verdict}"
         )
     print(f"against the import floor ({FLOOR!r}), {PAIRS} pairs in alternation, medians:")
+    ours, floor, ratio = paired([sys.executable, "-c", STACK_LIST], cwd=folder, env=env)
+    print(
+        f"  the stack alone listing  {ours:6.3f} s   floor {floor:6.3f} s   ratio {ratio:4.2f}x"
+        "   (Typer, settings, two mapped classes, Rich: no target, for reading the rest)"
+    )
     for args in READS:
         ours, floor, ratio = paired([HUBFLOW, *args], cwd=folder, env=env)
         verdict = "ok" if ratio <= 1.3 else "OVER TARGET"
