@@ -109,6 +109,15 @@ _STOPPED = "the process running it stopped"
 # with it, and nobody else marks them).
 HEARTBEAT_QUIET = timedelta(seconds=40)
 HEARTBEAT = "prefect.flow-run.heartbeat"
+# A worker marks a run PENDING as it starts the run's process, whose first act (~2 s here)
+# is to mark it RUNNING: a run still pending after this long was never started (its worker
+# died or stalled), and its events go to another run.
+PENDING_QUIET = timedelta(seconds=30)
+
+
+def never_started(state: str, pending_since: Any, *, now: Any) -> bool:
+    """A worker's run left PENDING for PENDING_QUIET or more."""
+    return state == "PENDING" and pending_since is not None and now - pending_since >= PENDING_QUIET
 
 
 def instance_tags(instance: str) -> list[str]:
@@ -195,14 +204,18 @@ class PrefectRunStates:
                     orphan = in_process and IN_PROCESS in run.tags
                     started = run.start_time or run.created
                     overdue = state != "SCHEDULED" and started and now - started >= run_timeout
+                    stalled = not in_process and never_started(state, run.state.timestamp, now=now)
                     if state == "RUNNING" and not orphan and not overdue:
                         running.append(run)
-                    if orphan or overdue:
+                    if orphan or overdue or stalled:
                         why = (
                             _STOPPED
                             if orphan
                             else f"still {state.lower()} after "
                             f"{run_timeout.total_seconds() / 60:.0f} minutes"
+                            if overdue
+                            else f"pending for {PENDING_QUIET.total_seconds():.0f} s: "
+                            "its worker never started it"
                         )
                         client.set_flow_run_state(
                             run.id,

@@ -175,14 +175,15 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
             for i in range(20):
                 submit_interest(session, factories.interest_form(email=f"after{i}@example.org"))
         total = _scalar(sessions, select(func.count(DomainEvent.id)))
-        # Measured 14-16 s; the bound is the 60 s asked for and a margin for a run that once
-        # stayed PENDING for most of a minute after the kill (not understood yet).
+        # Measured 14-16 s; the bound is the 60 s asked for. A run that takes the events over
+        # and is left PENDING (its worker never starts it; seen once) is itself taken over
+        # after 30 s (hubflow/runtime/handover.py: PENDING_QUIET).
         try:
-            wait_for(lambda: _scalar(sessions, processed) == total, 90)
+            wait_for(lambda: _scalar(sessions, processed) == total, 60)
         except AssertionError:  # say what each part was doing
             said = {name: stop(process) for name, process in reversed(parts.items())}
             raise AssertionError(
-                f"{_scalar(sessions, processed)}/{total} processed 90 s after the kill "
+                f"{_scalar(sessions, processed)}/{total} processed 60 s after the kill "
                 f"({midway} at it); runs: {_run_states(api, before['process-events'][0])}\n"
                 + "\n".join(f"--- {name} said:\n{out[-4000:]}" for name, out in said.items())
             ) from None

@@ -9,7 +9,13 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from hubflow.runtime.handover import HEARTBEAT, HEARTBEAT_QUIET, _silent
+from hubflow.runtime.handover import (
+    HEARTBEAT,
+    HEARTBEAT_QUIET,
+    PENDING_QUIET,
+    _silent,
+    never_started,
+)
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
@@ -57,3 +63,17 @@ def test_only_a_run_whose_heartbeats_stopped_is_silent() -> None:
     silent = _silent(prefect, runs, now=NOW, quiet=HEARTBEAT_QUIET)
     assert [r.id for r in silent] == ["dead"]
     assert timedelta(seconds=40) == HEARTBEAT_QUIET  # above the 30 s heartbeat, with margin
+
+
+def ago(seconds: int) -> datetime:
+    return NOW - timedelta(seconds=seconds)
+
+
+def test_a_run_left_pending_half_a_minute_was_never_started() -> None:
+    assert never_started("PENDING", ago(31), now=NOW)
+    assert never_started("PENDING", ago(30), now=NOW)
+    assert not never_started("PENDING", ago(5), now=NOW)  # its process is starting
+    assert not never_started("RUNNING", ago(300), now=NOW)  # judged by its heartbeats
+    assert not never_started("SCHEDULED", ago(300), now=NOW)  # no worker took it yet
+    assert not never_started("PENDING", None, now=NOW)
+    assert timedelta(seconds=30) == PENDING_QUIET  # ~15 times a process's start here
