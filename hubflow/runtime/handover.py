@@ -112,7 +112,7 @@ HEARTBEAT = "prefect.flow-run.heartbeat"
 # A worker marks a run PENDING as it starts the run's process, whose first act (~2 s here)
 # is to mark it RUNNING: a run still pending after this long was never started (its worker
 # died or stalled), and its events go to another run.
-PENDING_QUIET = timedelta(seconds=30)
+PENDING_QUIET = timedelta(seconds=20)
 
 
 def never_started(state: str, pending_since: Any, *, now: Any) -> bool:

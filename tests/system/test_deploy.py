@@ -177,7 +177,7 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
         total = _scalar(sessions, select(func.count(DomainEvent.id)))
         # Measured 14-16 s; the bound is the 60 s asked for. A run that takes the events over
         # and is left PENDING (its worker never starts it; seen once) is itself taken over
-        # after 30 s (hubflow/runtime/handover.py: PENDING_QUIET).
+        # after 20 s (hubflow/runtime/handover.py: PENDING_QUIET).
         try:
             wait_for(lambda: _scalar(sessions, processed) == total, 60)
         except AssertionError:  # say what each part was doing

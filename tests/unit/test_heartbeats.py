@@ -4,15 +4,19 @@ left to the run timeout."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from hubflow.runtime.handover import (
     HEARTBEAT,
     HEARTBEAT_QUIET,
     PENDING_QUIET,
+    PrefectRunStates,
     _silent,
     never_started,
 )
@@ -70,10 +74,65 @@ def ago(seconds: int) -> datetime:
 
 
 def test_a_run_left_pending_half_a_minute_was_never_started() -> None:
-    assert never_started("PENDING", ago(31), now=NOW)
-    assert never_started("PENDING", ago(30), now=NOW)
+    assert never_started("PENDING", ago(21), now=NOW)
+    assert never_started("PENDING", ago(20), now=NOW)
     assert not never_started("PENDING", ago(5), now=NOW)  # its process is starting
     assert not never_started("RUNNING", ago(300), now=NOW)  # judged by its heartbeats
     assert not never_started("SCHEDULED", ago(300), now=NOW)  # no worker took it yet
     assert not never_started("PENDING", None, now=NOW)
-    assert timedelta(seconds=30) == PENDING_QUIET  # ~15 times a process's start here
+    assert timedelta(seconds=20) == PENDING_QUIET  # ~10 times a process's start here
+
+
+class Runs:
+    """Prefect's client as PrefectRunStates.ended uses it: runs by id, states set."""
+
+    def __init__(self, runs: list[Any]) -> None:
+        self.runs = runs
+        self.closed: dict[str, str] = {}
+
+    def __enter__(self) -> Runs:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def read_flow_runs(self, flow_run_filter: Any, limit: int) -> list[Any]:
+        wanted = set(flow_run_filter.id.any_)
+        return [r for r in self.runs if r.id in wanted][:limit]
+
+    def set_flow_run_state(self, run_id: Any, state: Any, force: bool) -> None:
+        self.closed[str(run_id)] = state.message
+
+    def read_events(self, filter: Any, limit: int) -> Any:
+        return SimpleNamespace(events=[])
+
+
+def pending(seconds: int, *, tags: tuple[str, ...] = ()) -> Any:
+    at = ago(seconds)
+    return SimpleNamespace(
+        id=uuid.uuid4(),
+        tags=list(tags),
+        created=at,
+        start_time=None,
+        end_time=None,
+        state=SimpleNamespace(type=SimpleNamespace(value="PENDING"), timestamp=at),
+    )
+
+
+def test_the_relay_hands_over_again_the_events_of_a_run_no_worker_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stuck, starting = pending(25), pending(5)
+    prefect = Runs([stuck, starting])
+    monkeypatch.setattr("prefect.get_client", lambda sync_client: prefect)
+    again = PrefectRunStates().ended(
+        [str(stuck.id), str(starting.id)],
+        in_process=False,
+        now=NOW,
+        retry_after=timedelta(seconds=60),
+        run_timeout=timedelta(minutes=30),
+    )
+    assert again == {str(stuck.id)}
+    assert prefect.closed == {
+        str(stuck.id): "closed by the hubflow relay: pending for 20 s: its worker never started it"
+    }
