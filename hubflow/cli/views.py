@@ -125,7 +125,7 @@ def email_row(email: Email) -> dict[str, Any]:
     }
 
 
-def _committee_role(leg: Legislator, committee: str) -> str:
+def _committee_role(leg: Legislator, committee: str) -> str | None:
     from models.services.legislators import committee_role
 
     return committee_role(leg, committee)
