@@ -208,15 +208,14 @@ class PrefectRunStates:
                     if state == "RUNNING" and not orphan and not overdue:
                         running.append(run)
                     if orphan or overdue or stalled:
-                        why = (
-                            _STOPPED
-                            if orphan
-                            else f"still {state.lower()} after "
-                            f"{run_timeout.total_seconds() / 60:.0f} minutes"
-                            if overdue
-                            else f"pending for {PENDING_QUIET.total_seconds():.0f} s: "
-                            "its worker never started it"
-                        )
+                        if orphan:
+                            why = _STOPPED
+                        elif overdue:
+                            minutes = run_timeout.total_seconds() / 60
+                            why = f"still {state.lower()} after {minutes:.0f} minutes"
+                        else:
+                            seconds = PENDING_QUIET.total_seconds()
+                            why = f"pending for {seconds:.0f} s: its worker never started it"
                         client.set_flow_run_state(
                             run.id,
                             Crashed(message=f"closed by the hubflow relay: {why}"),

@@ -22,6 +22,7 @@ from models.hub import Contact, Hub
 from models.newcomer import Newcomer
 from models.services.common import Actor, clock, emit, transaction
 
+_JSON = JSON | JSONDocument  # the columns holding JSON documents
 FORGOTTEN = "(forgotten)"
 # What an email to a forgotten person says instead of what it said.
 REMOVED = "(removed: the person it was sent to asked to be forgotten)"
@@ -138,7 +139,7 @@ def _needles(session: Session, address: str, *, names: set[str], phones: set[str
     form that named it): what forget removes."""
     for table in Base.metadata.sorted_tables:
         for c in table.columns:
-            if not isinstance(c.type, JSON | JSONDocument):
+            if not isinstance(c.type, _JSON):
                 continue
             holding = select(c).where(func.lower(func.cast(c, Text)).contains(address))
             for value in session.scalars(holding):
@@ -199,11 +200,11 @@ def _scrub_everywhere(session: Session, needles: list[str], token: str) -> tuple
         columns = [
             c
             for c in table.columns
-            if isinstance(c.type, String | Text | JSON | JSONDocument) and not c.primary_key
+            if isinstance(c.type, String | Text | _JSON) and not c.primary_key
         ]
         if not columns:
             continue
-        textual = [c for c in columns if not isinstance(c.type, JSON | JSONDocument)]
+        textual = [c for c in columns if not isinstance(c.type, _JSON)]
         where = [func.lower(c).contains(p) for c in textual for p in probes]
         where += [
             func.lower(func.cast(c, Text)).contains(p)
@@ -220,7 +221,7 @@ def _scrub_everywhere(session: Session, needles: list[str], token: str) -> tuple
                 value = row[c.name]
                 new = (
                     _scrub_json(value, pattern, token, address)
-                    if isinstance(c.type, JSON | JSONDocument)
+                    if isinstance(c.type, _JSON)
                     else pattern.sub(marker if c.name in unique else token, value)
                     if isinstance(value, str)
                     else value

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.enums import Chamber, TargetRole
+from models.geography import Geography
 from models.hub import Hub
 from models.legislature import Legislator
 from models.plan import PlanTarget
 from models.services.coverage import CLOSED, is_current_plan
+from models.services.delegation import Nearby, nearby_hubs
 
 # Neighbouring Hubs named on a Hub's page or in its welcome; the rest are counted.
 NAMED = 20
@@ -102,3 +104,21 @@ def counted_neighbours(
         return found, len({n.hub_id for n in found})
     every = theirs.subquery()
     return found, session.scalar(select(func.count(func.distinct(every.c.id)))) or 0
+
+
+@dataclass(frozen=True, slots=True)
+class Circles:
+    """The Hubs a Hub is told of (its page, its welcome): the first NAMED neighbours on its
+    legislators and the first NAMED listed Hubs near it, each with how many more there are."""
+
+    neighbours: list[Neighbour]
+    more_neighbours: int
+    nearby: list[Nearby]
+    more_nearby: int
+
+
+def circles(session: Session, geo: Geography, hub: Hub) -> Circles:
+    named, total = counted_neighbours(session, hub.id, limit=NAMED)
+    shown = {n.hub_id for n in named}
+    near = nearby_hubs(session, geo, hub, besides=shown)
+    return Circles(named, total - len(shown), near[:NAMED], max(len(near) - NAMED, 0))

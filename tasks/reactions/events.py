@@ -11,9 +11,8 @@ from models.email import MessageKind
 from models.enums import ReviewKind, Stage, Status, SubmissionState
 from models.hub import Contact, Submission
 from models.review import ReviewTask
-from models.services.delegation import nearby_hubs
 from models.services.review_tasks import ensure_review_task, review_due
-from models.services.working_on import NAMED, counted_neighbours
+from models.services.working_on import circles
 from plumbing.email.outbox import Recipient, is_forgotten, queue_email
 from plumbing.geography import geography
 from plumbing.tokens import confirm_url
@@ -82,18 +81,17 @@ def email_stage_approved(r: Reaction) -> None:
     hub = r.require_hub()
     if entered is Stage.LISTED:
         # The first few of each by name: in a large campaign hundreds share a Senator.
-        working_with, working_total = counted_neighbours(r.session, hub.id, limit=NAMED)
-        near = nearby_hubs(r.session, geography(), hub, besides={w.hub_id for w in working_with})
+        others = circles(r.session, geography(), hub)
         r.email_hub(
             MessageKind.LISTED_WELCOME,
             directory_url=f"{r.settings.base_url.rstrip('/')}/hubs",
-            neighbours=[{"hub": n.hub, "legislator": n.legislator} for n in working_with],
-            more_neighbours=working_total - len({w.hub_id for w in working_with}),
+            neighbours=[{"hub": n.hub, "legislator": n.legislator} for n in others.neighbours],
+            more_neighbours=others.more_neighbours,
             nearby=[
                 {"hub": n.hub, "district": n.district, "shared": n.shared_words}
-                for n in near[:NAMED]
+                for n in others.nearby
             ],
-            more_nearby=max(len(near) - NAMED, 0),
+            more_nearby=others.more_nearby,
         )
     elif hub.stage is entered:  # not moved on, or back, since: its due date is current
         r.email_hub(MessageKind.STAGE_APPROVED, approved_stage_label=approved.label)

@@ -73,3 +73,26 @@ def test_a_light_part_loads_no_table_and_the_package_loads_them_all() -> None:
     assert loaded == "[]"
     assert int(tables) == len(models.Base.metadata.tables) >= 26
     assert postgres == "False"  # JSONB's dialect is imported on PostgreSQL only
+
+
+def test_a_write_with_one_part_loaded_finds_the_tables_its_foreign_keys_name(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'schema.db'}"
+    models.Base.metadata.create_all(create_engine(url))
+    code = textwrap.dedent(
+        """
+        import sys
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import Session
+        from models.email import Email  # its foreign keys name hubs and announcements
+
+        with Session(create_engine(sys.argv[1])) as session:
+            session.add(Email(key="k", kind="interest_received", to_email="a@example.org",
+                              subject="s", html="h", text="t"))
+            session.commit()
+        print("written")
+        """
+    )
+    done = _run(code, url)
+    assert done.returncode == 0 and done.stdout.strip() == "written", done.stderr[-800:]

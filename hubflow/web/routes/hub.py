@@ -32,12 +32,11 @@ from models.forms import parse_evidence
 from models.hub import Hub
 from models.services import newcomer_views
 from models.services.common import Actor
-from models.services.delegation import nearby_hubs
 from models.services.hubs import submit_stage_work
 from models.services.legislators import sitting_senators
 from models.services.queries import find_legislator, hub_with_contacts
 from models.services.timeline import Version, hub_versions, timeline
-from models.services.working_on import NAMED, counted_neighbours
+from models.services.working_on import circles
 from plumbing.geography import geography
 from plumbing.settings import Settings
 from plumbing.tokens import LinkRefused, newcomer_url, read_hub_link
@@ -94,8 +93,7 @@ def show(
         form_stage = Stage.STRATEGIC_PLAN if revising else hub.stage
         rows = plan_rows(session, hub) if form_stage is Stage.STRATEGIC_PLAN else []
         # The first few by name, the rest counted: hundreds may share a State Senator.
-        working_with, working_total = counted_neighbours(session, hub.id, limit=NAMED)
-        near = nearby_hubs(session, geography(), hub, besides={w.hub_id for w in working_with})
+        others = circles(session, geography(), hub)
         listed = (
             listed_context(
                 session,
@@ -136,15 +134,15 @@ def show(
             "plan_rows": rows,
             "open_rows": open_sections(errors or {}, values or {}, rows),
             "senators": sitting_senators(session) if rows else [],
-            "neighbours": working_with,
-            "more_neighbours": working_total - len({w.hub_id for w in working_with}),
+            "neighbours": others.neighbours,
+            "more_neighbours": others.more_neighbours,
             # Its own newcomers, and each one's link to say they were reached (#31).
             "newcomers": [
                 (n, newcomer_url(n.id, hub.id, settings=settings))
                 for n in newcomer_views.of_hub(session, hub.id)
             ],
-            "nearby": near[:NAMED],
-            "more_nearby": max(len(near) - NAMED, 0),
+            "nearby": others.nearby,
+            "more_nearby": others.more_nearby,
             "history": timeline(session, hub, today=today, for_staff=False, known=mine),
             "go_team_email": settings.go_team_email,
             "link_expires": link_expires.astimezone(campaign_zone()).date(),
