@@ -174,7 +174,7 @@ def empty(url: str) -> None:
 def count_hubs(url: str) -> int:
     from sqlalchemy.orm import Session
 
-    from models.services.queries import count_hubs as count
+    from models.services.hub_list import count_hubs as count
     from plumbing.db import make_engine
 
     engine = make_engine(url)

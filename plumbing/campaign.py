@@ -11,13 +11,12 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationError,
     field_validator,
@@ -26,10 +25,11 @@ from pydantic import (
 
 from models.enums import ActionKind, Chamber, Goal, Stance, TargetRole, Term, reword
 from models.errors import HubflowError
-
-DEFAULT_FILE = Path(__file__).parent / "data" / "campaign.toml"
+from plumbing.campaign_checks import Address, ChamberName, digest, keep, legislatures, recorded
 
 Text = Field(min_length=1, max_length=200)
+
+DEFAULT_FILE = Path(__file__).parent / "data" / "campaign.toml"
 
 
 class CampaignError(HubflowError):
@@ -137,8 +137,8 @@ class Campaign(_Section):
     cause: str = Text
     state: str = Field(min_length=2, max_length=2)
     timezone: str
-    from_email: EmailStr
-    reply_to: EmailStr
+    from_email: Address
+    reply_to: Address
     coverage: Coverage
     bill: Bill
     # The bill in Congress, if the campaign asks Members of Congress to co-sponsor one.
@@ -154,7 +154,7 @@ class Campaign(_Section):
     @classmethod
     def _a_state(cls, value: str) -> str:
         value = value.upper()
-        if _metadata(value) is None:
+        if value not in legislatures():
             raise ValueError(f"{value!r} is not a state Open States knows (e.g. MA, VT, NE)")
         return value
 
@@ -169,28 +169,30 @@ class Campaign(_Section):
 
     @model_validator(mode="after")
     def _the_chamber_exists(self) -> Campaign:
-        legislature = _metadata(self.state)
-        if legislature is not None and getattr(legislature, self.coverage.chamber) is None:
-            has = "legislature" if legislature.unicameral else "lower"
+        legislature = legislatures()[self.state]
+        if self.coverage.chamber not in legislature["chambers"]:
+            has = "legislature" if "legislature" in legislature["chambers"] else "lower"
             raise ValueError(
-                f"coverage.chamber: {legislature.name} has no {self.coverage.chamber!r} "
+                f"coverage.chamber: {legislature['name']} has no {self.coverage.chamber!r} "
                 f"chamber; use {has!r}"
             )
         return self
 
     @property
     def state_name(self) -> str:
-        return str(_metadata(self.state).name)
+        return str(legislatures()[self.state]["name"])
 
     @property
-    def covered(self) -> Any:
-        """The covered chamber in Open States' metadata (name, title, districts, seats)."""
-        return getattr(_metadata(self.state), self.coverage.chamber)
+    def covered(self) -> ChamberName:
+        """The covered chamber's name and its members' title, as Open States gives them."""
+        return ChamberName(**legislatures()[self.state]["chambers"][self.coverage.chamber])
 
     @property
-    def upper(self) -> Any:
+    def upper(self) -> ChamberName | None:
         """The state's other chamber, or None for a unicameral legislature."""
-        return None if self.coverage.chamber == "legislature" else _metadata(self.state).upper
+        if self.coverage.chamber == "legislature":
+            return None
+        return ChamberName(**legislatures()[self.state]["chambers"]["upper"])
 
     @property
     def has_town_data(self) -> bool:
@@ -211,33 +213,33 @@ class Campaign(_Section):
         )
         if self.federal_bill is not None:
             words[Goal, Goal.COSPONSOR_FEDERAL.value] = f"Co-sponsor {self.federal_bill.name}"
-        words[Chamber, Chamber.HOUSE.value] = str(self.covered.name)
+        words[Chamber, Chamber.HOUSE.value] = self.covered.name
         words[TargetRole, TargetRole.STATE_REP.value] = f"State {self.covered.title}"
         if self.upper is not None:
-            words[Chamber, Chamber.SENATE.value] = str(self.upper.name)
+            words[Chamber, Chamber.SENATE.value] = self.upper.name
             words[TargetRole, TargetRole.STATE_SENATOR.value] = f"State {self.upper.title}"
         return words
 
 
-def _metadata(state: str) -> Any:
-    import openstates_metadata
+def read_campaign(path: Path, *, record: Path | None = None, new_record: bool = False) -> Campaign:
+    """The campaign in `path`, or CampaignError naming every wrong key and its reason.
 
+    With `record` (`<data_dir>/campaign.checked`), a file whose addresses passed the full
+    check once is not checked by email-validator again until it, hubflow's checks or
+    email-validator change: `record` keeps the digest of what was checked. Only `hubflow
+    init` starts a record (`new_record`): reading settings writes nothing in a folder
+    hubflow did not set up (the current one, by default)."""
     try:
-        return openstates_metadata.lookup(abbr=state)
-    except KeyError:
-        return None
-
-
-def read_campaign(path: Path) -> Campaign:
-    """The campaign in `path`, or CampaignError naming every wrong key and its reason."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes()
+        raw = tomllib.loads(text.decode("utf-8"))
     except FileNotFoundError:
         raise CampaignError(path, {"file": "does not exist"}) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CampaignError(path, {"file": f"not valid TOML ({exc})"}) from None
+    checksum = digest(text) if record is not None else ""
+    checked = bool(checksum) and recorded(record) == checksum
     try:
-        return Campaign.model_validate(raw)
+        campaign = Campaign.model_validate(raw, context={"addresses_checked": checked})
     except ValidationError as exc:
         problems: dict[str, str] = {}
         for error in exc.errors():
@@ -251,6 +253,15 @@ def read_campaign(path: Path) -> Campaign:
                 key, _, reason = reason.partition(": ")
             problems.setdefault(key, reason)
         raise CampaignError(path, problems) from None
+    as_written = (raw.get("from_email"), raw.get("reply_to"))
+    if (
+        record is not None
+        and not checked
+        and as_written == (campaign.from_email, campaign.reply_to)
+        and (new_record or record.exists())
+    ):
+        keep(record, checksum)  # (an address the check rewrote is checked every time)
+    return campaign
 
 
 def use(campaign: Campaign) -> Campaign:

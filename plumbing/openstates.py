@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,6 +31,34 @@ _CHAMBERS = {
     "legislature": "house",
     "unicameral": "house",
 }
+
+
+LEGISLATURES = DATA / "legislatures.json"
+
+
+def legislature_names() -> dict[str, dict[str, Any]]:
+    """Each state's name and its chambers' names and titles ("lower", "upper" or, for a
+    unicameral one, "legislature"), from the `openstates-metadata` package: what
+    `plumbing/data/legislatures.json` ships, so that every start of hubflow can check a
+    campaign's state and name its chambers without importing all 58 of its modules (~25 ms).
+    """
+    import openstates_metadata
+
+    out: dict[str, dict[str, Any]] = {}
+    for abbr, state in sorted(openstates_metadata.STATES_BY_ABBR.items()):
+        chambers = {
+            kind: {"name": chamber.name, "title": chamber.title}
+            for kind in ("lower", "upper", "legislature")
+            if (chamber := getattr(state, kind)) is not None
+        }
+        out[abbr.upper()] = {"name": state.name, "chambers": chambers}
+    return out
+
+
+def write_legislature_names(path: Path = LEGISLATURES) -> None:
+    """Re-make `plumbing/data/legislatures.json` (after an upgrade of openstates-metadata)."""
+    text = json.dumps(legislature_names(), indent=1, ensure_ascii=False, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def bundled() -> LegislatureData:

@@ -141,7 +141,7 @@ class Settings(BaseSettings):
     def _read_the_campaign(self) -> Settings:
         """The campaign file, whole (CampaignError names every wrong key), and the settings
         it gives defaults to."""
-        campaign = self._campaign = read_campaign(self.campaign_path)
+        campaign = self._campaign = read_campaign(self.campaign_path, record=self.campaign_record)
         if "from_email" not in self.model_fields_set:
             self.from_email = str(campaign.from_email)
         if "go_team_email" not in self.model_fields_set:
@@ -154,6 +154,11 @@ class Settings(BaseSettings):
     @property
     def instance_name(self) -> str:
         return self.instance or instance_for(self.database_url)
+
+    @property
+    def campaign_record(self) -> Path:
+        """Where `hubflow init` records a campaign file whose addresses passed the check."""
+        return self.data_dir / "campaign.checked"
 
     @property
     def key_file(self) -> Path:

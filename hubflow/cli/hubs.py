@@ -105,11 +105,11 @@ def list_(
     from hubflow.cli import views
     from hubflow.cli.output import listing
     from models.base import utcnow
-    from models.services import clocks, queries
+    from models.services import clocks, hub_list
     from plumbing.settings import get_settings
 
     with reported({"stage": "--stage", "status": "--status"}), database() as session:
-        found = queries.list_hubs(session, stage=stage, status=status)
+        found = hub_list.list_hubs(session, stage=stage, status=status)
         policy = get_settings().policy
         moves = clocks.moves(session, found, zone=policy.zone)
         today = policy.today(utcnow())

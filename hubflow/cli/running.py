@@ -23,6 +23,7 @@ def init(
     that ship with hubflow), and write a secret key if none is configured."""
     from hubflow.cli.output import console, fail, print_import
     from models.services.legislature import import_legislature
+    from plumbing.campaign import read_campaign
     from plumbing.db import session_factory, upgrade
     from plumbing.openstates import bundled, state_districts
     from plumbing.settings import get_settings, write_key_file
@@ -45,6 +46,8 @@ def init(
             print_import(import_legislature(session, data))
     if settings.secret_key is None and write_key_file(settings.key_file):
         console.print(f"Wrote a new secret key to {settings.key_file} (keep it private).")
+    # Later starts skip re-checking the campaign's addresses while the file is unchanged.
+    read_campaign(settings.campaign_path, record=settings.campaign_record, new_record=True)
     console.print("[green]hubflow is ready.[/green]")
 
 

@@ -14,8 +14,8 @@ from models.errors import choice
 from models.hub import Hub, Submission
 from models.legislature import District
 from models.review import ReviewTask
+from models.services.hub_list import matching, sort_choice
 from models.services.kept import kept
-from models.services.queries import matching, sort_choice
 
 QUEUE_SORTS = {"submitted": "Oldest submitted first", "due": "Review due soonest"}
 

@@ -70,7 +70,7 @@ def test_a_note_with_a_follow_up_opens_a_task_for_its_author(
     )
     assert "Ann Lee noted a phone call. Follow-up on" in history(session, hub)
     # Found from the Hubs list's search; never on the Hub's own page.
-    from models.services.queries import list_hubs
+    from models.services.hub_list import list_hubs
 
     assert [h.id for h in list_hubs(session, q="canvass in may")] == [hub.id]
     session.expire_all()

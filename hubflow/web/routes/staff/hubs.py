@@ -14,7 +14,7 @@ from hubflow.web.routes.staff.auth import back
 from models.enums import HubKind, NoteKind, ReviewState, Stage, Status, SubmissionState
 from models.errors import HubflowError
 from models.lifecycle import Action, available
-from models.services import clocks, owners, progress_views, queries
+from models.services import clocks, hub_list, owners, progress_views, queries
 from models.services import hubs as hub_services
 from models.services.common import Actor
 from models.services.links import revoke_links
@@ -53,7 +53,7 @@ def hubs_list(
         "sort": sort,
     }
     bouncing = bounced == "1"
-    total = queries.count_hubs(
+    total = hub_list.count_hubs(
         session, stage=stage, status=status, q=q, whose=whose, bounced=bouncing, owner=owner
     )
     paging = Paging.of(
@@ -63,7 +63,7 @@ def hubs_list(
         path="/staff/hubs",
         filters={**filters, "bounced": bounced},
     )
-    found = queries.list_hubs(
+    found = hub_list.list_hubs(
         session, **filters, bounced=bouncing, limit=HUBS_PER_PAGE, offset=paging.offset
     )
     return page(
@@ -77,8 +77,8 @@ def hubs_list(
             "filters": filters,
             "stages": list(Stage),
             "statuses": list(Status),
-            "sorts": team_words(queries.HUB_SORTS),
-            "whose_choices": team_words(queries.WHOSE),
+            "sorts": team_words(hub_list.HUB_SORTS),
+            "whose_choices": team_words(hub_list.WHOSE),
             "team": active_team(session),
             "bounced": bouncing,
         },
@@ -225,7 +225,7 @@ async def assign_hubs(request: Request, session: Db, me: Staff) -> Response:
             name: values.get(f"match-{name}", "")
             for name in ("stage", "status", "q", "whose", "owner")
         }
-        ids += queries.hub_ids(
+        ids += hub_list.hub_ids(
             session,
             limit=owners.MAX_AT_ONCE + 1,
             bounced=values.get("match-bounced") == "1",
