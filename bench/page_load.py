@@ -102,10 +102,31 @@ def measure(
     return found
 
 
+def change(*, pause: bool) -> None:
+    """What happens all day in a campaign: a listed Hub paused (or resumed) by staff."""
+    from sqlalchemy import select
+
+    from models.enums import Stage, Status
+    from models.hub import Hub
+    from models.services import status
+    from models.services.common import Actor
+    from plumbing.db import session_factory
+
+    with session_factory()() as session:
+        wanted = Status.ACTIVE if pause else Status.PAUSED
+        hub = session.scalar(
+            select(Hub.id).where(Hub.stage == Stage.LISTED, Hub.status == wanted).order_by(Hub.id)
+        )
+        if hub is not None:
+            act = status.pause if pause else status.resume
+            act(session, hub, actor=Actor.system("bench"), reason="bench")
+            session.commit()
+
+
 def statements(paths: list[str], *, staff: bool) -> dict[str, tuple[int, float]]:
     """The SQL statements each path takes and its time (ms) in this process (the database
-    and settings of os.environ), each the first view since nothing was kept: what the first
-    view after a change costs."""
+    and settings of os.environ), each the first view after a change (a Hub paused or
+    resumed, nothing kept), in a process that has shown each page once before."""
     from fastapi.testclient import TestClient
     from sqlalchemy import Engine, event
 
@@ -127,9 +148,12 @@ def statements(paths: list[str], *, staff: bool) -> dict[str, tuple[int, float]]
             data={"csrf_token": token.group(1), "email": STAFF_EMAIL, "password": PASSWORD},
         )
     found = {}
+    for path in paths:  # warm, as a server that has run a while: settings, the figures' ledger
+        client.get(path)
     event.listen(Engine, "before_cursor_execute", count)
     try:
-        for path in paths:
+        for n, path in enumerate(paths):
+            change(pause=n % 2 == 0)  # a Hub paused or resumed: a stage change, a Hub changed
             KEPT.forget()
             seen.clear()
             started = time.perf_counter()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Base
 from models.enums import reword
+from models.services.figure_ledger import LEDGER
 from models.services.kept import KEPT
 from models.services.legislature import import_legislature
 from plumbing import db
@@ -76,6 +77,7 @@ def settings_env(
     get_settings.cache_clear()
     # Each test its own campaign and settings: nothing kept from the one before.
     KEPT.forget()
+    LEDGER.forget()
     db.reset_engines()
     yield
     get_settings.cache_clear()

@@ -7,17 +7,18 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
-from itertools import accumulate
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import accumulate, pairwise
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from models.audit import StageChange
-from models.enums import Stage, Status, SubmissionState
+from models.enums import Stage, Status
 from models.hub import Hub, Submission
+from models.services.figure_ledger import LEDGER, HubMaterials
 from models.services.kept import kept
 
 WORK_STAGES = (Stage.INTEREST, Stage.FIRST_ACTION, Stage.ONBOARDING, Stage.STRATEGIC_PLAN)
@@ -103,10 +104,6 @@ def _day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()  # every time read is aware (models.base.UTCDateTime)
 
 
-def _days(later: datetime, earlier: datetime) -> float:
-    return round((later - earlier).total_seconds() / 86400, 1)
-
-
 def figures(session: Session, *, today: date, zone: tzinfo) -> Figures:
     """Every figure at once (see work_out), worked out again only when what they are made
     from has changed since the last time (models.services.kept)."""
@@ -118,68 +115,40 @@ def figures(session: Session, *, today: date, zone: tzinfo) -> Figures:
 
 
 def work_out(session: Session, *, today: date, zone: tzinfo) -> Figures:
-    """Every figure at once, from the audit trail and the submissions (a few queries)."""
-    every_change = list(
-        session.execute(
-            select(
-                StageChange.hub_id,
-                StageChange.at,
-                StageChange.from_stage,
-                StageChange.to_stage,
-                StageChange.from_status,
-                StageChange.to_status,
-            ).order_by(StageChange.at, StageChange.id)
-        )
-    )
-    # Entries into a stage (a change of status alone is not one).
-    changes = [c for c in every_change if c.from_stage is None or c.from_stage != c.to_stage]
-    subs = list(
-        session.execute(
-            select(
-                Submission.hub_id,
-                Submission.stage,
-                Submission.state,
-                Submission.submitted_at,
-                Submission.decided_at,
-            ).order_by(Submission.hub_id, Submission.stage, Submission.version)
-        )
-    )
+    """Every figure at once: the time figures from each Hub's materials, kept up to date
+    from the rows added since the last look (figure_ledger), the rest in a few queries."""
+    hubs = LEDGER.hubs(session).values()
     return Figures(
-        stage_times=_stage_times(changes, subs),
-        conversions=_conversions(changes),
+        stage_times=_stage_times(hubs),
+        conversions=_conversions(hubs),
         ages=_ages(session, today=today, zone=zone),
-        reviews_per_week=_per_week(
-            [_day(s.decided_at, zone) for s in subs if s.decided_at is not None], today
-        ),
-        listed_by_week=_listed_by_week(every_change, today=today, zone=zone),
+        reviews_per_week=_reviews_per_week(session, today=today, zone=zone),
+        listed_by_week=_listed_by_week(hubs, today=today, zone=zone),
     )
 
 
-def _stage_times(changes: list[Any], subs: list[Any]) -> list[StageTime]:
-    """Per Hub and stage it was approved out of: its clock ran from entering the stage (or
-    from being sent back) to each hand-in; staff's from each hand-in to its decision."""
-    entered: dict[tuple[int, Stage], datetime] = {}
-    for c in changes:
-        entered[c.hub_id, c.to_stage] = c.at  # the latest entry into each stage
-    by_hub_stage: dict[tuple[int, Stage], list[Any]] = defaultdict(list)
-    for s in subs:
-        by_hub_stage[s.hub_id, s.stage].append(s)
+def _reviews_per_week(session: Session, *, today: date, zone: tzinfo) -> list[Week]:
+    """Submissions decided each week, counted by the database between Monday midnights."""
+    weeks = _weeks(today)
+    bounds = [_midnight(start, zone) for start in [*weeks, weeks[-1] + timedelta(weeks=1)]]
+    at = Submission.decided_at
+    counts = session.execute(
+        select(
+            *(func.sum(case((and_(at >= lo, at < hi), 1), else_=0)) for lo, hi in pairwise(bounds))
+        ).where(at >= bounds[0], at < bounds[-1])
+    ).one()
+    return [Week(start, int(n or 0)) for start, n in zip(weeks, counts, strict=True)]
+
+
+def _stage_times(hubs: Iterable[HubMaterials]) -> list[StageTime]:
+    """The median and 90th percentile of the days Hubs approved out of each stage spent in
+    it, on their clock and on staff's (each Hub's worked out by figure_ledger.materials)."""
     hub_days: dict[Stage, list[float]] = defaultdict(list)
     team_days: dict[Stage, list[float]] = defaultdict(list)
-    for (hub_id, stage), versions in by_hub_stage.items():
-        start = entered.get((hub_id, stage))
-        if start is None or versions[-1].state is not SubmissionState.APPROVED:
-            continue
-        mine = team = 0.0
-        for s in versions:
-            if s.submitted_at < start:
-                continue  # handed in before the latest entry (it was moved back since)
-            mine += max(_days(s.submitted_at, start), 0.0)
-            if s.decided_at is not None:
-                team += _days(s.decided_at, s.submitted_at)
-                start = s.decided_at
-        hub_days[stage].append(round(mine, 1))
-        team_days[stage].append(round(team, 1))
+    for hub in hubs:
+        for stage, mine, team in hub.times:
+            hub_days[stage].append(mine)
+            team_days[stage].append(team)
     return [
         StageTime(
             stage,
@@ -193,33 +162,56 @@ def _stage_times(changes: list[Any], subs: list[Any]) -> list[StageTime]:
     ]
 
 
-def _conversions(changes: list[Any]) -> list[Conversion]:
-    seen: dict[Stage, set[int]] = defaultdict(set)
-    for c in changes:
-        seen[c.to_stage].add(c.hub_id)
-    out = []
-    for stage in WORK_STAGES:
-        nxt = stage.next()
-        entered = seen[stage]
-        out.append(Conversion(stage, len(entered), len(entered & seen[nxt]) if nxt else 0))
-    return out
+def _conversions(hubs: Iterable[HubMaterials]) -> list[Conversion]:
+    entered: dict[frozenset[Stage], int] = defaultdict(int)
+    for hub in hubs:  # Hubs by the stages they entered: a few kinds, however many Hubs
+        entered[hub.entered] += 1
+    return [
+        Conversion(
+            stage,
+            sum(n for stages, n in entered.items() if stage in stages),
+            sum(n for stages, n in entered.items() if {stage, nxt} <= stages),
+        )
+        for stage in WORK_STAGES
+        for nxt in [stage.next()]
+    ]
+
+
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def _ages(session: Session, *, today: date, zone: tzinfo) -> dict[Stage, dict[str, int]]:
-    """Hubs still working toward a listing (active, stalled or paused), by days in stage."""
-    ages: dict[Stage, dict[str, int]] = {
-        stage: {name: 0 for name, _, _ in AGE_BUCKETS} | {OVER_60: 0} for stage in WORK_STAGES
-    }
-    rows = session.execute(
-        select(Hub.stage, Hub.stage_entered_at).where(
+    """Hubs still working toward a listing (active, stalled or paused), by days in stage:
+    counted by the database, each bucket between two midnights in the campaign's zone."""
+    buckets = [
+        (
+            name,
+            _midnight(today - timedelta(days=high), zone),
+            _midnight(today - timedelta(days=low - 1), zone),
+        )
+        for name, low, high in AGE_BUCKETS
+    ]
+    since = Hub.stage_entered_at
+    counted = session.execute(
+        select(
+            Hub.stage,
+            func.count(),
+            *(func.sum(case((and_(since >= lo, since < hi), 1), else_=0)) for _, lo, hi in buckets),
+        )
+        .where(
             Hub.stage.in_(WORK_STAGES),
             Hub.status.in_([Status.ACTIVE, Status.STALLED, Status.PAUSED]),
         )
+        .group_by(Hub.stage)
     ).all()
-    for stage, since in rows:
-        days = (today - _day(since, zone)).days
-        name = next((n for n, low, high in AGE_BUCKETS if low <= days <= high), OVER_60)
-        ages[stage][name] += 1
+    ages: dict[Stage, dict[str, int]] = {
+        stage: {name: 0 for name, _, _ in AGE_BUCKETS} | {OVER_60: 0} for stage in WORK_STAGES
+    }
+    for stage, total, *in_bucket in counted:
+        for (name, _, _), n in zip(buckets, in_bucket, strict=True):
+            ages[stage][name] = int(n or 0)
+        ages[stage][OVER_60] = int(total) - sum(int(n or 0) for n in in_bucket)
     return ages
 
 
@@ -232,30 +224,15 @@ def _weeks(today: date) -> list[date]:
     return [first + timedelta(weeks=n) for n in range(WEEKS)]
 
 
-def _per_week(days: list[date], today: date) -> list[Week]:
-    counts: dict[date, int] = defaultdict(int)
-    for day in days:
-        counts[week_start(day)] += 1
-    return [Week(start, counts.get(start, 0)) for start in _weeks(today)]
-
-
-LISTED = (Status.ACTIVE, Status.STALLED, Status.PAUSED)  # as the public directory counts
-
-
-def _listed_by_week(changes: list[Any], *, today: date, zone: tzinfo) -> list[Week]:
+def _listed_by_week(hubs: Iterable[HubMaterials], *, today: date, zone: tzinfo) -> list[Week]:
     """How many Hubs were listed (in the directory) at the end of each week: each change
     into the listing counts one more, each out of it (moved back, withdrawn) one fewer."""
-
-    def listed(stage: Stage | None, status: Status | None) -> int:
-        return int(stage is Stage.LISTED and status in LISTED)
-
     weeks = _weeks(today)
     ends = [start + timedelta(days=6) for start in weeks]
     steps = [0] * len(weeks)  # each week's changes; the first week's, all before it too
-    for c in changes:
-        step = listed(c.to_stage, c.to_status) - listed(c.from_stage, c.from_status)
-        if step:
-            week = bisect_left(ends, _day(c.at, zone))  # the first that ends on or after it
+    for hub in hubs:
+        for at, step in hub.steps:
+            week = bisect_left(ends, _day(at, zone))  # the first that ends on or after it
             if week < len(weeks):
                 steps[week] += step
     return [Week(start, n) for start, n in zip(weeks, accumulate(steps), strict=True)]

@@ -268,10 +268,10 @@ def _working(session: Session) -> list[Working]:
         )
         .order_by(Hub.name)
     ).all()
-    hubs: dict[int, list[str]] = defaultdict(list)
+    on: dict[int, dict[str, None]] = defaultdict(dict)  # each legislator's Hubs, A to Z, once
     for legislator_id, name in targets:
-        if name not in hubs[legislator_id]:
-            hubs[legislator_id].append(name)
+        on[legislator_id][name] = None
+    hubs = {legislator_id: list(names) for legislator_id, names in on.items()}
     if not hubs:
         return []
     latest = (
