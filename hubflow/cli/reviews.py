@@ -20,7 +20,7 @@ def list_(as_json: bool = JSON) -> None:
     """Submissions waiting for a decision, oldest first."""
     from hubflow.cli import views
     from hubflow.cli.output import listing
-    from models.services.reviews import pending_submissions
+    from models.services.queries import pending_submissions
 
     with reported(), database() as session:
         rows = [views.submission_row(s) for s in pending_submissions(session)]

@@ -13,7 +13,6 @@ from models.enums import ContactRole, Stage, Status
 from models.errors import InvalidInput, choice
 from models.hub import Contact, Hub
 from models.legislature import District
-from models.notes import Note
 from models.services import clocks
 
 
@@ -120,6 +119,10 @@ def matching(stmt: Select[Any], search: str) -> Select[Any]:
     term = search.strip().lower()
     if not term:
         return stmt
+    # Imported here: a list without a search (`hubflow hubs list`) does not load the notes'
+    # tables (and the staff's they name), ~10 ms of its start.
+    from models.notes import Note
+
     return stmt.where(
         or_(
             func.lower(Hub.name).contains(term, autoescape=True),

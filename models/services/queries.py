@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.audit import StageChange
-from models.enums import Chamber, Stage
+from models.enums import Chamber, Stage, Status, SubmissionState
 from models.errors import NotFound, choice
 from models.hub import Contact, Hub, Submission
 from models.legislature import CommitteeMembership, District, Legislator
@@ -149,3 +149,18 @@ def submission(session: Session, submission_id: int) -> Submission | None:
 
 def contact(session: Session, contact_id: int) -> Contact | None:
     return session.get(Contact, contact_id)
+
+
+def pending_submissions(session: Session) -> list[Submission]:
+    """Submissions waiting for a decision, oldest first."""
+    return list(
+        session.scalars(
+            select(Submission)
+            .join(Hub)
+            .where(
+                Submission.state == SubmissionState.PENDING,
+                Hub.status.in_([Status.ACTIVE, Status.STALLED]),
+            )
+            .order_by(Submission.submitted_at, Submission.id)
+        )
+    )

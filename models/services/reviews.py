@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from models.enums import ContactRole, Decision, ReviewState, Stage, Status, SubmissionState
+from models.enums import ContactRole, Decision, ReviewState, Stage, SubmissionState
 from models.errors import AlreadyDecided, InvalidInput, NotFound, choice
 from models.events import EventType
 from models.forms import OnboardingSetup
@@ -175,18 +175,3 @@ def _publishable_contacts(
                 created_at=now,
             )
         )
-
-
-def pending_submissions(session: Session) -> list[Submission]:
-    """Submissions waiting for a decision, oldest first."""
-    return list(
-        session.scalars(
-            select(Submission)
-            .join(Hub)
-            .where(
-                Submission.state == SubmissionState.PENDING,
-                Hub.status.in_([Status.ACTIVE, Status.STALLED]),
-            )
-            .order_by(Submission.submitted_at, Submission.id)
-        )
-    )
