@@ -1,5 +1,6 @@
 """Recording each run of a scheduled job (the sweep, the daily report, dispatch) in its
-row of `job_runs`: when it started, when it ended and how, and its last failure."""
+row of `job_runs`: when it started, when it ended and how, and its last failure (in words
+that leave out the values a failed statement was writing: /staff/system shows them)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.base import utcnow
 from models.job_run import JobRun
 from models.services.common import transaction
+from plumbing.db import error_words
 from plumbing.email.outbox import insert_ignoring_duplicates
 
 
@@ -41,7 +43,7 @@ def recorded(sessions: sessionmaker[Session], name: str) -> Iterator[Said]:
     try:
         yield said
     except BaseException as exc:
-        why = f"{type(exc).__name__}: {exc}"[:2000]
+        why = error_words(exc)[:2000]  # without the row a database error was writing
         now = utcnow()
         with sessions() as session, transaction(session):
             session.execute(
