@@ -105,7 +105,8 @@ def report(
 ) -> None:
     limit = target(n)
     print(f"\n{n:,} Hubs ({database}), p95 target {limit} ms, size < 150 KiB at 5,000;")
-    print("  first: one view, alone, after a change (nothing kept), and its SQL statements")
+    print("  first: one view, alone, after a change (a Hub paused or resumed; nothing kept),")
+    print("  in a process that has shown each page once; and its SQL statements")
     print(
         f"  {'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'KiB':>8} {'p95/base':>9}"
         f" {'first ms':>9} {'SQL':>5}"
