@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 from models.audit import StageChange
 from models.enums import Stage, Status, SubmissionState
 from models.hub import Submission
+from models.services.directory import LISTED_STATUSES
 
 OVERLAP = 2000  # ids read again at each look
 CHUNK = 500  # Hubs read at once when worked out again
-LISTED = (Status.ACTIVE, Status.STALLED, Status.PAUSED)  # as the public directory counts
 
 CHANGE_COLUMNS = (
     StageChange.id,
@@ -63,7 +63,7 @@ def days(later: datetime, earlier: datetime) -> float:
 
 
 def _listed(stage: Stage | None, status: Status | None) -> int:
-    return int(stage is Stage.LISTED and status in LISTED)
+    return int(stage is Stage.LISTED and status in LISTED_STATUSES)  # as the directory counts
 
 
 def materials(changes: Sequence[Any], subs: Sequence[Any]) -> HubMaterials:
