@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from hubflow.runtime import heartbeats
+from hubflow.runtime.heartbeats import HEARTBEAT_QUIET, PENDING_QUIET, never_started
+
 FLOW = "process-events"
 
 
@@ -104,20 +107,6 @@ class InProcess:
 
 IN_PROCESS = "hubflow-in-process"
 _STOPPED = "the process running it stopped"
-# A worker's process-events run sends a heartbeat every 30 s (prefect.yaml); one that sent
-# some and then none for this long died with its process (a killed worker takes its runs
-# with it, and nobody else marks them).
-HEARTBEAT_QUIET = timedelta(seconds=40)
-HEARTBEAT = "prefect.flow-run.heartbeat"
-# A worker marks a run PENDING as it starts the run's process, whose first act (~2 s here)
-# is to mark it RUNNING: a run still pending after this long was never started (its worker
-# died or stalled), and its events go to another run.
-PENDING_QUIET = timedelta(seconds=20)
-
-
-def never_started(state: str, pending_since: Any, *, now: Any) -> bool:
-    """A worker's run left PENDING for PENDING_QUIET or more."""
-    return state == "PENDING" and pending_since is not None and now - pending_since >= PENDING_QUIET
 
 
 def instance_tags(instance: str) -> list[str]:
@@ -223,7 +212,7 @@ class PrefectRunStates:
                         )
                         again.add(run_id)
             try:
-                silent = _silent(client, running, now=now, quiet=HEARTBEAT_QUIET)
+                silent = heartbeats.silent(client, running, now=now, quiet=HEARTBEAT_QUIET)
             except Exception:  # a look at heartbeats never holds up the hand-over
                 log.warning("could not read the runs' heartbeats", exc_info=True)
                 silent = []
@@ -238,41 +227,3 @@ class PrefectRunStates:
                 )
                 again.add(str(run.id))
         return again
-
-
-def _silent(client: Any, runs: list[Any], *, now: Any, quiet: timedelta) -> list[Any]:
-    """Of these running runs, those that sent heartbeats and then none for `quiet`. A run
-    that never sent one (heartbeats off, or just started) is left to the run timeout."""
-    from prefect.events.filters import (
-        EventFilter,
-        EventNameFilter,
-        EventOccurredFilter,
-        EventResourceFilter,
-    )
-
-    def beating(among: list[Any], since: Any) -> set[str]:
-        ids = {f"prefect.flow-run.{r.id}": str(r.id) for r in among}
-        page = client.read_events(
-            filter=EventFilter(
-                occurred=EventOccurredFilter(since=since, until=now),
-                event=EventNameFilter(name=[HEARTBEAT]),
-                resource=EventResourceFilter(id=list(ids)),
-            ),
-            limit=50,  # the most one page of Prefect's events API holds
-        )
-        return {ids[e.resource.id] for e in page.events if e.resource.id in ids}
-
-    old = [
-        r
-        for r in runs
-        if (r.start_time or r.created) and now - (r.start_time or r.created) >= quiet
-    ]
-    if not old:
-        return []
-    alive = beating(old, now - quiet)
-    quiet_ones = [r for r in old if str(r.id) not in alive]
-    if not quiet_ones:
-        return []
-    earliest = min(r.start_time or r.created for r in quiet_ones)
-    had_heartbeats = beating(quiet_ones, earliest)
-    return [r for r in quiet_ones if str(r.id) in had_heartbeats]

@@ -10,6 +10,7 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from prefect import get_client
@@ -26,6 +27,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.join import csrf_pair, post_join
+from hubflow.runtime import heartbeats
 from hubflow.runtime.supervise import healthy
 from models.audit import DomainEvent
 from models.email import Email
@@ -60,6 +62,13 @@ def _deployments(api: str, instance: str) -> dict[str, Any]:
             d = client.read_deployment_by_name(f"{flow}/{instance}")
             found[flow] = (d.id, d.entrypoint, d.pull_steps, d.work_pool_name, d.updated)
         return found
+
+
+def _told_to_beat(api: str, deployment_id: uuid.UUID) -> bool:
+    """What the relay reads of a deployment to judge its silent runs (heartbeats.silent)."""
+    run = SimpleNamespace(deployment_id=deployment_id, job_variables=None)
+    with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
+        return heartbeats._told_to_beat(client, run, {})
 
 
 def _completed_dispatches(api: str, deployment_id: uuid.UUID) -> list[str]:
@@ -119,6 +128,10 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
     for flow in FLOWS:
         assert f"Deployment '{flow}/{instance}' successfully created" in out
     before = _deployments(api, instance)
+    # A run of process-events that never sent a heartbeat is dead once 40 s old; one of a
+    # deployment whose runs send none (dispatch-outbox) is not judged by them.
+    assert _told_to_beat(api, before["process-events"][0])
+    assert not _told_to_beat(api, before["dispatch-outbox"][0])
     parts: dict[str, subprocess.Popen[str]] = {}
     try:
         for name, argv, cwd in (

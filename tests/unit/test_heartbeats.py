@@ -1,6 +1,7 @@
 """The relay's eye on a worker's runs (#34): a run that sent heartbeats and then none for
-40 s died with its process; one that never sent any (heartbeats off, or just started) is
-left to the run timeout."""
+40 s died with its process, and so did one told to send them that sent none (its worker was
+killed as it started, its first heartbeat unsent); one that never sent any and was not told
+to (heartbeats off), or just started, is left to the run timeout."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from hubflow.runtime.handover import (
+from hubflow.runtime.handover import PrefectRunStates
+from hubflow.runtime.heartbeats import (
     HEARTBEAT,
     HEARTBEAT_QUIET,
     PENDING_QUIET,
-    PrefectRunStates,
-    _silent,
     never_started,
+    silent,
 )
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -29,13 +30,21 @@ class Run:
     id: str
     start_time: datetime
     created: datetime
+    deployment_id: str | None = None
+    job_variables: dict[str, Any] | None = None
 
 
 class Prefect:
     """What Prefect's event store answers: heartbeats by run, filtered as the API does."""
 
-    def __init__(self, beats: dict[str, list[int]]) -> None:
+    def __init__(self, beats: dict[str, list[int]], deployments: Any = None) -> None:
         self.beats = beats  # run id -> seconds before NOW of each heartbeat
+        self.deployments = deployments or {}  # id -> its job variables
+        self.deployments_read: list[str] = []
+
+    def read_deployment(self, deployment_id: str) -> Any:
+        self.deployments_read.append(deployment_id)
+        return SimpleNamespace(job_variables=self.deployments[deployment_id])
 
     def read_events(self, filter: Any, limit: int) -> Any:
         assert filter.event.name == [HEARTBEAT] and limit <= 50  # the API refuses more
@@ -50,9 +59,9 @@ class Prefect:
         return SimpleNamespace(events=events[:limit])
 
 
-def run(name: str, started_ago: int) -> Run:
+def run(name: str, started_ago: int, **more: Any) -> Run:
     at = NOW - timedelta(seconds=started_ago)
-    return Run(name, at, at)
+    return Run(name, at, at, **more)
 
 
 def test_only_a_run_whose_heartbeats_stopped_is_silent() -> None:
@@ -64,9 +73,31 @@ def test_only_a_run_whose_heartbeats_stopped_is_silent() -> None:
         }
     )
     runs = [run("alive", 100), run("dead", 100), run("off", 100), run("young", 20)]
-    silent = _silent(prefect, runs, now=NOW, quiet=HEARTBEAT_QUIET)
-    assert [r.id for r in silent] == ["dead"]
+    quiet = silent(prefect, runs, now=NOW, quiet=HEARTBEAT_QUIET)
+    assert [r.id for r in quiet] == ["dead"]
     assert timedelta(seconds=40) == HEARTBEAT_QUIET  # above the 30 s heartbeat, with margin
+
+
+BEATING = {"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}}  # as prefect.yaml says
+
+
+def test_a_run_told_to_beat_that_never_did_is_silent() -> None:
+    """A worker killed a moment after its run started took the run's first heartbeat with
+    it: seen in CI, where such a run held its events for the 30 minutes of the run timeout."""
+    prefect = Prefect(
+        {"beating": [50, 20], "dead": [], "off": [], "own": [], "young": []},
+        deployments={"worker": BEATING, "runner": {}, "other": {"env": {}}},
+    )
+    runs = [
+        run("beating", 60, deployment_id="worker"),
+        run("dead", 60, deployment_id="worker"),
+        run("off", 60, deployment_id="runner"),
+        run("own", 60, deployment_id="other", job_variables=BEATING),
+        run("young", 30, deployment_id="worker"),  # its first heartbeat may be on its way
+    ]
+    quiet = silent(prefect, runs, now=NOW, quiet=HEARTBEAT_QUIET)
+    assert [r.id for r in quiet] == ["dead", "own"]
+    assert sorted(prefect.deployments_read) == ["other", "runner", "worker"]  # once each
 
 
 def ago(seconds: int) -> datetime:
