@@ -92,6 +92,26 @@ def _run_states(api: str, deployment_id: uuid.UUID) -> list[str]:
     return [r.state.type.value for r in runs if r.state]
 
 
+def _runs_told(api: str, deployment_id: uuid.UUID) -> str:
+    """Each run of the deployment: its name, state and the state's message."""
+    with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            limit=50,
+        )
+    return "; ".join(
+        f"{r.name} {r.state.type.value} ({r.state.message or ''})" for r in runs if r.state
+    )
+
+
+def _failed(parts: dict[str, subprocess.Popen[str]], what: str, runs: str) -> AssertionError:
+    """Stop every part; what failed, what each part said, and what failed again at the end
+    (a CI log keeps the head and the tail of a long failure)."""
+    said = {name: stop(process) for name, process in reversed(parts.items())}
+    told = "\n".join(f"--- {name} said:\n{out[-3000:]}" for name, out in said.items())
+    return AssertionError(f"{what}; runs: {runs}\n{told}\n=== {what}")
+
+
 def _scalar(sessions: sessionmaker[Session], query: Any) -> int:
     with sessions() as session:
         return int(session.scalar(query) or 0)
@@ -157,7 +177,11 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
         status, page = post_join(base, csrf_pair(base), "Worker Hub")
         assert status == 303, page
         outbox = tmp_path / "outbox"
-        took = wait_for(lambda: any(outbox.glob("*-interest_received.eml")), 90)
+        try:
+            took = wait_for(lambda: any(outbox.glob("*-interest_received.eml")), 90)
+        except AssertionError:
+            what = "no email in the outbox 90 s after the form"
+            raise _failed(parts, what, _runs_told(api, before["process-events"][0])) from None
         print(f"worker topology: email in the outbox {took:.1f}s after the form")
         assert f"{base}/hub/" in next(outbox.glob("*-interest_received.eml")).read_text()
 
@@ -194,12 +218,9 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
         try:
             wait_for(lambda: _scalar(sessions, processed) == total, 60)
         except AssertionError:  # say what each part was doing
-            said = {name: stop(process) for name, process in reversed(parts.items())}
-            raise AssertionError(
-                f"{_scalar(sessions, processed)}/{total} processed 60 s after the kill "
-                f"({midway} at it); runs: {_run_states(api, before['process-events'][0])}\n"
-                + "\n".join(f"--- {name} said:\n{out[-4000:]}" for name, out in said.items())
-            ) from None
+            done = _scalar(sessions, processed)
+            what = f"{done}/{total} processed 60 s after the kill ({midway} at it)"
+            raise _failed(parts, what, _runs_told(api, before["process-events"][0])) from None
         print(f"{midway}/{total} processed at the kill; all {time.monotonic() - killed:.1f}s after")
         with sessions() as session:
             queued = select(Email.to_email).where(Email.to_email.like("kill%"))
@@ -247,12 +268,11 @@ def test_the_worker_topology_runs_hubflow_end_to_end(
         try:
             wait_for(lambda: _scalar(sessions, processed) == total, 90)  # measured 46-48 s
         except AssertionError:
-            said = {name: stop(process) for name, process in reversed(parts.items())}
-            raise AssertionError(
-                f"{_scalar(sessions, processed)}/{total} processed 90 s after the worker's "
-                f"kill ({midway} at it); runs: {_run_states(api, deployment)}\n"
-                + "\n".join(f"--- {name} said:\n{out[-4000:]}" for name, out in said.items())
-            ) from None
+            what = (
+                f"{_scalar(sessions, processed)}/{total} processed 90 s after the worker's kill "
+                f"({midway} at it)"
+            )
+            raise _failed(parts, what, _runs_told(api, deployment)) from None
         print(
             f"worker killed: {midway}/{total} processed at the kill; all "
             f"{time.monotonic() - killed:.1f}s after"
