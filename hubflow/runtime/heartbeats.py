@@ -68,11 +68,17 @@ def silent(client: Any, runs: list[Any], *, now: Any, quiet: timedelta) -> list[
 
 def _told_to_beat(client: Any, run: Any, told: dict[Any, bool]) -> bool:
     """Whether the run's process was started with heartbeats on: its deployment's job
-    variables (prefect.yaml, for a worker's runs) or its own set the frequency."""
+    variables (prefect.yaml, for a worker's runs) or its own set the frequency. A deployment
+    deleted since tells nothing: its runs are left to the run timeout."""
+    from prefect.exceptions import ObjectNotFound
+
     deployment = getattr(run, "deployment_id", None)
     if deployment is not None:
         if deployment not in told:
-            variables = client.read_deployment(deployment).job_variables or {}
+            try:
+                variables = client.read_deployment(deployment).job_variables or {}
+            except ObjectNotFound:
+                variables = {}
             told[deployment] = _frequency(variables.get("env") or {})
         if told[deployment]:
             return True

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from prefect.exceptions import ObjectNotFound
 
 from hubflow.runtime.handover import PrefectRunStates
 from hubflow.runtime.heartbeats import (
@@ -44,6 +45,8 @@ class Prefect:
 
     def read_deployment(self, deployment_id: str) -> Any:
         self.deployments_read.append(deployment_id)
+        if deployment_id not in self.deployments:
+            raise ObjectNotFound(http_exc=Exception("404"))
         return SimpleNamespace(job_variables=self.deployments[deployment_id])
 
     def read_events(self, filter: Any, limit: int) -> Any:
@@ -85,7 +88,7 @@ def test_a_run_told_to_beat_that_never_did_is_silent() -> None:
     """A worker killed a moment after its run started took the run's first heartbeat with
     it: seen in CI, where such a run held its events for the 30 minutes of the run timeout."""
     prefect = Prefect(
-        {"beating": [50, 20], "dead": [], "off": [], "own": [], "young": []},
+        {"beating": [50, 20], "dead": [], "off": [], "own": [], "young": [], "gone": []},
         deployments={"worker": BEATING, "runner": {}, "other": {"env": {}}},
     )
     runs = [
@@ -94,10 +97,11 @@ def test_a_run_told_to_beat_that_never_did_is_silent() -> None:
         run("off", 60, deployment_id="runner"),
         run("own", 60, deployment_id="other", job_variables=BEATING),
         run("young", 30, deployment_id="worker"),  # its first heartbeat may be on its way
+        run("gone", 60, deployment_id="deleted"),  # its deployment tells nothing now
     ]
     quiet = silent(prefect, runs, now=NOW, quiet=HEARTBEAT_QUIET)
     assert [r.id for r in quiet] == ["dead", "own"]
-    assert sorted(prefect.deployments_read) == ["other", "runner", "worker"]  # once each
+    assert sorted(prefect.deployments_read) == ["deleted", "other", "runner", "worker"]  # once each
 
 
 def ago(seconds: int) -> datetime:
