@@ -18,6 +18,7 @@ from hubflow.runtime.supervise import (
     ChildDied,
     check_port_free,
     spawn,
+    wait_for_prefect,
     wait_until_healthy,
 )
 
@@ -112,7 +113,7 @@ def serve(
             server_log = logs / "prefect-server.log"
             children.append(start_prefect_server(prefect_port, log_file=server_log))
         else:
-            wait_until_healthy(f"{api_url}/health", None, timeout=15)
+            wait_for_prefect(api_url)
         from hubflow.runtime.deployments import foreign_deployments
 
         if taken := foreign_deployments(instance):
@@ -269,7 +270,7 @@ def run_relay(*, here: bool) -> None:
             "`hubflow process` handles waiting events once"
         )
     instance = get_settings().instance_name
-    wait_until_healthy(f"{os.environ['PREFECT_API_URL'].rstrip('/')}/health", None, timeout=15)
+    wait_for_prefect(os.environ["PREFECT_API_URL"])
     if not here:
         from hubflow.runtime.deployments import require_deployment
 

@@ -120,6 +120,26 @@ def wait_until_healthy(url: str, child: Child | None, timeout: float) -> None:
     raise CannotStart(f"nothing answered at {url} within {timeout:.0f}s")
 
 
+# How long `serve --prefect-api-url` and `relay` wait for a Prefect server of their own
+# (one starting beside them takes 10-25 s here; a busy one can miss a few 2 s probes).
+PREFECT_WAIT = 60.0
+
+
+def wait_for_prefect(api_url: str, *, timeout: float = PREFECT_WAIT) -> None:
+    """Until the Prefect API at `api_url` answers; said once when it does not at first."""
+    url = f"{api_url.rstrip('/')}/health"
+    if healthy(url):
+        return
+    print(f"waiting for the Prefect server at {api_url} (up to {timeout:.0f} s) …", flush=True)
+    try:
+        wait_until_healthy(url, None, timeout=timeout)
+    except CannotStart:
+        raise CannotStart(
+            f"the Prefect server at {api_url} did not answer within {timeout:.0f} s: is it "
+            "running, and is that its address (PREFECT_API_URL, or serve's --prefect-api-url)?"
+        ) from None
+
+
 def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
