@@ -13,6 +13,7 @@ from typing import Any
 # runs with it, and nobody else marks them).
 HEARTBEAT_QUIET = timedelta(seconds=40)
 HEARTBEAT = "prefect.flow-run.heartbeat"
+FREQUENCY = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"  # the setting that turns them on, in seconds
 # A worker marks a run PENDING as it starts the run's process, whose first act (~2 s here)
 # is to mark it RUNNING: a run still pending after this long was never started (its worker
 # died or stalled), and its events go to another run.
@@ -91,6 +92,3 @@ def _frequency(env: dict[str, Any]) -> bool:
         return int(env.get(FREQUENCY) or 0) > 0
     except (TypeError, ValueError):
         return False
-
-
-FREQUENCY = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"

@@ -120,7 +120,7 @@ def wait_until_healthy(url: str, child: Child | None, timeout: float) -> None:
     raise CannotStart(f"nothing answered at {url} within {timeout:.0f}s")
 
 
-# How long `serve --prefect-api-url` and `relay` wait for a Prefect server of their own
+# How long `serve --prefect-api-url` and `relay` wait for the Prefect server they are given
 # (one starting beside them takes 10-25 s here; a busy one can miss a few 2 s probes).
 PREFECT_WAIT = 60.0
 
