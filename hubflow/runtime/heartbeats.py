@@ -64,16 +64,16 @@ def silent(client: Any, runs: list[Any], *, now: Any, quiet: timedelta) -> list[
     earliest = min(r.start_time or r.created for r in quiet_ones)
     had_heartbeats = beating(quiet_ones, earliest)
     told: dict[Any, bool] = {}  # by deployment
-    return [r for r in quiet_ones if str(r.id) in had_heartbeats or _told_to_beat(client, r, told)]
+    return [r for r in quiet_ones if str(r.id) in had_heartbeats or told_to_beat(client, r, told)]
 
 
-def _told_to_beat(client: Any, run: Any, told: dict[Any, bool]) -> bool:
+def told_to_beat(client: Any, run: Any, told: dict[Any, bool]) -> bool:
     """Whether the run's process was started with heartbeats on: its deployment's job
     variables (prefect.yaml, for a worker's runs) or its own set the frequency. A deployment
     deleted since tells nothing: its runs are left to the run timeout."""
     from prefect.exceptions import ObjectNotFound
 
-    deployment = getattr(run, "deployment_id", None)
+    deployment = run.deployment_id
     if deployment is not None:
         if deployment not in told:
             try:
@@ -83,7 +83,7 @@ def _told_to_beat(client: Any, run: Any, told: dict[Any, bool]) -> bool:
             told[deployment] = _frequency(variables.get("env") or {})
         if told[deployment]:
             return True
-    env = (getattr(run, "job_variables", None) or {}).get("env") or {}
+    env = (run.job_variables or {}).get("env") or {}
     return _frequency(env)
 
 

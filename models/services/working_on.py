@@ -4,9 +4,8 @@ neighbours on the legislators it shares with other Hubs (SPEC §5)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.enums import Chamber, TargetRole
@@ -64,9 +63,13 @@ def hubs_working_on(session: Session, legislators: list[Legislator]) -> dict[int
     return {i: sorted(w.values(), key=lambda w: w.hub.casefold()) for i, w in found.items()}
 
 
-def _their_targets(session: Session, hub_id: int) -> Select[Any] | None:
-    """The targets other open Hubs' current plans share with this open Hub's (its State
-    Senator, its Members of Congress), with their Hubs; None when it has no such target."""
+def counted_neighbours(
+    session: Session, hub_id: int, *, limit: int | None = None
+) -> tuple[list[Neighbour], set[int]]:
+    """Other open Hubs whose current plans target this open Hub's State Senator or Members
+    of Congress, by name, each once per legislator it shares (the first `limit` of those),
+    and the ids of all of them: in a large campaign hundreds of Hubs target each State
+    Senator."""
     mine = session.execute(
         select(PlanTarget.legislator_id, PlanTarget.name_key, PlanTarget.role)
         .join(Hub, Hub.id == PlanTarget.hub_id)
@@ -78,10 +81,10 @@ def _their_targets(session: Session, hub_id: int) -> Select[Any] | None:
         )
     ).all()
     if not mine:
-        return None
+        return [], set()
     ids = {lid for lid, _, _ in mine if lid is not None}
     keys = {key for lid, key, _ in mine if lid is None}
-    return (
+    theirs = (
         select(Hub.id, Hub.name, PlanTarget.legislator_name, PlanTarget.role)
         .join(Hub, Hub.id == PlanTarget.hub_id)
         .where(
@@ -93,35 +96,14 @@ def _their_targets(session: Session, hub_id: int) -> Select[Any] | None:
             is_current_plan(),
         )
     )
-
-
-def counted_neighbours(
-    session: Session, hub_id: int, *, limit: int | None = None
-) -> tuple[list[Neighbour], int]:
-    """Other open Hubs whose current plans target this open Hub's State Senator or Members
-    of Congress, by name, each once per legislator it shares (the first `limit` of those),
-    and how many other Hubs there are in all: in a large campaign hundreds of Hubs target
-    each State Senator."""
-    theirs = _their_targets(session, hub_id)
-    if theirs is None:
-        return [], 0
     rows = session.execute(
         theirs.order_by(Hub.name, PlanTarget.legislator_name).limit(limit)
     ).tuples()
     found = [Neighbour(hub_id=i, hub=n, legislator=leg, role=r) for i, n, leg, r in rows]
     if limit is None or len(found) < limit:
-        return found, len({n.hub_id for n in found})
+        return found, {n.hub_id for n in found}
     every = theirs.subquery()
-    return found, session.scalar(select(func.count(func.distinct(every.c.id)))) or 0
-
-
-def neighbour_ids(session: Session, hub_id: int) -> set[int]:
-    """Every neighbour of the Hub (counted_neighbours), named or counted."""
-    theirs = _their_targets(session, hub_id)
-    if theirs is None:
-        return set()
-    every = theirs.subquery()
-    return set(session.scalars(select(every.c.id).distinct()))
+    return found, set(session.scalars(select(every.c.id).distinct()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +118,8 @@ class Circles:
 
 
 def circles(session: Session, geo: Geography, hub: Hub) -> Circles:
-    named, total = counted_neighbours(session, hub.id, limit=NAMED)
+    named, every = counted_neighbours(session, hub.id, limit=NAMED)
     shown = {n.hub_id for n in named}
     # Near it: Hubs not told of as neighbours already, by name or in the count.
-    told = neighbour_ids(session, hub.id) if total > len(shown) else shown
-    near = nearby_hubs(session, geo, hub, besides=told)
-    return Circles(named, total - len(shown), near[:NAMED], max(len(near) - NAMED, 0))
+    near = nearby_hubs(session, geo, hub, besides=every)
+    return Circles(named, len(every) - len(shown), near[:NAMED], max(len(near) - NAMED, 0))

@@ -68,7 +68,7 @@ def _told_to_beat(api: str, deployment_id: uuid.UUID) -> bool:
     """What the relay reads of a deployment to judge its silent runs (heartbeats.silent)."""
     run = SimpleNamespace(deployment_id=deployment_id, job_variables=None)
     with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
-        return heartbeats._told_to_beat(client, run, {})
+        return heartbeats.told_to_beat(client, run, {})
 
 
 def _completed_dispatches(api: str, deployment_id: uuid.UUID) -> list[str]:
